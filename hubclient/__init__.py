@@ -1,0 +1,10 @@
+"""hubclient: an asyncio-native client for the Hugging Face Hub HTTP API.
+
+The public surface lives here and nowhere else; every other module is private.
+"""
+
+from hubclient._version import __version__
+
+__all__ = [
+    "__version__",
+]
