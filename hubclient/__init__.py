@@ -4,7 +4,23 @@ The public surface lives here and nowhere else; every other module is private.
 """
 
 from hubclient._version import __version__
+from hubclient.progress import (
+    FileProgress,
+    FileState,
+    Phase,
+    PhaseChanged,
+    ProgressCallback,
+    ProgressEvent,
+    TotalProgress,
+)
 
 __all__ = [
+    "FileProgress",
+    "FileState",
+    "Phase",
+    "PhaseChanged",
+    "ProgressCallback",
+    "ProgressEvent",
+    "TotalProgress",
     "__version__",
 ]
