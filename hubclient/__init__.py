@@ -3,7 +3,27 @@
 The public surface lives here and nowhere else; every other module is private.
 """
 
+from hubclient._client import AsyncHubClient
+from hubclient._settings import HubSettings
 from hubclient._version import __version__
+from hubclient.errors import (
+    BadRequestError,
+    DisabledRepoError,
+    EntryNotFoundError,
+    FileMetadataError,
+    GatedRepoError,
+    HfHubHTTPError,
+    HFValidationError,
+    HubClientError,
+    IncompleteSnapshotError,
+    LocalEntryNotFoundError,
+    LocalTokenNotFoundError,
+    OfflineModeIsEnabled,
+    RateLimitedError,
+    RemoteEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
 from hubclient.progress import (
     FileProgress,
     FileState,
@@ -15,12 +35,30 @@ from hubclient.progress import (
 )
 
 __all__ = [
+    "AsyncHubClient",
+    "BadRequestError",
+    "DisabledRepoError",
+    "EntryNotFoundError",
+    "FileMetadataError",
     "FileProgress",
     "FileState",
+    "GatedRepoError",
+    "HFValidationError",
+    "HfHubHTTPError",
+    "HubClientError",
+    "HubSettings",
+    "IncompleteSnapshotError",
+    "LocalEntryNotFoundError",
+    "LocalTokenNotFoundError",
+    "OfflineModeIsEnabled",
     "Phase",
     "PhaseChanged",
     "ProgressCallback",
     "ProgressEvent",
+    "RateLimitedError",
+    "RemoteEntryNotFoundError",
+    "RepositoryNotFoundError",
+    "RevisionNotFoundError",
     "TotalProgress",
     "__version__",
 ]

@@ -1,0 +1,741 @@
+"""The one door to the network: every request hubclient sends goes through :class:`HubHttp`.
+
+What it does for every caller:
+
+* **Auth per origin.** ``Authorization`` is attached only when the URL's origin is the Hub's
+  origin. Storage / presigned URLs never get it, and once a redirect leaves the Hub origin the
+  token is never sent again in that chain (even if a later hop comes back).
+* **Redirects are followed by us.** ``follow_redirects=True`` follows only redirects that stay
+  on the Hub origin (a renamed repo answers with a relative 307); a cross-origin 3xx is returned
+  as is (the caller reads ``Location``). ``follow_redirects="any"`` also follows cross-origin
+  hops, without auth (content downloads through a CDN).
+* **Retries** with capped exponential backoff and jitter on 408/429/5xx and on network errors,
+  for idempotent methods (or when ``retry=True``); ``Retry-After`` and ``RateLimit: "api";r=0;t=N``
+  set the wait. A 429 pauses every request of the client to that origin (a shared gate).
+* **Typed errors** (:mod:`hubclient.errors`) from ``X-Error-Code``, then the status.
+* A request id (``X-Amzn-Trace-Id``) on every Hub request, a user agent naming hubclient.
+* **Offline mode** raises ``OfflineModeIsEnabled`` before anything is sent.
+* ``Link`` pagination as async iterators.
+
+Area modules call it like::
+
+    response = await http.request("GET", "/api/models/acme/m", token=token)
+    async for item in http.paginate("/api/models", params={"author": "acme"}):
+        ...
+    async with http.stream("GET", url, follow_redirects="any") as response:
+        async for chunk in response.aiter_bytes():
+            ...
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json as jsonlib
+import logging
+import random
+import re
+import time
+import uuid
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, Final, Literal, TypeAlias
+
+import anyio
+import anyio.lowlevel
+import httpx
+
+from hubclient._settings import HubSettings
+from hubclient._urls import origin_of
+from hubclient.errors import (
+    BadRequestError,
+    DisabledRepoError,
+    GatedRepoError,
+    HfHubHTTPError,
+    LocalTokenNotFoundError,
+    OfflineModeIsEnabled,
+    RateLimitedError,
+    RemoteEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "RETRY_STATUSES",
+    "USE_DEFAULT",
+    "Content",
+    "FollowRedirects",
+    "HubHttp",
+    "TimeoutArg",
+    "error_from_response",
+]
+
+logger = logging.getLogger("hubclient")
+
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRY_STATUSES: Final = frozenset({408, 429, 500, 502, 503, 504})
+_REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+_RETRYABLE_TRANSPORT_ERRORS: Final = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
+_DISABLED_MESSAGE: Final = "Access to this resource is disabled."
+_INVALID_CREDENTIALS: Final = "Invalid credentials in Authorization header"
+_REPO_URL_RE: Final = re.compile(r"/api/(models|datasets|spaces)/.+|/resolve/")
+
+
+class _UseDefault:
+    """Sentinel: "use the client's default" (distinct from None, which means "no limit")."""
+
+    def __repr__(self) -> str:
+        return "USE_DEFAULT"
+
+
+USE_DEFAULT: Final = _UseDefault()
+
+TimeoutArg: TypeAlias = "float | httpx.Timeout | _UseDefault | None"
+FollowRedirects: TypeAlias = "bool | Literal['any']"
+Content: TypeAlias = (
+    "bytes | str | AsyncIterable[bytes] | Callable[[], AsyncIterable[bytes]] | None"
+)
+"""A request body. A zero-argument callable is called once per attempt (re-sendable streams)."""
+
+
+class _Pool:
+    """The httpx client and the 429 gates, shared by a client and its ``with_options`` copies."""
+
+    def __init__(
+        self,
+        settings: HubSettings,
+        client: httpx.AsyncClient | None,
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        self._settings = settings
+        self._client = client
+        self._owns_client = client is None
+        self._transport = transport
+        self._loop_token: object | None = None
+        self._closed = False
+        self.gates: dict[str, float] = {}  # origin -> time.monotonic() until which to wait
+
+    def get(self) -> httpx.AsyncClient:
+        if self._closed:
+            raise RuntimeError("this hubclient client has been closed")
+        if self._owns_client:
+            loop = _current_loop_token()
+            if self._client is not None and loop is not None and loop is not self._loop_token:
+                # The pool's sockets belong to an event loop that is gone (asyncio.run twice,
+                # or trio then asyncio): drop them without awaiting and start afresh.
+                self._client = None
+            self._loop_token = loop
+        if self._client is None:
+            s = self._settings
+            self._client = httpx.AsyncClient(
+                transport=self._transport,
+                limits=httpx.Limits(
+                    max_connections=s.max_connections or None,
+                    max_keepalive_connections=s.max_keepalive_connections,
+                    keepalive_expiry=s.keepalive_expiry,
+                ),
+                timeout=_default_timeout(s),
+                follow_redirects=False,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        self._closed = True
+        client, self._client = self._client, None
+        if client is not None and self._owns_client:
+            with anyio.CancelScope(shield=True):
+                await client.aclose()
+
+
+def _current_loop_token() -> object | None:
+    current_token = getattr(anyio.lowlevel, "current_token", None)
+    if current_token is None:  # anyio < 4.11
+        return None
+    try:
+        return current_token().native_token  # type: ignore[no-any-return]
+    except Exception:
+        return None
+
+
+def _default_timeout(settings: HubSettings) -> httpx.Timeout:
+    return httpx.Timeout(settings.timeout, connect=settings.connect_timeout, pool=None)
+
+
+class HubHttp:
+    """Sends requests to the Hub (and to storage URLs) with auth, retries and typed errors.
+
+    Args:
+        settings: endpoint, default token, timeouts, retry policy, limits.
+        client: an ``httpx.AsyncClient`` to use (not closed by :meth:`aclose`).
+        transport: a transport for the client hubclient builds (e.g. the local Hub's).
+    """
+
+    def __init__(
+        self,
+        settings: HubSettings,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        _pool: _Pool | None = None,
+    ) -> None:
+        self._settings = settings
+        self._pool = _pool if _pool is not None else _Pool(settings, client, transport)
+        self._hub_origin = origin_of(settings.endpoint)
+        self._rng = random.Random()
+
+    @property
+    def settings(self) -> HubSettings:
+        return self._settings
+
+    @property
+    def hub_origin(self) -> str:
+        """``scheme://host[:port]`` of the endpoint: the only origin that gets the token."""
+        return self._hub_origin
+
+    @property
+    def endpoint(self) -> str:
+        return self._settings.endpoint
+
+    def with_settings(self, settings: HubSettings) -> HubHttp:
+        """A sibling with other settings that shares this one's connection pool and 429 gate
+        (unless the pool limits changed, then it gets its own pool)."""
+        old = self._settings
+        if (
+            settings.max_connections,
+            settings.max_keepalive_connections,
+            settings.keepalive_expiry,
+        ) == (old.max_connections, old.max_keepalive_connections, old.keepalive_expiry):
+            return HubHttp(settings, _pool=self._pool)
+        return HubHttp(settings, transport=self._pool._transport)
+
+    async def aclose(self) -> None:
+        """Close the connection pool (if hubclient created it). Idempotent."""
+        await self._pool.aclose()
+
+    def url(self, url: str) -> str:
+        """Absolute URL: paths (``/api/...``) are joined to the endpoint."""
+        if url.startswith(("http://", "https://")):
+            return url
+        if not url.startswith("/"):
+            url = "/" + url
+        return self._settings.endpoint + url
+
+    def resolve_token(self, token: str | bool | None) -> str | None:
+        """Per-call token: str = use it, False = none, None = client default, True = required."""
+        if isinstance(token, str):
+            return token or None
+        if token is False:
+            return None
+        if token is True and self._settings.token is None:
+            raise LocalTokenNotFoundError("token=True but this client has no token")
+        return self._settings.token
+
+    # ------------------------------------------------------------------ public API
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        json: Any = None,
+        content: Content = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        token: str | bool | None = None,
+        retry: bool | None = None,
+        timeout: TimeoutArg = USE_DEFAULT,  # noqa: ASYNC109
+        follow_redirects: FollowRedirects = True,
+        raise_for_status: bool = True,
+    ) -> httpx.Response:
+        """Send one logical request (retries and redirects included) and read the body.
+
+        Raises the typed errors of :mod:`hubclient.errors` for 4xx/5xx when
+        ``raise_for_status`` (the default); httpx transport errors when the network fails
+        for good; ``OfflineModeIsEnabled`` in offline mode.
+        """
+        return await self._send(
+            method,
+            url,
+            params=params,
+            json=json,
+            content=content,
+            data=data,
+            headers=headers,
+            token=token,
+            retry=retry,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+            raise_for_status=raise_for_status,
+            stream=False,
+        )
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        json: Any = None,
+        content: Content = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        token: str | bool | None = None,
+        retry: bool | None = None,
+        timeout: TimeoutArg = USE_DEFAULT,  # noqa: ASYNC109
+        follow_redirects: FollowRedirects = True,
+        raise_for_status: bool = True,
+    ) -> AsyncIterator[httpx.Response]:
+        """Like :meth:`request` but the body is left unread; the response is closed on exit.
+
+        Retries cover everything up to the response headers; errors while reading the body
+        are the caller's to handle (e.g. resume with ``Range``).
+        """
+        response = await self._send(
+            method,
+            url,
+            params=params,
+            json=json,
+            content=content,
+            data=data,
+            headers=headers,
+            token=token,
+            retry=retry,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+            raise_for_status=raise_for_status,
+            stream=True,
+        )
+        try:
+            yield response
+        finally:
+            with anyio.CancelScope(shield=True):
+                await response.aclose()
+
+    async def paginate(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        token: str | bool | None = None,
+        timeout: TimeoutArg = USE_DEFAULT,  # noqa: ASYNC109
+    ) -> AsyncIterator[Any]:
+        """Yield the items of a JSON-array endpoint, following ``Link: <…>; rel="next"``.
+
+        Follow-up pages are requested as the absolute URL the server gave, without ``params``.
+        """
+        next_url: str | None = url
+        page_params = params
+        seen: set[str] = set()
+        while next_url is not None:
+            response = await self.request(
+                "GET", next_url, params=page_params, headers=headers, token=token, timeout=timeout
+            )
+            page_params = None
+            payload = response.json()
+            if isinstance(payload, list):
+                for item in payload:
+                    yield item
+            else:
+                yield payload
+            link = response.links.get("next", {}).get("url")
+            if link is not None:
+                link = str(response.url.join(link))
+                if link in seen:
+                    raise HfHubHTTPError(
+                        f"pagination loop: the server sent the same next page twice ({link})",
+                        status_code=response.status_code,
+                        url=str(response.url),
+                    )
+                seen.add(link)
+            next_url = link
+
+    # ------------------------------------------------------------------ internals
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None,
+        json: Any,
+        content: Content,
+        data: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        token: str | bool | None,
+        retry: bool | None,
+        timeout: TimeoutArg,  # noqa: ASYNC109
+        follow_redirects: FollowRedirects,
+        raise_for_status: bool,
+        stream: bool,
+    ) -> httpx.Response:
+        method = method.upper()
+        full_url = self.url(url)
+        if self._settings.offline:
+            raise OfflineModeIsEnabled(
+                f"Cannot reach {full_url}: offline mode is enabled (HF_HUB_OFFLINE=1)."
+            )
+        token_value = self.resolve_token(token)
+        resendable = not (content is not None and not isinstance(content, (bytes, str)))
+        resendable = resendable or callable(content)
+        may_retry = retry if retry is not None else method in IDEMPOTENT_METHODS
+        max_retries = self._settings.max_retries if (may_retry and resendable) else 0
+        trace_id = uuid.uuid4().hex
+        request_timeout = (
+            _default_timeout(self._settings) if isinstance(timeout, _UseDefault) else timeout
+        )
+        origin = origin_of(full_url)
+
+        attempt = 0
+        while True:
+            await self._wait_gate(origin)
+            body = content() if callable(content) else content
+            try:
+                response = await self._attempt(
+                    method,
+                    full_url,
+                    params=params,
+                    json=json,
+                    content=body,
+                    data=data,
+                    headers=headers,
+                    token=token_value,
+                    timeout=request_timeout,
+                    follow_redirects=follow_redirects,
+                    stream=stream,
+                    trace_id=trace_id,
+                )
+            except _RETRYABLE_TRANSPORT_ERRORS as exc:
+                if attempt >= max_retries:
+                    raise
+                attempt += 1
+                delay = self._backoff(attempt)
+                logger.debug(
+                    "%s %s failed (%r); retry %d/%d in %.2fs",
+                    method,
+                    full_url,
+                    exc,
+                    attempt,
+                    max_retries,
+                    delay,
+                )
+                await anyio.sleep(delay)
+                continue
+
+            status = response.status_code
+            if status in RETRY_STATUSES:
+                wait = _server_wait(response)
+                resp_origin = origin_of(str(response.url))
+                if status == 429:
+                    pause = wait if wait is not None else self._backoff(attempt + 1)
+                    if pause <= self._settings.max_retry_wait:  # else: fail fast, no pause
+                        self._close_gate(resp_origin, pause)
+                if attempt < max_retries and (
+                    wait is None or wait <= self._settings.max_retry_wait
+                ):
+                    attempt += 1
+                    delay = wait if wait is not None else self._backoff(attempt)
+                    logger.debug(
+                        "%s %s answered %d; retry %d/%d in %.2fs",
+                        method,
+                        full_url,
+                        status,
+                        attempt,
+                        max_retries,
+                        delay,
+                    )
+                    with anyio.CancelScope(shield=True):
+                        await response.aclose()
+                    if status != 429:  # a 429 waits at the gate like everyone else
+                        await anyio.sleep(delay)
+                    continue
+
+            if raise_for_status and status >= 400:
+                try:
+                    if stream:
+                        await response.aread()
+                except httpx.HTTPError:
+                    pass
+                finally:
+                    with anyio.CancelScope(shield=True):
+                        await response.aclose()
+                raise error_from_response(response, method=method, trace_id=trace_id)
+            return response
+
+    async def _attempt(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None,
+        json: Any,
+        content: bytes | str | AsyncIterable[bytes] | None,
+        data: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        token: str | None,
+        timeout: float | httpx.Timeout | None,  # noqa: ASYNC109
+        follow_redirects: FollowRedirects,
+        stream: bool,
+        trace_id: str,
+    ) -> httpx.Response:
+        client = self._pool.get()
+        auth_allowed = True
+        current_method, current_url = method, url
+        current_params = params
+        body: dict[str, Any] = {"json": json, "content": content, "data": data}
+        hops = 0
+        while True:
+            on_hub = origin_of(current_url) == self._hub_origin
+            auth_allowed = auth_allowed and on_hub
+            request = client.build_request(
+                current_method,
+                current_url,
+                params=_clean_params(current_params),  # type: ignore[arg-type]
+                headers=self._headers(headers, token if auth_allowed else None, on_hub, trace_id),
+                timeout=timeout,
+                **body,
+            )
+            response = await client.send(request, stream=True, follow_redirects=False)
+            location = response.headers.get("location")
+            if (
+                not follow_redirects
+                or response.status_code not in _REDIRECT_STATUSES
+                or not location
+            ):
+                break
+            next_url = str(response.url.join(location))
+            if origin_of(next_url) != self._hub_origin and follow_redirects != "any":
+                break
+            hops += 1
+            with anyio.CancelScope(shield=True):
+                await response.aclose()
+            if hops > self._settings.max_redirects:
+                raise httpx.TooManyRedirects(
+                    f"more than {self._settings.max_redirects} redirects", request=request
+                )
+            if (response.status_code == 303 and current_method != "HEAD") or (
+                response.status_code in (301, 302) and current_method == "POST"
+            ):
+                current_method = "GET"
+                body = {"json": None, "content": None, "data": None}
+            current_url = next_url
+            current_params = None
+        if not stream:
+            try:
+                await response.aread()
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await response.aclose()
+        return response
+
+    def _headers(
+        self,
+        extra: Mapping[str, str] | None,
+        token: str | None,
+        on_hub: bool,
+        trace_id: str,
+    ) -> dict[str, str]:
+        headers = {"user-agent": self._settings.user_agent}
+        if on_hub:
+            headers["x-amzn-trace-id"] = trace_id
+            for key, value in self._settings.headers.items():
+                headers[key.lower()] = value
+            if token:
+                headers["authorization"] = f"Bearer {token}"
+        if extra:
+            for key, value in extra.items():
+                headers[key.lower()] = value
+        if not on_hub:
+            headers.pop("authorization", None)  # never, even if a caller passed one
+        return headers
+
+    def _backoff(self, attempt: int) -> float:
+        base = self._settings.retry_backoff_base
+        cap = self._settings.retry_backoff_max
+        delay = min(cap, base * (2 ** max(0, attempt - 1)))
+        return float(delay * (0.5 + self._rng.random() / 2))
+
+    def _close_gate(self, origin: str, seconds: float) -> None:
+        until = time.monotonic() + max(0.0, seconds)
+        if until > self._pool.gates.get(origin, 0.0):
+            self._pool.gates[origin] = until
+
+    async def _wait_gate(self, origin: str) -> None:
+        for _ in range(1000):  # the gate may be pushed back while we wait; bounded anyway
+            remaining = self._pool.gates.get(origin, 0.0) - time.monotonic()
+            if remaining <= 0:
+                return
+            await anyio.sleep(remaining)
+
+
+def _clean_params(
+    params: Mapping[str, Any] | list[tuple[str, Any]] | None,
+) -> list[tuple[str, str]] | None:
+    """Drop None values, expand lists to repeated keys, booleans as ``true``/``false``."""
+    if params is None:
+        return None
+    items = params.items() if isinstance(params, Mapping) else params
+    out: list[tuple[str, str]] = []
+    for key, value in items:
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for v in values:
+            if v is None:
+                continue
+            out.append((key, ("true" if v else "false") if isinstance(v, bool) else str(v)))
+    return out
+
+
+_RATELIMIT_R = re.compile(r"(?:^|;)\s*r\s*=\s*(\d+)")
+_RATELIMIT_T = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+)")
+
+
+def _ratelimit(headers: httpx.Headers) -> tuple[int | None, int | None]:
+    value = headers.get("ratelimit")
+    if not value:
+        return None, None
+    r = _RATELIMIT_R.search(value)
+    t = _RATELIMIT_T.search(value)
+    return (int(r.group(1)) if r else None, int(t.group(1)) if t else None)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _server_wait(response: httpx.Response) -> float | None:
+    """Seconds the server asked us to wait: ``RateLimit`` (r=0) first, then ``Retry-After``."""
+    remaining, reset = _ratelimit(response.headers)
+    if remaining == 0 and reset is not None:
+        return float(reset)
+    return _retry_after(response.headers)
+
+
+def _server_message(response: httpx.Response) -> str | None:
+    messages: list[str] = []
+    header = response.headers.get("x-error-message")
+    if header:
+        messages.append(header)
+    try:
+        text = response.text
+    except (httpx.ResponseNotRead, UnicodeDecodeError):
+        text = ""
+    if text:
+        try:
+            payload = jsonlib.loads(text)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            error = payload.get("error")
+            if isinstance(error, str):
+                messages.append(error)
+            elif isinstance(error, list):
+                messages.extend(str(e) for e in error)
+            description = payload.get("error_description")
+            if isinstance(description, str):
+                messages.append(description)
+            errors = payload.get("errors")
+            if isinstance(errors, list):
+                messages.extend(
+                    str(e.get("message")) for e in errors if isinstance(e, dict) and "message" in e
+                )
+        elif payload is None and "<html" not in text[:500].lower():
+            messages.append(text.strip()[:1000])
+    unique = list(dict.fromkeys(m.strip() for m in messages if m and m.strip()))
+    return "\n".join(unique) or None
+
+
+def error_from_response(
+    response: httpx.Response, *, method: str | None = None, trace_id: str | None = None
+) -> HfHubHTTPError:
+    """Classify an error response: ``X-Error-Code`` first, then the status code."""
+    headers = response.headers
+    status = response.status_code
+    code = headers.get("x-error-code")
+    header_message = headers.get("x-error-message")
+    url = str(response.url)
+    request_id = (
+        headers.get("x-request-id")
+        or headers.get("x-amzn-trace-id")
+        or headers.get("x-amz-cf-id")
+        or trace_id
+    )
+    server_message = _server_message(response)
+    if method is None:
+        try:
+            method = response.request.method
+        except RuntimeError:
+            method = "GET"
+
+    cls: type[HfHubHTTPError]
+    if code == "RevisionNotFound":
+        cls, what = RevisionNotFoundError, "Revision not found"
+    elif code == "EntryNotFound":
+        cls, what = RemoteEntryNotFoundError, "Entry not found"
+    elif code == "GatedRepo":
+        cls, what = GatedRepoError, "Cannot access gated repo"
+    elif header_message == _DISABLED_MESSAGE:
+        cls, what = DisabledRepoError, "Repository is disabled"
+    elif code == "RepoNotFound" or (
+        status == 401 and header_message != _INVALID_CREDENTIALS and _REPO_URL_RE.search(url)
+    ):
+        cls, what = RepositoryNotFoundError, "Repository not found"
+    elif status == 400:
+        cls, what = BadRequestError, "Bad request"
+    elif status == 429:
+        cls, what = RateLimitedError, "Rate limited"
+    else:
+        kind = "Client" if status < 500 else "Server"
+        cls, what = HfHubHTTPError, f"{kind} error"
+
+    message = f"{status} {what} for {method} {url}"
+    if request_id:
+        message += f" (Request ID: {request_id})"
+    if server_message:
+        message += f"\n\n{server_message}"
+    if cls is RepositoryNotFoundError:
+        message += (
+            "\nCheck the repo id and type. If the repo is private, make sure you are "
+            "authenticated with a token that can read it."
+        )
+    kwargs: dict[str, Any] = {
+        "status_code": status,
+        "url": url,
+        "method": method,
+        "request_id": request_id,
+        "server_message": server_message,
+        "error_code": code,
+        "headers": {k.lower(): v for k, v in headers.items()},
+    }
+    if cls is RateLimitedError:
+        remaining, reset = _ratelimit(headers)
+        wait = _server_wait(response)
+        policy = headers.get("ratelimit-policy")
+        if reset is not None or policy:
+            message += f"\nRate limit: remaining={remaining}, reset in {reset}s, policy={policy}"
+        return RateLimitedError(
+            message,
+            retry_after=wait,
+            ratelimit_remaining=remaining,
+            ratelimit_reset=reset,
+            ratelimit_policy=policy,
+            **kwargs,
+        )
+    return cls(message, **kwargs)

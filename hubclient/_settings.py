@@ -1,0 +1,222 @@
+"""Client settings, read from the ``HF_*`` environment when a client is built (never at import).
+
+Every field can be overridden per client::
+
+    settings = HubSettings.from_env(endpoint="http://127.0.0.1:8000", max_retries=0)
+    settings.token          # HF_TOKEN, HUGGING_FACE_HUB_TOKEN or the token file, unless disabled
+
+Environment variables honoured (the same as huggingface_hub): ``HF_ENDPOINT``, ``HF_TOKEN``,
+``HUGGING_FACE_HUB_TOKEN``, ``HF_TOKEN_PATH``, ``HF_HOME`` (``XDG_CACHE_HOME``), ``HF_HUB_CACHE``
+(``HUGGINGFACE_HUB_CACHE``), ``HF_HUB_OFFLINE`` (``TRANSFORMERS_OFFLINE``),
+``HF_HUB_DISABLE_IMPLICIT_TOKEN``, ``HF_HUB_ETAG_TIMEOUT``, ``HF_HUB_DOWNLOAD_TIMEOUT``,
+``HF_HUB_DISABLE_PROGRESS_BARS``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from hubclient._urls import origin_of
+from hubclient._version import __version__
+from hubclient.errors import LocalTokenNotFoundError
+
+__all__ = ["DEFAULT_ENDPOINT", "HubSettings", "default_user_agent"]
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+_TRUE = {"1", "ON", "YES", "TRUE"}
+
+
+def _is_true(value: str | None) -> bool:
+    return value is not None and value.strip().upper() in _TRUE
+
+
+def _as_float(value: str | None) -> float | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _expand(path: str) -> Path:
+    return Path(os.path.expandvars(os.path.expanduser(path)))
+
+
+def _clean_token(token: str | None) -> str | None:
+    if token is None:
+        return None
+    token = token.replace("\r", "").replace("\n", "").strip()
+    return token or None
+
+
+def default_user_agent() -> str:
+    """``hubclient/<version>; python/<x.y.z>``: names the library on every Hub request."""
+    return f"hubclient/{__version__}; python/{platform.python_version()}"
+
+
+class HubSettings(BaseModel):
+    """Everything a client needs to know before it sends a request. Immutable.
+
+    Build it with :meth:`from_env` (environment + overrides), copy it with :meth:`replace`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    endpoint: str = DEFAULT_ENDPOINT
+    """Base URL of the Hub, without a trailing ``/`` (may carry a path prefix)."""
+    token: str | None = Field(default=None, repr=False)
+    """The token sent to the Hub origin by default (None: anonymous)."""
+    offline: bool = False
+    """Raise ``OfflineModeIsEnabled`` before any request is sent."""
+    hf_home: Path = Path("~/.cache/huggingface").expanduser()
+    hub_cache: Path = Path("~/.cache/huggingface/hub").expanduser()
+    token_path: Path = Path("~/.cache/huggingface/token").expanduser()
+    disable_progress_bars: bool = False
+
+    timeout: float | None = 60.0
+    """Seconds per read/write/pool operation of API calls (None: no limit)."""
+    connect_timeout: float = 10.0
+    etag_timeout: float = 10.0
+    """Seconds for file-metadata (HEAD) requests."""
+    download_timeout: float = 10.0
+    """Seconds per connect/read operation while downloading content."""
+
+    max_retries: int = 5
+    """Retries after the first try, for idempotent calls on 408/429/5xx and network errors."""
+    retry_backoff_base: float = 1.0
+    retry_backoff_max: float = 8.0
+    max_retry_wait: float = 300.0
+    """Longest server-requested wait (Retry-After / RateLimit) honoured before giving up."""
+
+    max_connections: int = 100
+    max_keepalive_connections: int = 100
+    keepalive_expiry: float = 30.0
+    max_redirects: int = 20
+
+    user_agent: str = Field(default_factory=default_user_agent)
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Extra headers sent with every request to the Hub origin."""
+
+    @field_validator("endpoint")
+    @classmethod
+    def _check_endpoint(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"endpoint must be an http(s) URL, got {value!r}")
+        return value
+
+    @field_validator("timeout")
+    @classmethod
+    def _inf_is_none(cls, value: float | None) -> float | None:
+        return None if value is not None and math.isinf(value) else value
+
+    @field_validator("max_retries", "max_connections", "max_keepalive_connections")
+    @classmethod
+    def _non_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be >= 0")
+        return value
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        token: str | bool | None = None,
+        env: Mapping[str, str] | None = None,
+        **overrides: Any,
+    ) -> HubSettings:
+        """Read the ``HF_*`` environment now, then apply the overrides (None means "not given").
+
+        ``token``: a string is used as is; ``False`` means anonymous; ``True`` requires a token
+        from the environment or the token file (``LocalTokenNotFoundError`` otherwise); ``None``
+        takes the implicit token unless ``HF_HUB_DISABLE_IMPLICIT_TOKEN`` is set.
+
+        Example::
+
+            HubSettings.from_env(endpoint="http://127.0.0.1:8000", token="hf_x", max_retries=1)
+        """
+        environ: Mapping[str, str] = os.environ if env is None else env
+        given = {k: v for k, v in overrides.items() if v is not None}
+
+        hf_home = _expand(
+            environ.get("HF_HOME")
+            or os.path.join(
+                environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+                "huggingface",
+            )
+        )
+        if "hf_home" in given:
+            hf_home = Path(given["hf_home"])
+        hub_cache = _expand(
+            environ.get("HF_HUB_CACHE")
+            or environ.get("HUGGINGFACE_HUB_CACHE")
+            or str(hf_home / "hub")
+        )
+        token_path = _expand(environ.get("HF_TOKEN_PATH") or str(hf_home / "token"))
+
+        values: dict[str, Any] = {
+            "endpoint": environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT,
+            "offline": _is_true(environ.get("HF_HUB_OFFLINE"))
+            or _is_true(environ.get("TRANSFORMERS_OFFLINE")),
+            "hf_home": hf_home,
+            "hub_cache": hub_cache,
+            "token_path": token_path,
+            "disable_progress_bars": _is_true(environ.get("HF_HUB_DISABLE_PROGRESS_BARS")),
+        }
+        etag = _as_float(environ.get("HF_HUB_ETAG_TIMEOUT"))
+        if etag:
+            values["etag_timeout"] = etag
+        download = _as_float(environ.get("HF_HUB_DOWNLOAD_TIMEOUT"))
+        if download:
+            values["download_timeout"] = download
+        values.update(given)
+
+        if isinstance(token, str):
+            values["token"] = _clean_token(token)
+        elif token is False:
+            values["token"] = None
+        else:
+            implicit_allowed = token is True or not _is_true(
+                environ.get("HF_HUB_DISABLE_IMPLICIT_TOKEN")
+            )
+            found = (
+                _implicit_token(environ, Path(values["token_path"])) if implicit_allowed else None
+            )
+            if token is True and found is None:
+                raise LocalTokenNotFoundError(
+                    "token=True but no token was found in HF_TOKEN, HUGGING_FACE_HUB_TOKEN "
+                    "or the token file"
+                )
+            values["token"] = found
+        return cls.model_validate(values)
+
+    def replace(self, **changes: Any) -> HubSettings:
+        """A validated copy with some fields changed (None values are ignored)."""
+        data = self.model_dump()
+        data.update({k: v for k, v in changes.items() if v is not None})
+        return type(self).model_validate(data)
+
+    @property
+    def hub_origin(self) -> str:
+        """``scheme://host[:port]`` of the endpoint (default ports left out)."""
+        return origin_of(self.endpoint)
+
+
+def _implicit_token(environ: Mapping[str, str], token_path: Path) -> str | None:
+    token = _clean_token(environ.get("HF_TOKEN") or environ.get("HUGGING_FACE_HUB_TOKEN"))
+    if token is not None:
+        return token
+    try:
+        return _clean_token(token_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None

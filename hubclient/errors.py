@@ -1,0 +1,220 @@
+"""The exceptions hubclient raises.
+
+The names follow ``huggingface_hub`` so that ``except RepositoryNotFoundError:`` ports unchanged.
+Every HTTP error carries what a log line or a retry decision needs: ``status_code``, ``url``,
+``method``, ``request_id`` and the ``server_message``.
+
+Tree::
+
+    HubClientError
+    ├── HfHubHTTPError (also OSError)             any HTTP error answered by a server
+    │   ├── RepositoryNotFoundError
+    │   │   └── GatedRepoError
+    │   ├── DisabledRepoError
+    │   ├── RevisionNotFoundError
+    │   ├── RemoteEntryNotFoundError (also EntryNotFoundError)
+    │   ├── BadRequestError (also ValueError)
+    │   └── RateLimitedError                       429 after the retries ran out
+    ├── EntryNotFoundError                         remote or local
+    │   └── LocalEntryNotFoundError (also FileNotFoundError)
+    │       └── IncompleteSnapshotError
+    ├── OfflineModeIsEnabled (also ConnectionError)
+    ├── LocalTokenNotFoundError (also OSError)
+    ├── FileMetadataError (also OSError)
+    └── HFValidationError (also ValueError)       bad repo id, repo type, revision...
+
+Example::
+
+    try:
+        info = await client.model_info("acme/missing")
+    except RepositoryNotFoundError as err:
+        print(err.status_code, err.request_id, err.server_message)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BadRequestError",
+    "DisabledRepoError",
+    "EntryNotFoundError",
+    "FileMetadataError",
+    "GatedRepoError",
+    "HFValidationError",
+    "HfHubHTTPError",
+    "HubClientError",
+    "IncompleteSnapshotError",
+    "LocalEntryNotFoundError",
+    "LocalTokenNotFoundError",
+    "OfflineModeIsEnabled",
+    "RateLimitedError",
+    "RemoteEntryNotFoundError",
+    "RepositoryNotFoundError",
+    "RevisionNotFoundError",
+]
+
+
+class HubClientError(Exception):
+    """Base class of every error hubclient raises on purpose."""
+
+
+class HfHubHTTPError(HubClientError, OSError):
+    """A server answered with an HTTP error status (after any retries).
+
+    Attributes:
+        status_code: the HTTP status of the final response.
+        url: the URL of the request that failed (after redirects).
+        method: the HTTP method.
+        request_id: ``X-Request-Id`` of the response, else ``X-Amzn-Trace-Id``, else
+            ``X-Amz-Cf-Id``, else the trace id hubclient sent.
+        server_message: the server's explanation (``X-Error-Message`` header or the JSON
+            ``error`` field of the body), or None.
+        error_code: the ``X-Error-Code`` header, or None.
+        headers: the response headers (names lower-cased).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        url: str,
+        method: str = "GET",
+        request_id: str | None = None,
+        server_message: str | None = None,
+        error_code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.url = url
+        self.method = method
+        self.request_id = request_id
+        self.server_message = server_message
+        self.error_code = error_code
+        self.headers: dict[str, str] = dict(headers or {})
+
+    def append_to_message(self, additional: str) -> None:
+        """Add a hint to the error message (kept in ``str(err)``)."""
+        self.args = (str(self.args[0]) + additional, *self.args[1:])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_http_error,
+            (
+                type(self),
+                str(self.args[0]) if self.args else "",
+                {
+                    "status_code": self.status_code,
+                    "url": self.url,
+                    "method": self.method,
+                    "request_id": self.request_id,
+                    "server_message": self.server_message,
+                    "error_code": self.error_code,
+                    "headers": self.headers,
+                },
+                dict(self.__dict__),
+            ),
+        )
+
+
+def _rebuild_http_error(
+    cls: type[HfHubHTTPError],
+    message: str,
+    kwargs: dict[str, object],
+    state: dict[str, object],
+) -> HfHubHTTPError:
+    err = cls.__new__(cls)
+    HfHubHTTPError.__init__(err, message, **kwargs)  # type: ignore[arg-type]
+    err.__dict__.update(state)
+    return err
+
+
+class RepositoryNotFoundError(HfHubHTTPError):
+    """The repo does not exist, or it is private and the token cannot see it.
+
+    Example::
+
+        try:
+            await client.model_info("acme/does-not-exist")
+        except RepositoryNotFoundError:
+            ...
+    """
+
+
+class GatedRepoError(RepositoryNotFoundError):
+    """The repo is gated and the token has not been granted access."""
+
+
+class DisabledRepoError(HfHubHTTPError):
+    """The repo has been disabled by the Hub (``Access to this resource is disabled.``)."""
+
+
+class RevisionNotFoundError(HfHubHTTPError):
+    """The repo exists but the branch, tag or commit does not."""
+
+
+class EntryNotFoundError(HubClientError):
+    """A file or folder does not exist, remotely or in the local cache."""
+
+
+class RemoteEntryNotFoundError(HfHubHTTPError, EntryNotFoundError):
+    """The repo and revision exist but the file or folder does not (404 ``EntryNotFound``)."""
+
+
+class LocalEntryNotFoundError(EntryNotFoundError, FileNotFoundError):
+    """The file is not in the local cache and the network may not (or could not) be used."""
+
+
+class IncompleteSnapshotError(LocalEntryNotFoundError):
+    """A cached snapshot lacks files that the cached tree listing says it should hold."""
+
+    def __init__(self, message: str, snapshot_path: str = "") -> None:
+        super().__init__(message)
+        self.snapshot_path = snapshot_path
+
+
+class BadRequestError(HfHubHTTPError, ValueError):
+    """The server refused the request as malformed (HTTP 400)."""
+
+
+class RateLimitedError(HfHubHTTPError):
+    """HTTP 429 that did not clear within the retries.
+
+    Attributes:
+        retry_after: seconds the server asked to wait (``Retry-After`` or ``RateLimit`` ``t=``).
+        ratelimit_remaining: ``r=`` of the ``RateLimit`` header, if sent.
+        ratelimit_reset: ``t=`` of the ``RateLimit`` header, if sent.
+        ratelimit_policy: the raw ``RateLimit-Policy`` header, if sent.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        ratelimit_remaining: int | None = None,
+        ratelimit_reset: int | None = None,
+        ratelimit_policy: str | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+        self.ratelimit_remaining = ratelimit_remaining
+        self.ratelimit_reset = ratelimit_reset
+        self.ratelimit_policy = ratelimit_policy
+
+
+class OfflineModeIsEnabled(HubClientError, ConnectionError):
+    """A request was about to be sent while offline mode (``HF_HUB_OFFLINE=1``) is on."""
+
+
+class LocalTokenNotFoundError(HubClientError, OSError):
+    """``token=True`` asked for a token but none is configured."""
+
+
+class FileMetadataError(HubClientError, OSError):
+    """A file metadata answer lacks a required header (``X-Repo-Commit`` or an ETag)."""
+
+
+class HFValidationError(HubClientError, ValueError):
+    """An argument is malformed (repo id, repo type, revision, path) and nothing was sent."""
