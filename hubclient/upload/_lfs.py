@@ -1,0 +1,319 @@
+"""LFS: the batch request, then the transfers (basic PUT or multipart), completion and verify.
+
+Every PUT body is streamed from disk by offset (never a whole file in memory), under the
+context's byte budget. Parts of a file go up several at once (``max_parts_per_file``), files go
+up several at once (``max_concurrent_files``), and all parts share ``max_concurrent_parts``.
+Each PUT is retried on its own by the HTTP layer, which calls the body factory again, so a
+retried part is read again from disk.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+
+import anyio
+import anyio.to_thread
+
+from hubclient._urls import lfs_batch_path
+from hubclient.models.commits import (
+    LfsAction,
+    LfsBatchObject,
+    LfsBatchRequest,
+    LfsBatchResponse,
+    LfsCompletionPart,
+    LfsCompletionRequest,
+    LfsObjectSpec,
+    LfsRef,
+    LfsVerifyRequest,
+)
+from hubclient.progress import FileState, Phase
+from hubclient.upload._budget import ByteBudget
+from hubclient.upload._context import UploadContext
+from hubclient.upload._errors import LfsUploadError
+from hubclient.upload._plan import Addition
+from hubclient.upload._source import Reader, SourceChangedError
+
+__all__ = ["upload_lfs_additions"]
+
+LFS_HEADERS = {
+    "accept": "application/vnd.git-lfs+json",
+    "content-type": "application/vnd.git-lfs+json",
+}
+_HF_CO = re.compile(r"^https://huggingface\.co(?=/|$)")
+
+
+class _RangeStream:
+    """The body of one PUT attempt: ``length`` bytes at ``offset``, read chunk by chunk.
+
+    A chunk's share of the byte budget is held until httpx asks for the next chunk (so the
+    previous one has been written) or until :meth:`close`, which the owner always calls.
+    """
+
+    def __init__(
+        self,
+        reader: Reader,
+        offset: int,
+        length: int,
+        chunk_size: int,
+        budget: ByteBudget,
+        on_sent: Callable[[int], None],
+        what: str,
+    ) -> None:
+        self._reader = reader
+        self._offset = offset
+        self._remaining = length
+        self._chunk_size = chunk_size
+        self._budget = budget
+        self._on_sent = on_sent
+        self._held = 0
+        self._what = what
+
+    def __aiter__(self) -> _RangeStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        self._give_back(sent=True)
+        if self._remaining <= 0:
+            raise StopAsyncIteration
+        n = min(self._chunk_size, self._remaining)
+        await self._budget.acquire(n)
+        self._held = n
+        data = await anyio.to_thread.run_sync(self._reader.read_at, self._offset, n)
+        if len(data) != n:
+            raise SourceChangedError(f"{self._what} got shorter while it was being uploaded")
+        self._offset += n
+        self._remaining -= n
+        return data
+
+    def _give_back(self, *, sent: bool) -> None:
+        if self._held:
+            held, self._held = self._held, 0
+            self._budget.release(held)
+            if sent:
+                self._on_sent(held)
+
+    def close(self) -> None:
+        self._give_back(sent=False)
+
+
+class _FileUpload:
+    """Uploads one object's content; tracks its bytes for progress across retries."""
+
+    def __init__(self, ctx: UploadContext, addition: Addition, reader: Reader) -> None:
+        self.ctx = ctx
+        self.addition = addition
+        self.reader = reader
+        self.done = 0
+
+    def _sender(self, counter: list[int]) -> Callable[[int], None]:
+        def on_sent(n: int) -> None:
+            counter[0] += n
+            self.done += n
+            self.ctx.reporter.add_bytes(n)
+            self.ctx.reporter.file(
+                self.addition.path, FileState.UPLOADING, self.done, self.addition.size
+            )
+
+        return on_sent
+
+    async def put_range(self, url: str, offset: int, length: int) -> str | None:
+        """PUT ``length`` bytes at ``offset``; returns the ``ETag`` answered (or None)."""
+        streams: list[_RangeStream] = []
+        sent_in_attempt = [0]
+
+        def body() -> _RangeStream:
+            # A new attempt: forget the progress of the previous one.
+            if sent_in_attempt[0]:
+                self.done -= sent_in_attempt[0]
+                self.ctx.reporter.add_bytes(-sent_in_attempt[0])
+                sent_in_attempt[0] = 0
+            for old in streams:
+                old.close()
+            stream = _RangeStream(
+                self.reader,
+                offset,
+                length,
+                self.ctx.options.read_chunk_size,
+                self.ctx.budget,
+                self._sender(sent_in_attempt),
+                self.addition.source.description,
+            )
+            streams.append(stream)
+            return stream
+
+        try:
+            response = await self.ctx.http.request(
+                "PUT",
+                url,
+                content=body,
+                headers={"content-length": str(length)},
+                token=False,
+                retry=True,
+            )
+        finally:
+            for stream in streams:
+                stream.close()
+        etag: str | None = response.headers.get("etag")
+        return etag
+
+
+def _fix_url(url: str, endpoint: str) -> str:
+    return _HF_CO.sub(endpoint.rstrip("/"), url)
+
+
+async def _request_batches(
+    ctx: UploadContext, objects: Sequence[LfsObjectSpec]
+) -> list[LfsBatchObject]:
+    answers: list[LfsBatchObject] = []
+    size = ctx.options.lfs_batch_size
+    for start in range(0, len(objects), size):
+        body = LfsBatchRequest(
+            objects=list(objects[start : start + size]),
+            ref=None if ctx.create_pr else LfsRef(name=ctx.revision),
+        )
+        response = await ctx.http.request(
+            "POST",
+            lfs_batch_path(ctx.repo_type, ctx.repo_id),
+            json=body.wire(),
+            headers=LFS_HEADERS,
+            token=ctx.token,
+            retry=True,
+        )
+        batch = LfsBatchResponse.model_validate(response.json())
+        errors = [(o.oid, o.error.code, o.error.message) for o in batch.objects if o.error]
+        if errors:
+            lines = "\n".join(f"- {oid}: {code} {message}" for oid, code, message in errors)
+            raise LfsUploadError(f"The LFS batch endpoint refused objects:\n{lines}", errors)
+        answers.extend(batch.objects)
+    return answers
+
+
+def _part_urls(action: LfsAction, size: int, chunk_size: int) -> list[str]:
+    header = action.header or {}
+    numbered = sorted((int(k), v) for k, v in header.items() if k.isdigit())
+    urls = [url for _, url in numbered]
+    if len(urls) != math.ceil(size / chunk_size):
+        raise LfsUploadError(
+            f"The LFS batch answer gives {len(urls)} part URLs for {size} bytes in chunks of "
+            f"{chunk_size}; expected {math.ceil(size / chunk_size)}."
+        )
+    return urls
+
+
+async def _upload_object(ctx: UploadContext, addition: Addition, obj: LfsBatchObject) -> None:
+    actions = obj.actions
+    if actions is None or actions.upload is None:  # pragma: no cover - filtered by the caller
+        return
+    upload = actions.upload
+    endpoint = ctx.http.endpoint
+    reporter = ctx.reporter
+    reporter.file(addition.path, FileState.UPLOADING, 0, addition.size)
+    reader = await anyio.to_thread.run_sync(addition.source.open)
+    try:
+        transfer = _FileUpload(ctx, addition, reader)
+        chunk_value = (upload.header or {}).get("chunk_size")
+        if chunk_value is None:
+            async with ctx.parts_limiter:
+                await transfer.put_range(_fix_url(upload.href, endpoint), 0, addition.size)
+        else:
+            try:
+                chunk_size = int(chunk_value)
+            except ValueError:
+                raise LfsUploadError(f"chunk_size {chunk_value!r} is not an integer") from None
+            if chunk_size <= 0:
+                raise LfsUploadError(f"chunk_size {chunk_value!r} must be positive")
+            urls = _part_urls(upload, addition.size, chunk_size)
+            etags: list[str] = [""] * len(urls)
+            per_file = anyio.Semaphore(ctx.options.max_parts_per_file)
+
+            async def part(index: int, url: str) -> None:
+                async with per_file, ctx.parts_limiter:
+                    offset = index * chunk_size
+                    length = min(chunk_size, addition.size - offset)
+                    etag = await transfer.put_range(_fix_url(url, endpoint), offset, length)
+                if not etag:
+                    raise LfsUploadError(
+                        f"The storage answered part {index + 1} of {addition.path!r} without an "
+                        "ETag header; the upload cannot be completed."
+                    )
+                etags[index] = etag
+
+            async with anyio.create_task_group() as tg:
+                for index, url in enumerate(urls):
+                    tg.start_soon(part, index, url)
+            completion = LfsCompletionRequest(
+                oid=obj.oid,
+                parts=[
+                    LfsCompletionPart(part_number=i + 1, etag=etag) for i, etag in enumerate(etags)
+                ],
+            )
+            await ctx.http.request(
+                "POST",
+                _fix_url(upload.href, endpoint),
+                json=completion.wire(),
+                headers=LFS_HEADERS,
+                token=False,
+                retry=True,
+            )
+    finally:
+        reader.close()
+    verify = actions.verify
+    if verify is not None:
+        reporter.file(addition.path, FileState.VERIFYING, addition.size, addition.size)
+        await ctx.http.request(
+            "POST",
+            _fix_url(verify.href, endpoint),
+            json=LfsVerifyRequest(oid=obj.oid, size=addition.size).wire(),
+            headers=LFS_HEADERS,
+            token=ctx.token,
+            retry=True,
+        )
+    reporter.file(addition.path, FileState.DONE, addition.size, addition.size)
+    reporter.file_finished()
+
+
+async def upload_lfs_additions(
+    ctx: UploadContext, additions: Sequence[Addition]
+) -> list[tuple[Addition, bool]]:
+    """Make sure every LFS object of ``additions`` is stored; returns (addition, was_sent).
+
+    Objects already stored (no ``actions`` in the batch answer) are not sent again; the same
+    content at several paths is sent once.
+    """
+    lfs = [a for a in additions if a.upload_mode == "lfs" and not a.should_ignore]
+    if not lfs:
+        return []
+    by_oid: dict[str, Addition] = {}
+    for a in lfs:
+        assert a.sha256 is not None
+        by_oid.setdefault(a.sha256, a)
+    specs = [LfsObjectSpec(oid=oid, size=a.size) for oid, a in by_oid.items()]
+    answers = await _request_batches(ctx, specs)
+    to_send: list[tuple[Addition, LfsBatchObject]] = []
+    sent: set[str] = set()
+    for obj in answers:
+        addition = by_oid.get(obj.oid)
+        if addition is None:
+            continue
+        if obj.actions is not None and obj.actions.upload is not None:
+            to_send.append((addition, obj))
+            sent.add(obj.oid)
+    ctx.reporter.phase(
+        Phase.UPLOADING, files=len(to_send), total_bytes=sum(a.size for a, _ in to_send)
+    )
+    ctx.reporter.start_totals(len(to_send), sum(a.size for a, _ in to_send))
+    for a in lfs:
+        if a.sha256 not in sent:
+            ctx.reporter.file(a.path, FileState.SKIPPED, a.size, a.size)
+    files = anyio.Semaphore(ctx.options.max_concurrent_files)
+
+    async def one(addition: Addition, obj: LfsBatchObject) -> None:
+        async with files:
+            await _upload_object(ctx, addition, obj)
+
+    async with anyio.create_task_group() as tg:
+        for addition, obj in to_send:
+            tg.start_soon(one, addition, obj)
+    return [(a, a.sha256 in sent) for a in lfs]
