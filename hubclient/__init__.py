@@ -24,6 +24,14 @@ from hubclient.errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
+from hubclient.models.commits import (
+    CommitInfo,
+    CommitOperation,
+    CommitOperationAdd,
+    CommitOperationCopy,
+    CommitOperationDelete,
+    InvalidPathInRepoError,
+)
 from hubclient.progress import (
     FileProgress,
     FileState,
@@ -33,10 +41,17 @@ from hubclient.progress import (
     ProgressEvent,
     TotalProgress,
 )
+from hubclient.upload import CommitConflictError, LfsUploadError, PreuploadedFile, UploadOptions
 
 __all__ = [
     "AsyncHubClient",
     "BadRequestError",
+    "CommitConflictError",
+    "CommitInfo",
+    "CommitOperation",
+    "CommitOperationAdd",
+    "CommitOperationCopy",
+    "CommitOperationDelete",
     "DisabledRepoError",
     "EntryNotFoundError",
     "FileMetadataError",
@@ -48,11 +63,14 @@ __all__ = [
     "HubClientError",
     "HubSettings",
     "IncompleteSnapshotError",
+    "InvalidPathInRepoError",
+    "LfsUploadError",
     "LocalEntryNotFoundError",
     "LocalTokenNotFoundError",
     "OfflineModeIsEnabled",
     "Phase",
     "PhaseChanged",
+    "PreuploadedFile",
     "ProgressCallback",
     "ProgressEvent",
     "RateLimitedError",
@@ -60,5 +78,6 @@ __all__ = [
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
     "TotalProgress",
+    "UploadOptions",
     "__version__",
 ]

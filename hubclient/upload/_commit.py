@@ -1,0 +1,574 @@
+"""``create_commit`` and ``preupload_lfs_files``: the phases, in order, and the NDJSON commit.
+
+plan → [validate README] → preupload (batches) → hash (threads) → LFS batch → transfers →
+copies → drop no-ops → commit (one POST, never retried). Cancelling at any point stops every
+transfer and sends no commit.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import warnings
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+import anyio
+import anyio.to_thread
+
+from hubclient._http import HubHttp, error_from_response
+from hubclient._urls import (
+    DEFAULT_REVISION,
+    commit_path,
+    normalize_repo_type,
+    paths_info_path,
+    repo_info_path,
+    resolve_path,
+    url_prefix,
+    validate_repo_id,
+)
+from hubclient.errors import EntryNotFoundError, HfHubHTTPError
+from hubclient.models.commits import (
+    CommitFileLine,
+    CommitFileValue,
+    CommitHeaderLine,
+    CommitHeaderValue,
+    CommitInfo,
+    CommitLfsFileLine,
+    CommitLfsFileValue,
+    CommitOperation,
+    CommitOperationAdd,
+    CommitOperationCopy,
+    CommitOperationDelete,
+    CommitPathLine,
+    CommitPathValue,
+    CommitResponse,
+    ValidateYamlResponse,
+)
+from hubclient.progress import Phase, ProgressCallback
+from hubclient.upload._context import UploadContext
+from hubclient.upload._errors import CommitConflictError, hint_for_commit_error
+from hubclient.upload._lfs import upload_lfs_additions
+from hubclient.upload._options import UploadOptions
+from hubclient.upload._plan import Addition, fetch_upload_modes, hash_additions, prepare_additions
+from hubclient.upload._report import Reporter
+
+__all__ = ["PreuploadedFile", "create_commit", "preupload_lfs_files"]
+
+_COMMIT_OID = re.compile(r"[A-Fa-f0-9]{5,40}")
+_B64_STEP = 3 * 1024 * 1024  # a multiple of 3, so chunk encodings concatenate
+_SMALL_READ_GROUP = 1024 * 1024
+_PATHS_INFO_BATCH = 500
+_PLACEHOLDER = "\x00hubclient-content\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class PreuploadedFile:
+    """One LFS file handled by ``preupload_lfs_files``.
+
+    Attributes:
+        path_in_repo: where it will be committed.
+        sha256: its LFS oid.
+        size: its size in bytes.
+        uploaded: True if its content was sent now; False if the Hub already had it.
+    """
+
+    path_in_repo: str
+    sha256: str
+    size: int
+    uploaded: bool
+
+
+def _context(
+    http: HubHttp,
+    repo_id: str,
+    repo_type: str | None,
+    revision: str | None,
+    create_pr: bool | None,
+    token: str | bool | None,
+    options: UploadOptions | None,
+    progress: ProgressCallback | None,
+) -> UploadContext:
+    return UploadContext(
+        http=http,
+        repo_id=validate_repo_id(repo_id),
+        repo_type=normalize_repo_type(repo_type),
+        revision=revision or DEFAULT_REVISION,
+        create_pr=bool(create_pr),
+        token=token,
+        options=options or UploadOptions(),
+        reporter=Reporter(progress),
+    )
+
+
+def _warn_on_overwrites(operations: Sequence[CommitOperation]) -> None:
+    additions_under: dict[str, int] = defaultdict(int)
+    for op in operations:
+        if isinstance(op, CommitOperationAdd):
+            if additions_under[op.path_in_repo] > 0:
+                warnings.warn(
+                    f"About to update the same file twice in one commit: {op.path_in_repo!r}.",
+                    stacklevel=4,
+                )
+            additions_under[op.path_in_repo] += 1
+            for parent in PurePosixPath(op.path_in_repo).parents:
+                additions_under[str(parent)] += 1
+        elif (
+            isinstance(op, CommitOperationDelete)
+            and additions_under[str(PurePosixPath(op.path_in_repo))] > 0
+        ):
+            what = "folder holding files" if op.is_folder else "file"
+            warnings.warn(
+                f"About to delete a {what} added earlier in the same commit: {op.path_in_repo!r}.",
+                stacklevel=4,
+            )
+
+
+async def _validate_readme(ctx: UploadContext, addition: Addition) -> None:
+    content = await anyio.to_thread.run_sync(addition.source.read_all)
+    response = await ctx.http.request(
+        "POST",
+        "/api/validate-yaml",
+        json={"content": content.decode("utf-8", errors="replace"), "repoType": ctx.repo_type},
+        token=ctx.token,
+        raise_for_status=False,
+    )
+    try:
+        answer = ValidateYamlResponse.model_validate(response.json())
+    except ValueError:
+        answer = ValidateYamlResponse()
+    notes = "\n".join(f"- {w.get('message')}" for w in answer.warnings)
+    if notes:
+        warnings.warn(f"Warnings while validating metadata in README.md:\n{notes}", stacklevel=4)
+    if response.status_code == 400:
+        problems = "\n".join(f"- {e.get('message')}" for e in answer.errors)
+        raise ValueError(
+            f"Invalid metadata in README.md; fix its YAML header and retry.\n{problems}"
+        )
+    if response.status_code >= 400:
+        raise error_from_response(response, method="POST")
+
+
+def _gitignore_of(additions: Sequence[Addition]) -> Addition | None:
+    for addition in additions:
+        if addition.path == ".gitignore":
+            return addition
+    return None
+
+
+async def _plan_additions(
+    ctx: UploadContext,
+    ops: Sequence[CommitOperationAdd],
+    gitignore_content: str | None,
+    *,
+    validate_readme: bool,
+) -> list[Addition]:
+    ctx.reporter.phase(Phase.PLANNING, files=len(ops))
+    additions = await prepare_additions(ops)
+    if validate_readme:
+        for addition in additions:
+            if addition.path == "README.md":
+                await _validate_readme(ctx, addition)
+                break
+    if gitignore_content is None:
+        gitignore = _gitignore_of(additions)
+        if gitignore is not None:
+            raw = await anyio.to_thread.run_sync(gitignore.source.read_all)
+            gitignore_content = raw.decode("utf-8", errors="replace")
+    await fetch_upload_modes(ctx, additions, gitignore_content)
+    await hash_additions(ctx, additions)
+    return additions
+
+
+async def preupload_lfs_files(
+    http: HubHttp,
+    repo_id: str,
+    additions: Iterable[CommitOperationAdd],
+    *,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    create_pr: bool | None = None,
+    gitignore_content: str | None = None,
+    options: UploadOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[PreuploadedFile]:
+    """Upload the LFS content of ``additions`` now, for a later ``create_commit``.
+
+    The operations are not modified. Returns the LFS files handled (sent now or already held
+    by the Hub); regular files and files ignored by ``.gitignore`` are left for the commit.
+    """
+    ops = list(additions)
+    ctx = _context(http, repo_id, repo_type, revision, create_pr, token, options, progress)
+    try:
+        planned = await _plan_additions(ctx, ops, gitignore_content, validate_readme=False)
+        results = await upload_lfs_additions(ctx, planned)
+    except HfHubHTTPError as err:
+        _add_hint(err, ctx.repo_id, deleting=False)
+        raise
+    ctx.reporter.phase(Phase.DONE)
+    return [PreuploadedFile(a.path, a.sha256 or "", a.size, uploaded=sent) for a, sent in results]
+
+
+def _add_hint(err: HfHubHTTPError, repo_id: str, *, deleting: bool) -> None:
+    hint = hint_for_commit_error(err, repo_id, deleting=deleting)
+    if hint and hint not in str(err):
+        err.append_to_message(hint)
+
+
+# ---------------------------------------------------------------------------- copies
+
+
+@dataclass
+class _CopySource:
+    """What a copy puts in the commit: an LFS pointer (sha256) or regular content."""
+
+    lfs_oid: str | None
+    content: bytes | None
+    blob_id: str | None
+
+
+async def _paths_info(ctx: UploadContext, paths: Sequence[str], revision: str) -> list[Any]:
+    out: list[Any] = []
+    for start in range(0, len(paths), _PATHS_INFO_BATCH):
+        response = await ctx.http.request(
+            "POST",
+            paths_info_path(ctx.repo_type, ctx.repo_id, revision),
+            data={"paths": list(paths[start : start + _PATHS_INFO_BATCH]), "expand": "false"},
+            token=ctx.token,
+        )
+        payload = response.json()
+        if isinstance(payload, list):
+            out.extend(p for p in payload if isinstance(p, dict))
+    return out
+
+
+async def _fetch_copy_sources(
+    ctx: UploadContext, copies: Sequence[CommitOperationCopy]
+) -> tuple[dict[tuple[str, str | None], _CopySource], dict[str, str]]:
+    """Source facts per (path, src_revision), and the current blob ids of the destinations."""
+    if not copies:
+        return {}, {}
+    dest_oids: dict[str, str] = {}
+    for entry in await _paths_info(ctx, [c.path_in_repo for c in copies], ctx.revision):
+        if entry.get("type") == "file" and isinstance(entry.get("oid"), str):
+            dest_oids[entry["path"]] = entry["oid"]
+    sources: dict[tuple[str, str | None], _CopySource] = {}
+    by_revision: dict[str | None, list[CommitOperationCopy]] = defaultdict(list)
+    for copy in copies:
+        by_revision[copy.src_revision].append(copy)
+    for src_revision, group in by_revision.items():
+        revision = src_revision or ctx.revision
+        wanted = sorted({c.src_path_in_repo for c in group})
+        for entry in await _paths_info(ctx, wanted, revision):
+            path = entry.get("path")
+            if not isinstance(path, str):
+                continue
+            if entry.get("type") != "file":
+                raise NotImplementedError(f"Copying a folder is not supported ({path!r}).")
+            lfs = entry.get("lfs")
+            blob_id = entry.get("oid") if isinstance(entry.get("oid"), str) else None
+            if isinstance(lfs, dict) and isinstance(lfs.get("oid"), str):
+                sources[(path, src_revision)] = _CopySource(lfs["oid"], None, blob_id)
+            else:
+                response = await ctx.http.request(
+                    "GET",
+                    resolve_path(ctx.repo_type, ctx.repo_id, path, revision),
+                    token=ctx.token,
+                    follow_redirects="any",
+                )
+                sources[(path, src_revision)] = _CopySource(None, response.content, blob_id)
+        for copy in group:
+            if (copy.src_path_in_repo, src_revision) not in sources:
+                raise EntryNotFoundError(
+                    f"Cannot copy {copy.src_path_in_repo!r} at revision {revision!r}: the file "
+                    "is not in the repo at that revision."
+                )
+    return sources, dest_oids
+
+
+# ---------------------------------------------------------------------------- NDJSON body
+
+
+def _line(model: Any) -> bytes:
+    return json.dumps(model.wire()).encode() + b"\n"
+
+
+def _b64_len(size: int) -> int:
+    return 4 * ((size + 2) // 3)
+
+
+@dataclass
+class _ContentLine:
+    """A ``file`` line whose base64 content is streamed between ``prefix`` and ``suffix``."""
+
+    prefix: bytes
+    suffix: bytes
+    addition: Addition | None
+    inline: bytes | None
+
+    @classmethod
+    def build(cls, path: str, addition: Addition | None, inline: bytes | None) -> _ContentLine:
+        template = _line(CommitFileLine(value=CommitFileValue(content=_PLACEHOLDER, path=path)))
+        marker = json.dumps(_PLACEHOLDER).encode()[1:-1]
+        prefix, _, suffix = template.partition(marker)
+        return cls(prefix, suffix, addition, inline)
+
+    @property
+    def size(self) -> int:
+        n = self.addition.size if self.addition is not None else len(self.inline or b"")
+        return len(self.prefix) + _b64_len(n) + len(self.suffix)
+
+
+_Line = bytes | _ContentLine
+
+
+def _commit_lines(
+    operations: Sequence[CommitOperation],
+    additions: dict[int, Addition],
+    copy_sources: dict[tuple[str, str | None], _CopySource],
+    header: CommitHeaderValue,
+) -> list[_Line]:
+    lines: list[_Line] = [_line(CommitHeaderLine(value=header))]
+    for op in operations:
+        if isinstance(op, CommitOperationAdd):
+            addition = additions[id(op)]
+            if addition.should_ignore:
+                continue
+            if addition.upload_mode == "lfs":
+                value = CommitLfsFileValue(
+                    path=op.path_in_repo, oid=addition.sha256 or "", size=addition.size
+                )
+                lines.append(_line(CommitLfsFileLine(value=value)))
+            else:
+                lines.append(_ContentLine.build(op.path_in_repo, addition, None))
+        elif isinstance(op, CommitOperationDelete):
+            key = "deletedFolder" if op.is_folder else "deletedFile"
+            lines.append(
+                _line(CommitPathLine(key=key, value=CommitPathValue(path=op.path_in_repo)))
+            )
+        else:
+            source = copy_sources[(op.src_path_in_repo, op.src_revision)]
+            if source.lfs_oid is not None:
+                value = CommitLfsFileValue(path=op.path_in_repo, oid=source.lfs_oid)
+                lines.append(_line(CommitLfsFileLine(value=value)))
+            else:
+                lines.append(_ContentLine.build(op.path_in_repo, None, source.content or b""))
+    return lines
+
+
+def _read_group(additions: Sequence[Addition]) -> list[bytes]:
+    return [a.source.read_all() for a in additions]
+
+
+async def _stream_lines(ctx: UploadContext, lines: Sequence[_Line]) -> AsyncIterator[bytes]:
+    """The NDJSON body, reading regular files as it goes (small ones grouped per thread call)."""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if isinstance(line, bytes):
+            yield line
+            index += 1
+            continue
+        if line.inline is not None:
+            yield line.prefix + base64.b64encode(line.inline) + line.suffix
+            index += 1
+            continue
+        assert line.addition is not None
+        if line.addition.size > _SMALL_READ_GROUP:
+            yield line.prefix
+            reader = await anyio.to_thread.run_sync(line.addition.source.open)
+            try:
+                done = 0
+                while done < line.addition.size:
+                    n = min(_B64_STEP, line.addition.size - done)
+                    await ctx.budget.acquire(n)
+                    try:
+                        data = await anyio.to_thread.run_sync(reader.read_at, done, n)
+                        if len(data) != n:
+                            raise OSError(f"{line.addition.source.description} changed")
+                        encoded = base64.b64encode(data)
+                    finally:
+                        ctx.budget.release(n)
+                    done += n
+                    yield encoded
+            finally:
+                reader.close()
+            yield line.suffix
+            index += 1
+            continue
+        group: list[_ContentLine] = []
+        total = 0
+        while index < len(lines):
+            candidate = lines[index]
+            if (
+                isinstance(candidate, bytes)
+                or candidate.addition is None
+                or candidate.addition.size > _SMALL_READ_GROUP
+                or (group and total + candidate.addition.size > _SMALL_READ_GROUP)
+            ):
+                break
+            group.append(candidate)
+            total += candidate.addition.size
+            index += 1
+        contents = await anyio.to_thread.run_sync(
+            _read_group, [g.addition for g in group if g.addition is not None]
+        )
+        for item, content in zip(group, contents, strict=True):
+            if item.addition is not None and len(content) != item.addition.size:
+                raise OSError(f"{item.addition.source.description} changed")
+            yield item.prefix + base64.b64encode(content) + item.suffix
+
+
+# ---------------------------------------------------------------------------- create_commit
+
+
+def _repo_url_prefix(http: HubHttp, ctx: UploadContext) -> str:
+    return f"{http.endpoint.rstrip('/')}/{url_prefix(ctx.repo_type)}{ctx.repo_id}"
+
+
+async def create_commit(
+    http: HubHttp,
+    repo_id: str,
+    operations: Iterable[CommitOperation],
+    *,
+    commit_message: str,
+    commit_description: str | None = None,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    create_pr: bool | None = None,
+    parent_commit: str | None = None,
+    options: UploadOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> CommitInfo:
+    """The engine behind ``AsyncHubClient.create_commit`` (see its docstring)."""
+    if parent_commit is not None and not _COMMIT_OID.fullmatch(parent_commit):
+        raise ValueError(
+            f"parent_commit {parent_commit!r} is not a commit sha (5 to 40 hex characters)."
+        )
+    if not commit_message:
+        raise ValueError("commit_message can't be empty, please pass a value.")
+    description = commit_description or ""
+    ops = list(operations)
+    for op in ops:
+        if not isinstance(op, (CommitOperationAdd, CommitOperationDelete, CommitOperationCopy)):
+            raise TypeError(f"Not a commit operation: {op!r}")
+    ctx = _context(http, repo_id, repo_type, revision, create_pr, token, options, progress)
+    add_ops = [op for op in ops if isinstance(op, CommitOperationAdd)]
+    copies = [op for op in ops if isinstance(op, CommitOperationCopy)]
+    deleting = any(isinstance(op, CommitOperationDelete) for op in ops)
+    if ctx.repo_type != "dataset":
+        for op in add_ops:
+            if op.path_in_repo.endswith((".arrow", ".parquet")):
+                warnings.warn(
+                    f"{op.path_in_repo!r} looks like a data file committed to a {ctx.repo_type} "
+                    "repo; pass repo_type='dataset' if it is a dataset.",
+                    stacklevel=3,
+                )
+    _warn_on_overwrites(ops)
+
+    try:
+        planned = await _plan_additions(ctx, add_ops, None, validate_readme=True)
+        await upload_lfs_additions(ctx, planned)
+        copy_sources, dest_oids = await _fetch_copy_sources(ctx, copies)
+        by_op = {id(a.op): a for a in planned}
+
+        deleted = {
+            op.path_in_repo.rstrip("/") for op in ops if isinstance(op, CommitOperationDelete)
+        }
+
+        def is_deleted(path: str) -> bool:
+            return path in deleted or any(str(p) in deleted for p in PurePosixPath(path).parents)
+
+        kept: list[CommitOperation] = []
+        for op in ops:
+            if isinstance(op, CommitOperationAdd):
+                if by_op[id(op)].unchanged and not is_deleted(op.path_in_repo):
+                    continue
+            elif isinstance(op, CommitOperationCopy):
+                source = copy_sources[(op.src_path_in_repo, op.src_revision)]
+                dest = dest_oids.get(op.path_in_repo)
+                if dest is not None and dest == source.blob_id and not is_deleted(op.path_in_repo):
+                    continue
+            kept.append(op)
+
+        if not kept:
+            return await _no_op_commit_info(ctx, commit_message, description)
+
+        header = CommitHeaderValue(
+            summary=commit_message, description=description, parent_commit=parent_commit
+        )
+        lines = _commit_lines(kept, by_op, copy_sources, header)
+        length = sum(len(line) if isinstance(line, bytes) else line.size for line in lines)
+        ctx.reporter.phase(Phase.COMMITTING, files=len(kept))
+        response = await http.request(
+            "POST",
+            commit_path(ctx.repo_type, ctx.repo_id, ctx.revision),
+            content=_stream_lines(ctx, lines),
+            headers={"content-type": "application/x-ndjson", "content-length": str(length)},
+            params={"create_pr": "1"} if ctx.create_pr else None,
+            token=ctx.token,
+            retry=False,
+            raise_for_status=False,
+        )
+        if response.status_code in (409, 412):
+            raise _conflict(response, parent_commit)
+        if response.status_code >= 400:
+            raise error_from_response(response, method="POST")
+    except HfHubHTTPError as err:
+        _add_hint(err, ctx.repo_id, deleting=deleting)
+        raise
+    answer = CommitResponse.model_validate(response.json())
+    ctx.reporter.phase(Phase.DONE)
+    return CommitInfo(
+        commit_url=answer.commit_url,
+        commit_message=commit_message,
+        commit_description=description,
+        oid=answer.commit_oid,
+        pr_url=answer.pull_request_url if ctx.create_pr else None,
+    )
+
+
+def _conflict(response: Any, parent_commit: str | None) -> CommitConflictError:
+    base = error_from_response(response, method="POST")
+    what = (
+        f"the branch no longer points to parent_commit {parent_commit!r}"
+        if parent_commit and response.status_code == 412
+        else "another commit landed on the branch first"
+    )
+    message = (
+        f"{base}\nNothing was committed: {what}. Read the branch head again "
+        "(repo_info(...).sha), check your change against it, and retry with that parent_commit."
+    )
+    return CommitConflictError(
+        message,
+        status_code=base.status_code,
+        url=base.url,
+        method=base.method,
+        request_id=base.request_id,
+        server_message=base.server_message,
+        error_code=base.error_code,
+        headers=base.headers,
+    )
+
+
+async def _no_op_commit_info(ctx: UploadContext, message: str, description: str) -> CommitInfo:
+    warnings.warn(
+        "No files have been modified since the last commit; no commit was created.", stacklevel=4
+    )
+    response = await ctx.http.request(
+        "GET", repo_info_path(ctx.repo_type, ctx.repo_id, ctx.revision), token=ctx.token
+    )
+    sha = str(response.json()["sha"])
+    ctx.reporter.phase(Phase.DONE)
+    return CommitInfo(
+        commit_url=f"{_repo_url_prefix(ctx.http, ctx)}/commit/{sha}",
+        commit_message=message,
+        commit_description=description,
+        oid=sha,
+    )
