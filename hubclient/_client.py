@@ -13,17 +13,23 @@ For area modules and helpers (internal API, stable within the package):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal, TypeVar
 
 import httpx
 
+from hubclient import _files, _refs, _repos, _users
 from hubclient import upload as _upload
-from hubclient._http import HubHttp
+from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg
 from hubclient._settings import HubSettings, default_user_agent
 from hubclient.models.commits import CommitInfo, CommitOperation, CommitOperationAdd
+from hubclient.models.files import HfFileMetadata, RepoFile, RepoFolder
+from hubclient.models.refs import GitCommitInfo, GitRefs
+from hubclient.models.repos import DatasetInfo, ModelInfo, RepoUrl, SpaceInfo
+from hubclient.models.users import WhoAmI
 from hubclient.progress import ProgressCallback
 from hubclient.upload import PreuploadedFile, UploadOptions
 
@@ -212,6 +218,688 @@ class AsyncHubClient:
         copy._http = self._http.with_settings(settings)
         copy._owns_pool = copy._http._pool is not self._http._pool
         return copy
+
+    # ------------------------------------------------------------------ users
+
+    async def whoami(self, token: str | bool | None = None) -> WhoAmI:
+        """Who the token belongs to: name, orgs, token role.
+
+        Raises ``HfHubHTTPError`` (401) for an invalid token.
+
+        Example::
+
+            me = await client.whoami()
+            print(me.name, me["orgs"], me.auth.access_token.role)
+        """
+        return await _users.whoami(self._http, token=token)
+
+    # ------------------------------------------------------------------ repo info
+
+    async def model_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        timeout: float | None = None,
+        securityStatus: bool | None = None,
+        files_metadata: bool = False,
+        expand: list[str] | None = None,
+        token: str | bool | None = None,
+    ) -> ModelInfo:
+        """Info about a model repo at ``revision`` (default branch if None).
+
+        ``files_metadata=True`` adds size, blob id and LFS info to each sibling; ``expand``
+        selects the fields to return; ``timeout`` (seconds) overrides the client's.
+        Raises ``RepositoryNotFoundError``, ``GatedRepoError``, ``RevisionNotFoundError``.
+
+        Example::
+
+            info = await client.model_info("acme/model", revision="v1.0")
+            print(info.sha, info.last_modified, [s.rfilename for s in info.siblings or []])
+        """
+        info = await _repos.repo_info(
+            self._http,
+            repo_id,
+            repo_type="model",
+            revision=revision,
+            timeout=_timeout(timeout),
+            files_metadata=files_metadata,
+            expand=expand,
+            security_status=securityStatus,
+            token=token,
+        )
+        assert isinstance(info, ModelInfo)
+        return info
+
+    async def dataset_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        timeout: float | None = None,
+        files_metadata: bool = False,
+        expand: list[str] | None = None,
+        token: str | bool | None = None,
+    ) -> DatasetInfo:
+        """Info about a dataset repo (see :meth:`model_info`).
+
+        Example::
+
+            info = await client.dataset_info("acme/data")
+            print(info.sha, info.card_data)
+        """
+        info = await _repos.repo_info(
+            self._http,
+            repo_id,
+            repo_type="dataset",
+            revision=revision,
+            timeout=_timeout(timeout),
+            files_metadata=files_metadata,
+            expand=expand,
+            token=token,
+        )
+        assert isinstance(info, DatasetInfo)
+        return info
+
+    async def space_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        timeout: float | None = None,
+        files_metadata: bool = False,
+        expand: list[str] | None = None,
+        token: str | bool | None = None,
+    ) -> SpaceInfo:
+        """Info about a Space repo (see :meth:`model_info`).
+
+        Example::
+
+            info = await client.space_info("acme/demo")
+            print(info.sdk, info.runtime)
+        """
+        info = await _repos.repo_info(
+            self._http,
+            repo_id,
+            repo_type="space",
+            revision=revision,
+            timeout=_timeout(timeout),
+            files_metadata=files_metadata,
+            expand=expand,
+            token=token,
+        )
+        assert isinstance(info, SpaceInfo)
+        return info
+
+    async def repo_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        timeout: float | None = None,
+        files_metadata: bool = False,
+        expand: list[str] | None = None,
+        token: str | bool | None = None,
+    ) -> ModelInfo | DatasetInfo | SpaceInfo:
+        """Info about a repo of any type (``repo_type``: model, dataset or space).
+
+        Example::
+
+            info = await client.repo_info("acme/data", repo_type="dataset")
+        """
+        return await _repos.repo_info(
+            self._http,
+            repo_id,
+            repo_type=repo_type,
+            revision=revision,
+            timeout=_timeout(timeout),
+            files_metadata=files_metadata,
+            expand=expand,
+            token=token,
+        )
+
+    async def repo_exists(
+        self, repo_id: str, *, repo_type: str | None = None, token: str | bool | None = None
+    ) -> bool:
+        """True if the repo exists (a gated repo counts as existing).
+
+        Example::
+
+            if not await client.repo_exists("acme/model"):
+                await client.create_repo("acme/model")
+        """
+        return await _repos.repo_exists(self._http, repo_id, repo_type=repo_type, token=token)
+
+    async def revision_exists(
+        self,
+        repo_id: str,
+        revision: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> bool:
+        """True if the repo exists and has this branch, tag or commit.
+
+        Example::
+
+            await client.revision_exists("acme/model", "v1.0")
+        """
+        return await _repos.revision_exists(
+            self._http, repo_id, revision, repo_type=repo_type, token=token
+        )
+
+    async def file_exists(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+    ) -> bool:
+        """True if the file exists at ``revision``; False for a missing repo, revision or file.
+
+        Raises ``GatedRepoError`` for a gated repo the token cannot read.
+
+        Example::
+
+            await client.file_exists("acme/model", "config.json")
+        """
+        return await _files.file_exists(
+            self._http, repo_id, filename, repo_type=repo_type, revision=revision, token=token
+        )
+
+    # ------------------------------------------------------------------ listings
+
+    def list_models(
+        self,
+        *,
+        filter: str | Iterable[str] | None = None,
+        author: str | None = None,
+        apps: str | list[str] | None = None,
+        gated: bool | None = None,
+        inference: str | None = None,
+        inference_provider: str | list[str] | None = None,
+        trained_dataset: str | list[str] | None = None,
+        search: str | None = None,
+        pipeline_tag: str | None = None,
+        num_parameters: str | None = None,
+        sort: str | None = None,
+        limit: int | None = None,
+        expand: list[str] | None = None,
+        full: bool | None = None,
+        cardData: bool = False,
+        fetch_config: bool = False,
+        token: str | bool | None = None,
+    ) -> AsyncIterator[ModelInfo]:
+        """Iterate over models matching the filters, following pagination lazily.
+
+        ``sort`` accepts ``downloads``, ``likes``, ``last_modified``, ``created_at``,
+        ``trending_score``; ``limit`` stops after that many results.
+
+        Example::
+
+            async for model in client.list_models(author="acme", limit=10):
+                print(model.id, model.downloads)
+        """
+        params = _repos.model_list_params(
+            filter=filter,
+            author=author,
+            apps=apps,
+            gated=gated,
+            inference=inference,
+            inference_provider=inference_provider,
+            trained_dataset=trained_dataset,
+            search=search,
+            pipeline_tag=pipeline_tag,
+            num_parameters=num_parameters,
+            sort=sort,
+            limit=limit,
+            expand=expand,
+            full=full,
+            card_data=cardData,
+            fetch_config=fetch_config,
+        )
+        return _typed(
+            _repos.list_repos(self._http, "model", params, limit=limit, token=token), ModelInfo
+        )
+
+    def list_datasets(
+        self,
+        *,
+        filter: str | Iterable[str] | None = None,
+        author: str | None = None,
+        benchmark: str | bool | None = None,
+        dataset_name: str | None = None,
+        gated: bool | None = None,
+        language_creators: str | list[str] | None = None,
+        language: str | list[str] | None = None,
+        multilinguality: str | list[str] | None = None,
+        size_categories: str | list[str] | None = None,
+        task_categories: str | list[str] | None = None,
+        task_ids: str | list[str] | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        limit: int | None = None,
+        expand: list[str] | None = None,
+        full: bool | None = None,
+        token: str | bool | None = None,
+    ) -> AsyncIterator[DatasetInfo]:
+        """Iterate over datasets matching the filters (see :meth:`list_models`).
+
+        Example::
+
+            async for ds in client.list_datasets(search="squad", limit=5):
+                print(ds.id)
+        """
+        params = _repos.dataset_list_params(
+            filter=filter,
+            author=author,
+            benchmark=benchmark,
+            dataset_name=dataset_name,
+            gated=gated,
+            language_creators=language_creators,
+            language=language,
+            multilinguality=multilinguality,
+            size_categories=size_categories,
+            task_categories=task_categories,
+            task_ids=task_ids,
+            search=search,
+            sort=sort,
+            limit=limit,
+            expand=expand,
+            full=full,
+        )
+        return _typed(
+            _repos.list_repos(self._http, "dataset", params, limit=limit, token=token), DatasetInfo
+        )
+
+    def list_spaces(
+        self,
+        *,
+        filter: str | Iterable[str] | None = None,
+        author: str | None = None,
+        search: str | None = None,
+        datasets: str | Iterable[str] | None = None,
+        models: str | Iterable[str] | None = None,
+        linked: bool = False,
+        sort: str | None = None,
+        limit: int | None = None,
+        expand: list[str] | None = None,
+        full: bool | None = None,
+        token: str | bool | None = None,
+    ) -> AsyncIterator[SpaceInfo]:
+        """Iterate over Spaces matching the filters (see :meth:`list_models`).
+
+        Example::
+
+            async for space in client.list_spaces(author="acme"):
+                print(space.id, space.sdk)
+        """
+        params = _repos.space_list_params(
+            filter=filter,
+            author=author,
+            search=search,
+            datasets=datasets,
+            models=models,
+            linked=linked,
+            sort=sort,
+            limit=limit,
+            expand=expand,
+            full=full,
+        )
+        return _typed(
+            _repos.list_repos(self._http, "space", params, limit=limit, token=token), SpaceInfo
+        )
+
+    # ------------------------------------------------------------------ files
+
+    def list_repo_tree(
+        self,
+        repo_id: str,
+        path_in_repo: str | None = None,
+        *,
+        recursive: bool = False,
+        expand: bool = False,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> AsyncIterator[RepoFile | RepoFolder]:
+        """Iterate over the files and folders under ``path_in_repo`` (the root by default).
+
+        ``recursive=True`` walks every sub-folder (folders are listed too); ``expand=True``
+        adds last-commit and security info. Raises ``RemoteEntryNotFoundError`` for a
+        missing folder.
+
+        Example::
+
+            async for entry in client.list_repo_tree("acme/model", recursive=True):
+                if isinstance(entry, RepoFile):
+                    print(entry.path, entry.size, entry.lfs.sha256 if entry.lfs else entry.blob_id)
+        """
+        return _files.list_repo_tree(
+            self._http,
+            repo_id,
+            path_in_repo,
+            recursive=recursive,
+            expand=expand,
+            revision=revision,
+            repo_type=repo_type,
+            token=token,
+        )
+
+    async def list_repo_files(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> list[str]:
+        """Paths of every file in the repo at ``revision``.
+
+        Example::
+
+            files = await client.list_repo_files("acme/model")
+        """
+        return await _files.list_repo_files(
+            self._http, repo_id, revision=revision, repo_type=repo_type, token=token
+        )
+
+    async def get_paths_info(
+        self,
+        repo_id: str,
+        paths: list[str] | str,
+        *,
+        expand: bool = False,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> list[RepoFile | RepoFolder]:
+        """Info about specific paths (files or folders); paths that do not exist are left out.
+
+        Any number of paths: they are sent in batches of 500.
+
+        Example::
+
+            entries = await client.get_paths_info("acme/model", ["config.json", "weights"])
+        """
+        return await _files.get_paths_info(
+            self._http,
+            repo_id,
+            paths,
+            expand=expand,
+            revision=revision,
+            repo_type=repo_type,
+            token=token,
+        )
+
+    async def get_hf_file_metadata(
+        self,
+        *,
+        url: str,
+        token: str | bool | None = None,
+        timeout: float | None = None,
+    ) -> HfFileMetadata:
+        """HEAD a resolve URL: commit, normalised etag, size and download location.
+
+        Redirects are followed only within the Hub origin; for LFS files the storage
+        ``Location`` is returned, not followed. ``timeout`` defaults to ``etag_timeout``.
+
+        Example::
+
+            url = hf_hub_url(client.endpoint, "acme/model", "weights.bin")
+            meta = await client.get_hf_file_metadata(url=url)
+            print(meta.commit_hash, meta.etag, meta.size, meta.location)
+        """
+        return await _files.get_hf_file_metadata(self._http, url, token=token, timeout=timeout)
+
+    # ------------------------------------------------------------------ refs and history
+
+    async def list_repo_refs(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        include_pull_requests: bool = False,
+        token: str | bool | None = None,
+    ) -> GitRefs:
+        """Branches, tags and converts (and PRs with ``include_pull_requests=True``).
+
+        Example::
+
+            refs = await client.list_repo_refs("acme/model")
+            print({b.name: b.target_commit for b in refs.branches})
+        """
+        return await _refs.list_repo_refs(
+            self._http,
+            repo_id,
+            repo_type=repo_type,
+            include_pull_requests=include_pull_requests,
+            token=token,
+        )
+
+    async def list_repo_commits(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+        revision: str | None = None,
+        formatted: bool = False,
+    ) -> list[GitCommitInfo]:
+        """Commits reachable from ``revision``, newest first (all pages).
+
+        Example::
+
+            commits = await client.list_repo_commits("acme/model")
+            print(commits[0].commit_id, commits[0].title)
+        """
+        return await _refs.list_repo_commits(
+            self._http,
+            repo_id,
+            repo_type=repo_type,
+            token=token,
+            revision=revision,
+            formatted=formatted,
+        )
+
+    async def create_branch(
+        self,
+        repo_id: str,
+        *,
+        branch: str,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+        exist_ok: bool = False,
+    ) -> None:
+        """Create ``branch`` at ``revision`` (default: head of the default branch).
+
+        Raises ``HfHubHTTPError`` (409) if it exists, unless ``exist_ok``.
+
+        Example::
+
+            await client.create_branch("acme/model", branch="dev", exist_ok=True)
+        """
+        await _refs.create_branch(
+            self._http,
+            repo_id,
+            branch=branch,
+            revision=revision,
+            token=token,
+            repo_type=repo_type,
+            exist_ok=exist_ok,
+        )
+
+    async def delete_branch(
+        self,
+        repo_id: str,
+        *,
+        branch: str,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+    ) -> None:
+        """Delete a branch.
+
+        Example::
+
+            await client.delete_branch("acme/model", branch="dev")
+        """
+        await _refs.delete_branch(
+            self._http, repo_id, branch=branch, token=token, repo_type=repo_type
+        )
+
+    async def create_tag(
+        self,
+        repo_id: str,
+        *,
+        tag: str,
+        tag_message: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+        exist_ok: bool = False,
+    ) -> None:
+        """Tag ``revision`` (default ``main``). 409 if the tag exists, unless ``exist_ok``.
+
+        Example::
+
+            await client.create_tag("acme/model", tag="v1.0", tag_message="first release")
+        """
+        await _refs.create_tag(
+            self._http,
+            repo_id,
+            tag=tag,
+            tag_message=tag_message,
+            revision=revision,
+            token=token,
+            repo_type=repo_type,
+            exist_ok=exist_ok,
+        )
+
+    async def delete_tag(
+        self,
+        repo_id: str,
+        *,
+        tag: str,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+    ) -> None:
+        """Delete a tag.
+
+        Example::
+
+            await client.delete_tag("acme/model", tag="v1.0")
+        """
+        await _refs.delete_tag(self._http, repo_id, tag=tag, token=token, repo_type=repo_type)
+
+    # ------------------------------------------------------------------ repo management
+
+    async def create_repo(
+        self,
+        repo_id: str,
+        *,
+        token: str | bool | None = None,
+        private: bool | None = None,
+        visibility: str | None = None,
+        repo_type: str | None = None,
+        exist_ok: bool = False,
+        resource_group_id: str | None = None,
+        region: str | None = None,
+        space_sdk: str | None = None,
+        space_hardware: str | None = None,
+        space_sleep_time: int | None = None,
+        space_secrets: list[dict[str, str]] | None = None,
+        space_variables: list[dict[str, str]] | None = None,
+    ) -> RepoUrl:
+        """Create a repo (``namespace/name``; without a namespace: the token's user).
+
+        ``exist_ok=True`` returns the URL of an existing repo instead of raising.
+        Spaces need ``space_sdk`` (gradio, streamlit, docker or static).
+
+        Example::
+
+            url = await client.create_repo("acme/new-model", private=True, exist_ok=True)
+            print(url.repo_id, str(url))
+        """
+        return await _repos.create_repo(
+            self._http,
+            repo_id,
+            token=token,
+            private=private,
+            visibility=visibility,
+            repo_type=repo_type,
+            exist_ok=exist_ok,
+            resource_group_id=resource_group_id,
+            region=region,
+            space_sdk=space_sdk,
+            space_hardware=space_hardware,
+            space_sleep_time=space_sleep_time,
+            space_secrets=space_secrets,
+            space_variables=space_variables,
+        )
+
+    async def delete_repo(
+        self,
+        repo_id: str,
+        *,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+        missing_ok: bool = False,
+    ) -> None:
+        """Delete a repo. ``missing_ok=True`` ignores a repo that does not exist.
+
+        Example::
+
+            await client.delete_repo("acme/old-model", missing_ok=True)
+        """
+        await _repos.delete_repo(
+            self._http, repo_id, token=token, repo_type=repo_type, missing_ok=missing_ok
+        )
+
+    async def move_repo(
+        self,
+        from_id: str,
+        to_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> None:
+        """Rename or transfer a repo; the old id then redirects to the new one.
+
+        Example::
+
+            await client.move_repo("alice/model", "acme/model")
+        """
+        await _repos.move_repo(self._http, from_id, to_id, repo_type=repo_type, token=token)
+
+    async def update_repo_settings(
+        self,
+        repo_id: str,
+        *,
+        gated: Literal["auto", "manual", False] | None = None,
+        private: bool | None = None,
+        visibility: str | None = None,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+    ) -> None:
+        """Change a repo's visibility (``private`` / ``visibility``) or gating.
+
+        Example::
+
+            await client.update_repo_settings("acme/model", private=True, gated="manual")
+        """
+        await _repos.update_repo_settings(
+            self._http,
+            repo_id,
+            gated=gated,
+            private=private,
+            visibility=visibility,
+            token=token,
+            repo_type=repo_type,
+        )
 
     # --- downloads ---
     # --- end downloads ---
@@ -545,3 +1233,19 @@ def _overrides(
     if user_agent is not None:
         out["user_agent"] = f"{default_user_agent()}; {user_agent}"
     return out
+
+
+_T = TypeVar("_T")
+
+
+def _timeout(timeout: float | None) -> TimeoutArg:
+    """Per-call timeout: None keeps the client's; ``math.inf`` means no limit."""
+    if timeout is None:
+        return USE_DEFAULT
+    return None if math.isinf(timeout) else timeout
+
+
+async def _typed(items: AsyncIterator[Any], cls: type[_T]) -> AsyncIterator[_T]:
+    async for item in items:
+        assert isinstance(item, cls)
+        yield item

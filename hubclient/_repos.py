@@ -1,0 +1,432 @@
+"""Repo info, existence checks, listings, and repo management (create, delete, move, settings)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any, Literal
+
+import anyio
+
+from hubclient import _urls
+from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg, error_from_response
+from hubclient.errors import (
+    GatedRepoError,
+    HfHubHTTPError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+from hubclient.models.repos import DatasetInfo, ModelInfo, RepoUrl, SpaceInfo
+
+__all__ = [
+    "SPACE_SDKS",
+    "create_repo",
+    "delete_repo",
+    "list_repos",
+    "move_repo",
+    "repo_exists",
+    "repo_info",
+    "revision_exists",
+    "update_repo_settings",
+]
+
+SPACE_SDKS = ("gradio", "streamlit", "docker", "static")
+_SORT_NAMES = {
+    "last_modified": "lastModified",
+    "created_at": "createdAt",
+    "trending_score": "trendingScore",
+}
+_CONFLICT_IN_PROGRESS = "another conflicting operation is in progress"
+_MAX_CONFLICT_RETRIES = 10
+
+_INFO_CLASSES: dict[str, type[ModelInfo] | type[DatasetInfo] | type[SpaceInfo]] = {
+    "model": ModelInfo,
+    "dataset": DatasetInfo,
+    "space": SpaceInfo,
+}
+
+
+def _info_params(
+    *,
+    files_metadata: bool,
+    expand: Iterable[str] | str | None,
+    security_status: bool | None,
+) -> dict[str, Any]:
+    expand_list = [expand] if isinstance(expand, str) else list(expand or [])
+    if expand_list and (security_status or files_metadata):
+        raise ValueError("`expand` cannot be used with `securityStatus` or `files_metadata`.")
+    params: dict[str, Any] = {}
+    if security_status:
+        params["securityStatus"] = True
+    if files_metadata:
+        params["blobs"] = True
+    if expand_list:
+        params["expand"] = expand_list
+    return params
+
+
+async def repo_info(
+    http: HubHttp,
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    timeout: TimeoutArg = USE_DEFAULT,  # noqa: ASYNC109
+    files_metadata: bool = False,
+    expand: Iterable[str] | str | None = None,
+    security_status: bool | None = None,
+    token: str | bool | None = None,
+) -> ModelInfo | DatasetInfo | SpaceInfo:
+    kind = _urls.normalize_repo_type(repo_type)
+    path = _urls.repo_info_path(kind, repo_id, revision)
+    params = _info_params(
+        files_metadata=files_metadata, expand=expand, security_status=security_status
+    )
+    response = await http.request("GET", path, params=params, token=token, timeout=timeout)
+    return _INFO_CLASSES[kind].model_validate(response.json())
+
+
+async def repo_exists(
+    http: HubHttp, repo_id: str, *, repo_type: str | None = None, token: str | bool | None = None
+) -> bool:
+    try:
+        await repo_info(http, repo_id, repo_type=repo_type, token=token)
+    except GatedRepoError:
+        return True  # it exists, we just may not read it
+    except RepositoryNotFoundError:
+        return False
+    return True
+
+
+async def revision_exists(
+    http: HubHttp,
+    repo_id: str,
+    revision: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> bool:
+    try:
+        await repo_info(http, repo_id, repo_type=repo_type, revision=revision, token=token)
+    except (RevisionNotFoundError, RepositoryNotFoundError):
+        return False
+    return True
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _prefixed(key: str, values: str | Iterable[str] | None) -> list[str]:
+    return [v if v.startswith(f"{key}:") else f"{key}:{v}" for v in _as_list(values)]
+
+
+def model_list_params(
+    *,
+    filter: str | Iterable[str] | None,
+    author: str | None,
+    apps: str | Iterable[str] | None,
+    gated: bool | None,
+    inference: str | None,
+    inference_provider: str | Iterable[str] | None,
+    trained_dataset: str | Iterable[str] | None,
+    search: str | None,
+    pipeline_tag: str | None,
+    num_parameters: str | None,
+    sort: str | None,
+    limit: int | None,
+    expand: Iterable[str] | None,
+    full: bool | None,
+    card_data: bool,
+    fetch_config: bool,
+) -> dict[str, Any]:
+    if expand and (full or card_data or fetch_config):
+        raise ValueError(
+            "`expand` cannot be used if `full`, `cardData` or `fetch_config` are passed."
+        )
+    params: dict[str, Any] = {
+        "filter": _as_list(filter) + _prefixed("dataset", trained_dataset) or None,
+        "author": author or None,
+        "apps": _as_list(apps) or None,
+        "gated": gated,
+        "inference": inference,
+        "inference_provider": _as_list(inference_provider) or None,
+        "pipeline_tag": pipeline_tag or None,
+        "num_parameters": num_parameters,
+        "search": search or None,
+        "sort": _SORT_NAMES.get(sort, sort) if sort is not None else None,
+        "limit": limit,
+        "full": True if full else None,
+        "config": True if fetch_config else None,
+        "cardData": True if card_data else None,
+        "expand": list(expand) if expand else None,
+    }
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def dataset_list_params(
+    *,
+    filter: str | Iterable[str] | None,
+    author: str | None,
+    benchmark: str | bool | None,
+    dataset_name: str | None,
+    gated: bool | None,
+    language_creators: str | Iterable[str] | None,
+    language: str | Iterable[str] | None,
+    multilinguality: str | Iterable[str] | None,
+    size_categories: str | Iterable[str] | None,
+    task_categories: str | Iterable[str] | None,
+    task_ids: str | Iterable[str] | None,
+    search: str | None,
+    sort: str | None,
+    limit: int | None,
+    expand: Iterable[str] | None,
+    full: bool | None,
+) -> dict[str, Any]:
+    if expand and full:
+        raise ValueError("`expand` cannot be used if `full` is passed.")
+    filters = _as_list(filter)
+    for key, value in (
+        ("language_creators", language_creators),
+        ("language", language),
+        ("multilinguality", multilinguality),
+        ("size_categories", size_categories),
+        ("task_categories", task_categories),
+        ("task_ids", task_ids),
+    ):
+        filters += _prefixed(key, value)
+    if benchmark is not None and benchmark is not False:
+        filters.append(f"benchmark:{'official' if benchmark is True else benchmark}")
+    searches = [s for s in (dataset_name, search) if s]
+    params: dict[str, Any] = {
+        "filter": filters or None,
+        "author": author or None,
+        "gated": gated,
+        "search": searches or None,
+        "sort": _SORT_NAMES.get(sort, sort) if sort is not None else None,
+        "limit": limit,
+        "expand": list(expand) if expand else None,
+        "full": True if full else None,
+    }
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def space_list_params(
+    *,
+    filter: str | Iterable[str] | None,
+    author: str | None,
+    search: str | None,
+    datasets: str | Iterable[str] | None,
+    models: str | Iterable[str] | None,
+    linked: bool,
+    sort: str | None,
+    limit: int | None,
+    expand: Iterable[str] | None,
+    full: bool | None,
+) -> dict[str, Any]:
+    if expand and full:
+        raise ValueError("`expand` cannot be used if `full` is passed.")
+    params: dict[str, Any] = {
+        "filter": _as_list(filter) or None,
+        "author": author,
+        "search": search,
+        "sort": _SORT_NAMES.get(sort, sort) if sort is not None else None,
+        "limit": limit,
+        "linked": True if linked else None,
+        "datasets": _as_list(datasets) or None,
+        "models": _as_list(models) or None,
+        "expand": list(expand) if expand else None,
+        "full": True if full else None,
+    }
+    return {k: v for k, v in params.items() if v is not None}
+
+
+async def list_repos(
+    http: HubHttp,
+    repo_type: Literal["model", "dataset", "space"],
+    params: Mapping[str, Any],
+    *,
+    limit: int | None,
+    token: str | bool | None = None,
+) -> AsyncIterator[Any]:
+    """Yield ModelInfo / DatasetInfo / SpaceInfo from a paginated listing, ``limit`` at most."""
+    if limit is not None and limit <= 0:
+        return
+    cls = _INFO_CLASSES[repo_type]
+    count = 0
+    async for item in http.paginate(_urls.list_repos_path(repo_type), params=params, token=token):
+        if isinstance(item, dict) and "siblings" not in item:
+            item = {**item, "siblings": None}
+        yield cls.model_validate(item)
+        count += 1
+        if limit is not None and count >= limit:
+            return
+
+
+def resolve_visibility(
+    *, private: bool | None, visibility: str | None, repo_type: str
+) -> str | None:
+    if private is not None and visibility is not None:
+        raise ValueError("Received both `private` and `visibility`: give only one of them.")
+    if visibility is None:
+        return None if private is None else ("private" if private else "public")
+    if visibility not in ("public", "private", "protected"):
+        raise ValueError(f"Invalid visibility {visibility!r}: public, private or protected.")
+    if visibility == "protected" and repo_type != "space":
+        raise ValueError("Only Spaces can be 'protected'; use 'public' or 'private'.")
+    return visibility
+
+
+def _split_repo_id(repo_id: str) -> tuple[str | None, str]:
+    _urls.validate_repo_id(repo_id)
+    if "/" in repo_id:
+        namespace, name = repo_id.split("/")
+        return namespace, name
+    return None, repo_id
+
+
+def _repo_url_for(http: HubHttp, repo_type: str, repo_id: str) -> RepoUrl:
+    url = f"{http.endpoint}/{_urls.url_prefix(repo_type)}{repo_id}"
+    return RepoUrl.parse(url, endpoint=http.endpoint)
+
+
+async def create_repo(
+    http: HubHttp,
+    repo_id: str,
+    *,
+    token: str | bool | None = None,
+    private: bool | None = None,
+    visibility: str | None = None,
+    repo_type: str | None = None,
+    exist_ok: bool = False,
+    resource_group_id: str | None = None,
+    region: str | None = None,
+    space_sdk: str | None = None,
+    space_hardware: str | None = None,
+    space_sleep_time: int | None = None,
+    space_secrets: list[dict[str, str]] | None = None,
+    space_variables: list[dict[str, str]] | None = None,
+) -> RepoUrl:
+    kind = _urls.normalize_repo_type(repo_type)
+    organization, name = _split_repo_id(repo_id)
+    payload: dict[str, Any] = {"name": name, "organization": organization}
+    resolved = resolve_visibility(private=private, visibility=visibility, repo_type=kind)
+    if resolved is not None:
+        payload["visibility"] = resolved
+    if kind != "model":
+        payload["type"] = kind
+    if kind == "space":
+        if space_sdk not in SPACE_SDKS:
+            raise ValueError(
+                f"space_sdk must be one of {SPACE_SDKS} for a Space, got {space_sdk!r}"
+            )
+        payload["sdk"] = space_sdk
+        for key, value in (
+            ("hardware", space_hardware),
+            ("sleepTimeSeconds", space_sleep_time),
+            ("secrets", space_secrets),
+            ("variables", space_variables),
+        ):
+            if value is not None:
+                payload[key] = value
+    if resource_group_id is not None:
+        payload["resourceGroupId"] = resource_group_id
+    if region is not None:
+        payload["region"] = region
+
+    for attempt in range(_MAX_CONFLICT_RETRIES + 1):
+        response = await http.request(
+            "POST", "/api/repos/create", json=payload, token=token, raise_for_status=False
+        )
+        if (
+            response.status_code == 409
+            and _CONFLICT_IN_PROGRESS in response.text
+            and attempt < _MAX_CONFLICT_RETRIES
+        ):
+            await anyio.sleep(min(2.0, 0.05 * 2**attempt))
+            continue
+        break
+
+    if response.status_code == 409 and exist_ok:
+        try:
+            url = response.json().get("url")
+        except ValueError:
+            url = None
+        if isinstance(url, str):
+            return RepoUrl.parse(url, endpoint=http.endpoint)
+        return _repo_url_for(http, kind, repo_id)
+    if response.status_code in (401, 402, 403) and exist_ok:
+        # The token may not create repos, but the repo may already exist.
+        try:
+            await repo_info(http, repo_id, repo_type=kind, token=token)
+        except HfHubHTTPError:
+            pass
+        else:
+            return _repo_url_for(http, kind, repo_id)
+    if response.is_error:
+        raise error_from_response(response, method="POST")
+    return RepoUrl.parse(response.json()["url"], endpoint=http.endpoint)
+
+
+async def delete_repo(
+    http: HubHttp,
+    repo_id: str,
+    *,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+    missing_ok: bool = False,
+) -> None:
+    kind = _urls.normalize_repo_type(repo_type)
+    organization, name = _split_repo_id(repo_id)
+    payload: dict[str, Any] = {"name": name, "organization": organization}
+    if kind != "model":
+        payload["type"] = kind
+    try:
+        await http.request("DELETE", "/api/repos/delete", json=payload, token=token, retry=False)
+    except RepositoryNotFoundError:
+        if not missing_ok:
+            raise
+
+
+async def move_repo(
+    http: HubHttp,
+    from_id: str,
+    to_id: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> None:
+    for rid in (from_id, to_id):
+        if _split_repo_id(rid)[0] is None:
+            raise ValueError(f"Invalid repo_id {rid!r}: it needs a namespace (namespace/name)")
+    payload = {
+        "fromRepo": from_id,
+        "toRepo": to_id,
+        "type": _urls.normalize_repo_type(repo_type),
+    }
+    await http.request("POST", "/api/repos/move", json=payload, token=token)
+
+
+async def update_repo_settings(
+    http: HubHttp,
+    repo_id: str,
+    *,
+    gated: Literal["auto", "manual", False] | None = None,
+    private: bool | None = None,
+    visibility: str | None = None,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+) -> None:
+    kind = _urls.normalize_repo_type(repo_type)
+    payload: dict[str, Any] = {}
+    if gated is not None:
+        if gated not in ("auto", "manual", False):
+            raise ValueError(f"gated must be 'auto', 'manual' or False, got {gated!r}")
+        payload["gated"] = gated
+    resolved = resolve_visibility(private=private, visibility=visibility, repo_type=kind)
+    if resolved is not None:
+        payload["visibility"] = resolved
+    if not payload:
+        raise ValueError("At least one setting must be updated.")
+    await http.request("PUT", _urls.settings_path(kind, repo_id), json=payload, token=token)

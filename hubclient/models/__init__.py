@@ -1,0 +1,53 @@
+"""Pydantic models of the Hub's requests and responses (one module per area)."""
+
+from __future__ import annotations
+
+from hubclient.models.files import (
+    BlobLfsInfo,
+    BlobSecurityInfo,
+    HfFileMetadata,
+    LastCommitInfo,
+    RepoFile,
+    RepoFolder,
+    RepoSibling,
+)
+from hubclient.models.refs import GitCommitInfo, GitRefInfo, GitRefs
+from hubclient.models.repos import (
+    CardData,
+    DatasetInfo,
+    ModelInfo,
+    RepoInfo,
+    RepoUrl,
+    SafeTensorsInfo,
+    SpaceInfo,
+    SpaceRuntime,
+    TransformersInfo,
+)
+from hubclient.models.users import AccessTokenInfo, AuthInfo, Organization, User, WhoAmI
+
+__all__ = [
+    "AccessTokenInfo",
+    "AuthInfo",
+    "BlobLfsInfo",
+    "BlobSecurityInfo",
+    "CardData",
+    "DatasetInfo",
+    "GitCommitInfo",
+    "GitRefInfo",
+    "GitRefs",
+    "HfFileMetadata",
+    "LastCommitInfo",
+    "ModelInfo",
+    "Organization",
+    "RepoFile",
+    "RepoFolder",
+    "RepoInfo",
+    "RepoSibling",
+    "RepoUrl",
+    "SafeTensorsInfo",
+    "SpaceInfo",
+    "SpaceRuntime",
+    "TransformersInfo",
+    "User",
+    "WhoAmI",
+]
