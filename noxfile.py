@@ -1,0 +1,67 @@
+"""Developer sessions: `nox -l` lists them; `nox` runs the default ones (tests, lint, typecheck, sync)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck", "sync"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = ["3.11"]
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The default test run: fast, in-process local Hub, asyncio and trio."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def conformance(session: nox.Session) -> None:
+    """huggingface_hub (the real client, Xet disabled) against the uvicorn-served local Hub."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "conformance", "tests/conformance", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def slow(session: nox.Session) -> None:
+    """Heavy suites kept out of the default run (big files, chaos, several processes)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "slow", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def benchmarks(session: nox.Session) -> None:
+    """hubclient against huggingface_hub on the same local Hub; prints ratios."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "benchmark", "-s", "tests/benchmarks", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff==0.17.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package, the tests and the examples."""
+    session.install("-e", ".[dev]")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def sync(session: nox.Session) -> None:
+    """Fail when the generated sync facade (hubclient/_sync.py) is stale."""
+    session.install("-e", ".")
+    session.run("python", "-m", "hubclient._generate_sync", "--check")
+
+
+@nox.session(python=PYTHON, name="generate-sync")
+def generate_sync(session: nox.Session) -> None:
+    """Regenerate hubclient/_sync.py from hubclient/_client.py."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "hubclient._generate_sync")
