@@ -210,8 +210,9 @@ class SourceReader:
 
     def __init__(self, package_dir: Path, client_path: Path) -> None:
         self.package_dir = package_dir
+        self.package = package_dir.name
         self.modules: dict[str, Module] = {}
-        self.client = self._module(f"{PACKAGE}._client", client_path)
+        self.client = self._module(f"{self.package}._client", client_path)
 
     def _module(self, name: str, path: Path | None = None) -> Module:
         if name not in self.modules:
@@ -233,7 +234,7 @@ class SourceReader:
         origin = module.origins.get(base.id)
         if origin is None or origin.name is None:
             return None
-        if origin.module != PACKAGE and not origin.module.startswith(f"{PACKAGE}."):
+        if origin.module.split(".")[0] != self.package:
             return None  # object, Generic, typing/stdlib mixins: nothing to mirror
         other = self._module(origin.module)
         if origin.name in other.classes:
@@ -513,7 +514,11 @@ class Emitter:
             typing_origin = Origin("typing", "TYPE_CHECKING", "TYPE_CHECKING")
             bind(typing_origin)
             runtime["TYPE_CHECKING"] = typing_origin
-        return _sorted_imports(list(runtime.values())), _sorted_imports(list(checking.values()))
+        first_party = {PACKAGE, self.reader.package}
+        return (
+            _sorted_imports(list(runtime.values()), first_party),
+            _sorted_imports(list(checking.values()), first_party),
+        )
 
     # -- signatures -------------------------------------------------------------------------
 
@@ -599,7 +604,8 @@ class Emitter:
             return self._staticmethod(member)
         lines: list[str] = []
         for overload in member.overloads:
-            lines += ["@overload", *self._header(member, overload, member.name), "    ...", ""]
+            header = self._header(member, overload, member.name)
+            lines += ["@overload", *header[:-1], header[-1] + " ...", ""]
         if member.overloads:
             self.extra.add(Origin("typing", "overload", "overload"))
         lines += self._method(member)
@@ -735,8 +741,13 @@ class Emitter:
         header = self._header(member, node, member.name)
         doc = self.docstring(member, node)
         arguments = self.call_arguments(shifted)
-        call = _wrap_call(f"return {ASYNC_CLASS}.{member.name}(", [f"{a}," for a in arguments])
-        if not arguments:
+        if arguments:
+            call = [
+                f"return {ASYNC_CLASS}.{member.name}(",
+                *(f"    {a}," for a in arguments),
+                ")",
+            ]
+        else:
             call = [f"return {ASYNC_CLASS}.{member.name}()"]
         return ["@staticmethod", *header, *_indent(doc), *_indent(call)]
 
@@ -804,21 +815,21 @@ def _import_key(statement: str) -> tuple[int, str]:
     return (0 if statement.startswith("import ") else 1, statement.split()[1].lower())
 
 
-def _section(module: str) -> int:
+def _section(module: str, first_party: set[str]) -> int:
     top = module.split(".")[0]
     if top == "__future__":
         return 0
     if top in sys.stdlib_module_names:
         return 1
-    if top == PACKAGE:
+    if top in first_party:
         return 3
     return 2
 
 
-def _sorted_imports(origins: Sequence[Origin]) -> list[str]:
+def _sorted_imports(origins: Sequence[Origin], first_party: set[str]) -> list[str]:
     grouped: dict[tuple[int, str, bool], list[Origin]] = {}
     for origin in origins:
-        key = (_section(origin.module), origin.module, origin.name is None)
+        key = (_section(origin.module, first_party), origin.module, origin.name is None)
         grouped.setdefault(key, []).append(origin)
     sections: dict[int, list[str]] = {}
     for (section, module, plain), group in grouped.items():
@@ -922,7 +933,7 @@ def render(package_dir: Path, client_path: Path) -> str:
         ]
     if "close" in members:
         raise GenerationError(f"{ASYNC_CLASS}.close would clash with the facade's close()")
-    for name in sorted(members, key=lambda n: _source_order(members[n])):
+    for name in members:  # the class's own members in source order, then its bases
         body += [*emitter.member(members[name]), ""]
 
     conveniences: list[str] = []
@@ -942,7 +953,7 @@ def render(package_dir: Path, client_path: Path) -> str:
 
     own = [
         Origin(PACKAGE, "_portal", "_portal"),
-        Origin(f"{PACKAGE}._client", ASYNC_CLASS, ASYNC_CLASS),
+        Origin(f"{reader.package}._client", ASYNC_CLASS, ASYNC_CLASS),
     ]
     if conveniences:
         own.append(Origin("threading", None, "threading"))
@@ -985,10 +996,6 @@ def render(package_dir: Path, client_path: Path) -> str:
             *functions,
         ]
     return "\n".join(lines) + "\n"
-
-
-def _source_order(member: Member) -> tuple[str, int]:
-    return (member.module.name, member.node.lineno)
 
 
 # ----------------------------------------------------------------------------- ruff

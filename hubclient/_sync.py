@@ -10,10 +10,10 @@ context managers. Module-level functions use a default client built on first use
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 import httpx
 
@@ -21,16 +21,43 @@ from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
 from hubclient.models.commits import CommitInfo, CommitOperation, CommitOperationAdd
+from hubclient.models.files import HfFileMetadata, RepoFile, RepoFolder
+from hubclient.models.refs import GitCommitInfo, GitRefs
+from hubclient.models.repos import DatasetInfo, ModelInfo, RepoUrl, SpaceInfo
+from hubclient.models.users import WhoAmI
 from hubclient.progress import ProgressCallback
 from hubclient.upload import PreuploadedFile, UploadOptions
 
 __all__ = [
     "HubClient",
+    "create_branch",
     "create_commit",
+    "create_repo",
+    "create_tag",
+    "dataset_info",
+    "delete_branch",
     "delete_file",
     "delete_folder",
+    "delete_repo",
+    "delete_tag",
+    "file_exists",
+    "get_hf_file_metadata",
+    "get_paths_info",
+    "list_datasets",
+    "list_models",
+    "list_repo_commits",
+    "list_repo_files",
+    "list_repo_refs",
+    "list_repo_tree",
+    "list_spaces",
+    "model_info",
+    "repo_exists",
+    "repo_info",
+    "revision_exists",
+    "space_info",
     "upload_file",
     "upload_folder",
+    "whoami",
 ]
 
 
@@ -209,6 +236,742 @@ class HubClient:
                     user_agent=user_agent,
                     disable_progress_bars=disable_progress_bars,
                 )
+            )
+        )
+
+    def whoami(
+        self,
+        token: str | bool | None = None,
+    ) -> WhoAmI:
+        """Who the token belongs to: name, orgs, token role.
+
+        Raises ``HfHubHTTPError`` (401) for an invalid token.
+
+        Example::
+
+            me = client.whoami()
+            print(me.name, me["orgs"], me.auth.access_token.role)
+        """
+        return self._runner.call(
+            lambda client: client.whoami(
+                token=token,
+            )
+        )
+
+    def model_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        timeout: float | None = None,
+        securityStatus: bool | None = None,
+        files_metadata: bool = False,
+        expand: list[str] | None = None,
+        token: str | bool | None = None,
+    ) -> ModelInfo:
+        """Info about a model repo at ``revision`` (default branch if None).
+
+        ``files_metadata=True`` adds size, blob id and LFS info to each sibling; ``expand``
+        selects the fields to return; ``timeout`` (seconds) overrides the client's.
+        Raises ``RepositoryNotFoundError``, ``GatedRepoError``, ``RevisionNotFoundError``.
+
+        Example::
+
+            info = client.model_info("acme/model", revision="v1.0")
+            print(info.sha, info.last_modified, [s.rfilename for s in info.siblings or []])
+        """
+        return self._runner.call(
+            lambda client: client.model_info(
+                repo_id=repo_id,
+                revision=revision,
+                timeout=timeout,
+                securityStatus=securityStatus,
+                files_metadata=files_metadata,
+                expand=expand,
+                token=token,
+            )
+        )
+
+    def dataset_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        timeout: float | None = None,
+        files_metadata: bool = False,
+        expand: list[str] | None = None,
+        token: str | bool | None = None,
+    ) -> DatasetInfo:
+        """Info about a dataset repo (see :meth:`model_info`).
+
+        Example::
+
+            info = client.dataset_info("acme/data")
+            print(info.sha, info.card_data)
+        """
+        return self._runner.call(
+            lambda client: client.dataset_info(
+                repo_id=repo_id,
+                revision=revision,
+                timeout=timeout,
+                files_metadata=files_metadata,
+                expand=expand,
+                token=token,
+            )
+        )
+
+    def space_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        timeout: float | None = None,
+        files_metadata: bool = False,
+        expand: list[str] | None = None,
+        token: str | bool | None = None,
+    ) -> SpaceInfo:
+        """Info about a Space repo (see :meth:`model_info`).
+
+        Example::
+
+            info = client.space_info("acme/demo")
+            print(info.sdk, info.runtime)
+        """
+        return self._runner.call(
+            lambda client: client.space_info(
+                repo_id=repo_id,
+                revision=revision,
+                timeout=timeout,
+                files_metadata=files_metadata,
+                expand=expand,
+                token=token,
+            )
+        )
+
+    def repo_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        timeout: float | None = None,
+        files_metadata: bool = False,
+        expand: list[str] | None = None,
+        token: str | bool | None = None,
+    ) -> ModelInfo | DatasetInfo | SpaceInfo:
+        """Info about a repo of any type (``repo_type``: model, dataset or space).
+
+        Example::
+
+            info = client.repo_info("acme/data", repo_type="dataset")
+        """
+        return self._runner.call(
+            lambda client: client.repo_info(
+                repo_id=repo_id,
+                revision=revision,
+                repo_type=repo_type,
+                timeout=timeout,
+                files_metadata=files_metadata,
+                expand=expand,
+                token=token,
+            )
+        )
+
+    def repo_exists(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> bool:
+        """True if the repo exists (a gated repo counts as existing).
+
+        Example::
+
+            if not client.repo_exists("acme/model"):
+                client.create_repo("acme/model")
+        """
+        return self._runner.call(
+            lambda client: client.repo_exists(
+                repo_id=repo_id,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def revision_exists(
+        self,
+        repo_id: str,
+        revision: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> bool:
+        """True if the repo exists and has this branch, tag or commit.
+
+        Example::
+
+            client.revision_exists("acme/model", "v1.0")
+        """
+        return self._runner.call(
+            lambda client: client.revision_exists(
+                repo_id=repo_id,
+                revision=revision,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def file_exists(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+    ) -> bool:
+        """True if the file exists at ``revision``; False for a missing repo, revision or file.
+
+        Raises ``GatedRepoError`` for a gated repo the token cannot read.
+
+        Example::
+
+            client.file_exists("acme/model", "config.json")
+        """
+        return self._runner.call(
+            lambda client: client.file_exists(
+                repo_id=repo_id,
+                filename=filename,
+                repo_type=repo_type,
+                revision=revision,
+                token=token,
+            )
+        )
+
+    def list_models(
+        self,
+        *,
+        filter: str | Iterable[str] | None = None,
+        author: str | None = None,
+        apps: str | list[str] | None = None,
+        gated: bool | None = None,
+        inference: str | None = None,
+        inference_provider: str | list[str] | None = None,
+        trained_dataset: str | list[str] | None = None,
+        search: str | None = None,
+        pipeline_tag: str | None = None,
+        num_parameters: str | None = None,
+        sort: str | None = None,
+        limit: int | None = None,
+        expand: list[str] | None = None,
+        full: bool | None = None,
+        cardData: bool = False,
+        fetch_config: bool = False,
+        token: str | bool | None = None,
+    ) -> Iterator[ModelInfo]:
+        """Iterate over models matching the filters, following pagination lazily.
+
+        ``sort`` accepts ``downloads``, ``likes``, ``last_modified``, ``created_at``,
+        ``trending_score``; ``limit`` stops after that many results.
+
+        Example::
+
+            for model in client.list_models(author="acme", limit=10):
+                print(model.id, model.downloads)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_models(
+                filter=filter,
+                author=author,
+                apps=apps,
+                gated=gated,
+                inference=inference,
+                inference_provider=inference_provider,
+                trained_dataset=trained_dataset,
+                search=search,
+                pipeline_tag=pipeline_tag,
+                num_parameters=num_parameters,
+                sort=sort,
+                limit=limit,
+                expand=expand,
+                full=full,
+                cardData=cardData,
+                fetch_config=fetch_config,
+                token=token,
+            )
+        )
+
+    def list_datasets(
+        self,
+        *,
+        filter: str | Iterable[str] | None = None,
+        author: str | None = None,
+        benchmark: str | bool | None = None,
+        dataset_name: str | None = None,
+        gated: bool | None = None,
+        language_creators: str | list[str] | None = None,
+        language: str | list[str] | None = None,
+        multilinguality: str | list[str] | None = None,
+        size_categories: str | list[str] | None = None,
+        task_categories: str | list[str] | None = None,
+        task_ids: str | list[str] | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        limit: int | None = None,
+        expand: list[str] | None = None,
+        full: bool | None = None,
+        token: str | bool | None = None,
+    ) -> Iterator[DatasetInfo]:
+        """Iterate over datasets matching the filters (see :meth:`list_models`).
+
+        Example::
+
+            for ds in client.list_datasets(search="squad", limit=5):
+                print(ds.id)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_datasets(
+                filter=filter,
+                author=author,
+                benchmark=benchmark,
+                dataset_name=dataset_name,
+                gated=gated,
+                language_creators=language_creators,
+                language=language,
+                multilinguality=multilinguality,
+                size_categories=size_categories,
+                task_categories=task_categories,
+                task_ids=task_ids,
+                search=search,
+                sort=sort,
+                limit=limit,
+                expand=expand,
+                full=full,
+                token=token,
+            )
+        )
+
+    def list_spaces(
+        self,
+        *,
+        filter: str | Iterable[str] | None = None,
+        author: str | None = None,
+        search: str | None = None,
+        datasets: str | Iterable[str] | None = None,
+        models: str | Iterable[str] | None = None,
+        linked: bool = False,
+        sort: str | None = None,
+        limit: int | None = None,
+        expand: list[str] | None = None,
+        full: bool | None = None,
+        token: str | bool | None = None,
+    ) -> Iterator[SpaceInfo]:
+        """Iterate over Spaces matching the filters (see :meth:`list_models`).
+
+        Example::
+
+            for space in client.list_spaces(author="acme"):
+                print(space.id, space.sdk)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_spaces(
+                filter=filter,
+                author=author,
+                search=search,
+                datasets=datasets,
+                models=models,
+                linked=linked,
+                sort=sort,
+                limit=limit,
+                expand=expand,
+                full=full,
+                token=token,
+            )
+        )
+
+    def list_repo_tree(
+        self,
+        repo_id: str,
+        path_in_repo: str | None = None,
+        *,
+        recursive: bool = False,
+        expand: bool = False,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> Iterator[RepoFile | RepoFolder]:
+        """Iterate over the files and folders under ``path_in_repo`` (the root by default).
+
+        ``recursive=True`` walks every sub-folder (folders are listed too); ``expand=True``
+        adds last-commit and security info. Raises ``RemoteEntryNotFoundError`` for a
+        missing folder.
+
+        Example::
+
+            for entry in client.list_repo_tree("acme/model", recursive=True):
+                if isinstance(entry, RepoFile):
+                    print(entry.path, entry.size, entry.lfs.sha256 if entry.lfs else entry.blob_id)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_repo_tree(
+                repo_id=repo_id,
+                path_in_repo=path_in_repo,
+                recursive=recursive,
+                expand=expand,
+                revision=revision,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def list_repo_files(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> list[str]:
+        """Paths of every file in the repo at ``revision``.
+
+        Example::
+
+            files = client.list_repo_files("acme/model")
+        """
+        return self._runner.call(
+            lambda client: client.list_repo_files(
+                repo_id=repo_id,
+                revision=revision,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def get_paths_info(
+        self,
+        repo_id: str,
+        paths: list[str] | str,
+        *,
+        expand: bool = False,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> list[RepoFile | RepoFolder]:
+        """Info about specific paths (files or folders); paths that do not exist are left out.
+
+        Any number of paths: they are sent in batches of 500.
+
+        Example::
+
+            entries = client.get_paths_info("acme/model", ["config.json", "weights"])
+        """
+        return self._runner.call(
+            lambda client: client.get_paths_info(
+                repo_id=repo_id,
+                paths=paths,
+                expand=expand,
+                revision=revision,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def get_hf_file_metadata(
+        self,
+        *,
+        url: str,
+        token: str | bool | None = None,
+        timeout: float | None = None,
+    ) -> HfFileMetadata:
+        """HEAD a resolve URL: commit, normalised etag, size and download location.
+
+        Redirects are followed only within the Hub origin; for LFS files the storage
+        ``Location`` is returned, not followed. ``timeout`` defaults to ``etag_timeout``.
+
+        Example::
+
+            url = hf_hub_url(client.endpoint, "acme/model", "weights.bin")
+            meta = client.get_hf_file_metadata(url=url)
+            print(meta.commit_hash, meta.etag, meta.size, meta.location)
+        """
+        return self._runner.call(
+            lambda client: client.get_hf_file_metadata(
+                url=url,
+                token=token,
+                timeout=timeout,
+            )
+        )
+
+    def list_repo_refs(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        include_pull_requests: bool = False,
+        token: str | bool | None = None,
+    ) -> GitRefs:
+        """Branches, tags and converts (and PRs with ``include_pull_requests=True``).
+
+        Example::
+
+            refs = client.list_repo_refs("acme/model")
+            print({b.name: b.target_commit for b in refs.branches})
+        """
+        return self._runner.call(
+            lambda client: client.list_repo_refs(
+                repo_id=repo_id,
+                repo_type=repo_type,
+                include_pull_requests=include_pull_requests,
+                token=token,
+            )
+        )
+
+    def list_repo_commits(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+        revision: str | None = None,
+        formatted: bool = False,
+    ) -> list[GitCommitInfo]:
+        """Commits reachable from ``revision``, newest first (all pages).
+
+        Example::
+
+            commits = client.list_repo_commits("acme/model")
+            print(commits[0].commit_id, commits[0].title)
+        """
+        return self._runner.call(
+            lambda client: client.list_repo_commits(
+                repo_id=repo_id,
+                repo_type=repo_type,
+                token=token,
+                revision=revision,
+                formatted=formatted,
+            )
+        )
+
+    def create_branch(
+        self,
+        repo_id: str,
+        *,
+        branch: str,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+        exist_ok: bool = False,
+    ) -> None:
+        """Create ``branch`` at ``revision`` (default: head of the default branch).
+
+        Raises ``HfHubHTTPError`` (409) if it exists, unless ``exist_ok``.
+
+        Example::
+
+            client.create_branch("acme/model", branch="dev", exist_ok=True)
+        """
+        self._runner.call(
+            lambda client: client.create_branch(
+                repo_id=repo_id,
+                branch=branch,
+                revision=revision,
+                token=token,
+                repo_type=repo_type,
+                exist_ok=exist_ok,
+            )
+        )
+
+    def delete_branch(
+        self,
+        repo_id: str,
+        *,
+        branch: str,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+    ) -> None:
+        """Delete a branch.
+
+        Example::
+
+            client.delete_branch("acme/model", branch="dev")
+        """
+        self._runner.call(
+            lambda client: client.delete_branch(
+                repo_id=repo_id,
+                branch=branch,
+                token=token,
+                repo_type=repo_type,
+            )
+        )
+
+    def create_tag(
+        self,
+        repo_id: str,
+        *,
+        tag: str,
+        tag_message: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+        exist_ok: bool = False,
+    ) -> None:
+        """Tag ``revision`` (default ``main``). 409 if the tag exists, unless ``exist_ok``.
+
+        Example::
+
+            client.create_tag("acme/model", tag="v1.0", tag_message="first release")
+        """
+        self._runner.call(
+            lambda client: client.create_tag(
+                repo_id=repo_id,
+                tag=tag,
+                tag_message=tag_message,
+                revision=revision,
+                token=token,
+                repo_type=repo_type,
+                exist_ok=exist_ok,
+            )
+        )
+
+    def delete_tag(
+        self,
+        repo_id: str,
+        *,
+        tag: str,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+    ) -> None:
+        """Delete a tag.
+
+        Example::
+
+            client.delete_tag("acme/model", tag="v1.0")
+        """
+        self._runner.call(
+            lambda client: client.delete_tag(
+                repo_id=repo_id,
+                tag=tag,
+                token=token,
+                repo_type=repo_type,
+            )
+        )
+
+    def create_repo(
+        self,
+        repo_id: str,
+        *,
+        token: str | bool | None = None,
+        private: bool | None = None,
+        visibility: str | None = None,
+        repo_type: str | None = None,
+        exist_ok: bool = False,
+        resource_group_id: str | None = None,
+        region: str | None = None,
+        space_sdk: str | None = None,
+        space_hardware: str | None = None,
+        space_sleep_time: int | None = None,
+        space_secrets: list[dict[str, str]] | None = None,
+        space_variables: list[dict[str, str]] | None = None,
+    ) -> RepoUrl:
+        """Create a repo (``namespace/name``; without a namespace: the token's user).
+
+        ``exist_ok=True`` returns the URL of an existing repo instead of raising.
+        Spaces need ``space_sdk`` (gradio, streamlit, docker or static).
+
+        Example::
+
+            url = client.create_repo("acme/new-model", private=True, exist_ok=True)
+            print(url.repo_id, str(url))
+        """
+        return self._runner.call(
+            lambda client: client.create_repo(
+                repo_id=repo_id,
+                token=token,
+                private=private,
+                visibility=visibility,
+                repo_type=repo_type,
+                exist_ok=exist_ok,
+                resource_group_id=resource_group_id,
+                region=region,
+                space_sdk=space_sdk,
+                space_hardware=space_hardware,
+                space_sleep_time=space_sleep_time,
+                space_secrets=space_secrets,
+                space_variables=space_variables,
+            )
+        )
+
+    def delete_repo(
+        self,
+        repo_id: str,
+        *,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+        missing_ok: bool = False,
+    ) -> None:
+        """Delete a repo. ``missing_ok=True`` ignores a repo that does not exist.
+
+        Example::
+
+            client.delete_repo("acme/old-model", missing_ok=True)
+        """
+        self._runner.call(
+            lambda client: client.delete_repo(
+                repo_id=repo_id,
+                token=token,
+                repo_type=repo_type,
+                missing_ok=missing_ok,
+            )
+        )
+
+    def move_repo(
+        self,
+        from_id: str,
+        to_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> None:
+        """Rename or transfer a repo; the old id then redirects to the new one.
+
+        Example::
+
+            client.move_repo("alice/model", "acme/model")
+        """
+        self._runner.call(
+            lambda client: client.move_repo(
+                from_id=from_id,
+                to_id=to_id,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def update_repo_settings(
+        self,
+        repo_id: str,
+        *,
+        gated: Literal["auto", "manual", False] | None = None,
+        private: bool | None = None,
+        visibility: str | None = None,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+    ) -> None:
+        """Change a repo's visibility (``private`` / ``visibility``) or gating.
+
+        Example::
+
+            client.update_repo_settings("acme/model", private=True, gated="manual")
+        """
+        self._runner.call(
+            lambda client: client.update_repo_settings(
+                repo_id=repo_id,
+                gated=gated,
+                private=private,
+                visibility=visibility,
+                token=token,
+                repo_type=repo_type,
             )
         )
 
@@ -540,6 +1303,493 @@ def _default_client() -> HubClient:
         return _default[0]
 
 
+def whoami(
+    token: str | bool | None = None,
+) -> WhoAmI:
+    """Call :meth:`HubClient.whoami` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().whoami(
+        token=token,
+    )
+
+
+def model_info(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    timeout: float | None = None,
+    securityStatus: bool | None = None,
+    files_metadata: bool = False,
+    expand: list[str] | None = None,
+    token: str | bool | None = None,
+) -> ModelInfo:
+    """Call :meth:`HubClient.model_info` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().model_info(
+        repo_id=repo_id,
+        revision=revision,
+        timeout=timeout,
+        securityStatus=securityStatus,
+        files_metadata=files_metadata,
+        expand=expand,
+        token=token,
+    )
+
+
+def dataset_info(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    timeout: float | None = None,
+    files_metadata: bool = False,
+    expand: list[str] | None = None,
+    token: str | bool | None = None,
+) -> DatasetInfo:
+    """Call :meth:`HubClient.dataset_info` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().dataset_info(
+        repo_id=repo_id,
+        revision=revision,
+        timeout=timeout,
+        files_metadata=files_metadata,
+        expand=expand,
+        token=token,
+    )
+
+
+def space_info(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    timeout: float | None = None,
+    files_metadata: bool = False,
+    expand: list[str] | None = None,
+    token: str | bool | None = None,
+) -> SpaceInfo:
+    """Call :meth:`HubClient.space_info` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().space_info(
+        repo_id=repo_id,
+        revision=revision,
+        timeout=timeout,
+        files_metadata=files_metadata,
+        expand=expand,
+        token=token,
+    )
+
+
+def repo_info(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    repo_type: str | None = None,
+    timeout: float | None = None,
+    files_metadata: bool = False,
+    expand: list[str] | None = None,
+    token: str | bool | None = None,
+) -> ModelInfo | DatasetInfo | SpaceInfo:
+    """Call :meth:`HubClient.repo_info` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().repo_info(
+        repo_id=repo_id,
+        revision=revision,
+        repo_type=repo_type,
+        timeout=timeout,
+        files_metadata=files_metadata,
+        expand=expand,
+        token=token,
+    )
+
+
+def repo_exists(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> bool:
+    """Call :meth:`HubClient.repo_exists` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().repo_exists(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def revision_exists(
+    repo_id: str,
+    revision: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> bool:
+    """Call :meth:`HubClient.revision_exists` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().revision_exists(
+        repo_id=repo_id,
+        revision=revision,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def file_exists(
+    repo_id: str,
+    filename: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    token: str | bool | None = None,
+) -> bool:
+    """Call :meth:`HubClient.file_exists` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().file_exists(
+        repo_id=repo_id,
+        filename=filename,
+        repo_type=repo_type,
+        revision=revision,
+        token=token,
+    )
+
+
+def list_models(
+    *,
+    filter: str | Iterable[str] | None = None,
+    author: str | None = None,
+    apps: str | list[str] | None = None,
+    gated: bool | None = None,
+    inference: str | None = None,
+    inference_provider: str | list[str] | None = None,
+    trained_dataset: str | list[str] | None = None,
+    search: str | None = None,
+    pipeline_tag: str | None = None,
+    num_parameters: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    expand: list[str] | None = None,
+    full: bool | None = None,
+    cardData: bool = False,
+    fetch_config: bool = False,
+    token: str | bool | None = None,
+) -> Iterator[ModelInfo]:
+    """Call :meth:`HubClient.list_models` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().list_models(
+        filter=filter,
+        author=author,
+        apps=apps,
+        gated=gated,
+        inference=inference,
+        inference_provider=inference_provider,
+        trained_dataset=trained_dataset,
+        search=search,
+        pipeline_tag=pipeline_tag,
+        num_parameters=num_parameters,
+        sort=sort,
+        limit=limit,
+        expand=expand,
+        full=full,
+        cardData=cardData,
+        fetch_config=fetch_config,
+        token=token,
+    )
+
+
+def list_datasets(
+    *,
+    filter: str | Iterable[str] | None = None,
+    author: str | None = None,
+    benchmark: str | bool | None = None,
+    dataset_name: str | None = None,
+    gated: bool | None = None,
+    language_creators: str | list[str] | None = None,
+    language: str | list[str] | None = None,
+    multilinguality: str | list[str] | None = None,
+    size_categories: str | list[str] | None = None,
+    task_categories: str | list[str] | None = None,
+    task_ids: str | list[str] | None = None,
+    search: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    expand: list[str] | None = None,
+    full: bool | None = None,
+    token: str | bool | None = None,
+) -> Iterator[DatasetInfo]:
+    """Call :meth:`HubClient.list_datasets` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().list_datasets(
+        filter=filter,
+        author=author,
+        benchmark=benchmark,
+        dataset_name=dataset_name,
+        gated=gated,
+        language_creators=language_creators,
+        language=language,
+        multilinguality=multilinguality,
+        size_categories=size_categories,
+        task_categories=task_categories,
+        task_ids=task_ids,
+        search=search,
+        sort=sort,
+        limit=limit,
+        expand=expand,
+        full=full,
+        token=token,
+    )
+
+
+def list_spaces(
+    *,
+    filter: str | Iterable[str] | None = None,
+    author: str | None = None,
+    search: str | None = None,
+    datasets: str | Iterable[str] | None = None,
+    models: str | Iterable[str] | None = None,
+    linked: bool = False,
+    sort: str | None = None,
+    limit: int | None = None,
+    expand: list[str] | None = None,
+    full: bool | None = None,
+    token: str | bool | None = None,
+) -> Iterator[SpaceInfo]:
+    """Call :meth:`HubClient.list_spaces` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().list_spaces(
+        filter=filter,
+        author=author,
+        search=search,
+        datasets=datasets,
+        models=models,
+        linked=linked,
+        sort=sort,
+        limit=limit,
+        expand=expand,
+        full=full,
+        token=token,
+    )
+
+
+def list_repo_files(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> list[str]:
+    """Call :meth:`HubClient.list_repo_files` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().list_repo_files(
+        repo_id=repo_id,
+        revision=revision,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def list_repo_tree(
+    repo_id: str,
+    path_in_repo: str | None = None,
+    *,
+    recursive: bool = False,
+    expand: bool = False,
+    revision: str | None = None,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> Iterator[RepoFile | RepoFolder]:
+    """Call :meth:`HubClient.list_repo_tree` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().list_repo_tree(
+        repo_id=repo_id,
+        path_in_repo=path_in_repo,
+        recursive=recursive,
+        expand=expand,
+        revision=revision,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def get_paths_info(
+    repo_id: str,
+    paths: list[str] | str,
+    *,
+    expand: bool = False,
+    revision: str | None = None,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> list[RepoFile | RepoFolder]:
+    """Call :meth:`HubClient.get_paths_info` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().get_paths_info(
+        repo_id=repo_id,
+        paths=paths,
+        expand=expand,
+        revision=revision,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def get_hf_file_metadata(
+    *,
+    url: str,
+    token: str | bool | None = None,
+    timeout: float | None = None,
+) -> HfFileMetadata:
+    """Call :meth:`HubClient.get_hf_file_metadata` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().get_hf_file_metadata(
+        url=url,
+        token=token,
+        timeout=timeout,
+    )
+
+
+def list_repo_refs(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    include_pull_requests: bool = False,
+    token: str | bool | None = None,
+) -> GitRefs:
+    """Call :meth:`HubClient.list_repo_refs` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().list_repo_refs(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        include_pull_requests=include_pull_requests,
+        token=token,
+    )
+
+
+def list_repo_commits(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+    revision: str | None = None,
+    formatted: bool = False,
+) -> list[GitCommitInfo]:
+    """Call :meth:`HubClient.list_repo_commits` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().list_repo_commits(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        token=token,
+        revision=revision,
+        formatted=formatted,
+    )
+
+
+def create_repo(
+    repo_id: str,
+    *,
+    token: str | bool | None = None,
+    private: bool | None = None,
+    visibility: str | None = None,
+    repo_type: str | None = None,
+    exist_ok: bool = False,
+    resource_group_id: str | None = None,
+    region: str | None = None,
+    space_sdk: str | None = None,
+    space_hardware: str | None = None,
+    space_sleep_time: int | None = None,
+    space_secrets: list[dict[str, str]] | None = None,
+    space_variables: list[dict[str, str]] | None = None,
+) -> RepoUrl:
+    """Call :meth:`HubClient.create_repo` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return _default_client().create_repo(
+        repo_id=repo_id,
+        token=token,
+        private=private,
+        visibility=visibility,
+        repo_type=repo_type,
+        exist_ok=exist_ok,
+        resource_group_id=resource_group_id,
+        region=region,
+        space_sdk=space_sdk,
+        space_hardware=space_hardware,
+        space_sleep_time=space_sleep_time,
+        space_secrets=space_secrets,
+        space_variables=space_variables,
+    )
+
+
+def delete_repo(
+    repo_id: str,
+    *,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+    missing_ok: bool = False,
+) -> None:
+    """Call :meth:`HubClient.delete_repo` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    _default_client().delete_repo(
+        repo_id=repo_id,
+        token=token,
+        repo_type=repo_type,
+        missing_ok=missing_ok,
+    )
+
+
 def create_commit(
     repo_id: str,
     operations: Iterable[CommitOperation],
@@ -711,4 +1961,94 @@ def delete_folder(
         commit_description=commit_description,
         create_pr=create_pr,
         parent_commit=parent_commit,
+    )
+
+
+def create_branch(
+    repo_id: str,
+    *,
+    branch: str,
+    revision: str | None = None,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+    exist_ok: bool = False,
+) -> None:
+    """Call :meth:`HubClient.create_branch` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    _default_client().create_branch(
+        repo_id=repo_id,
+        branch=branch,
+        revision=revision,
+        token=token,
+        repo_type=repo_type,
+        exist_ok=exist_ok,
+    )
+
+
+def delete_branch(
+    repo_id: str,
+    *,
+    branch: str,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+) -> None:
+    """Call :meth:`HubClient.delete_branch` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    _default_client().delete_branch(
+        repo_id=repo_id,
+        branch=branch,
+        token=token,
+        repo_type=repo_type,
+    )
+
+
+def create_tag(
+    repo_id: str,
+    *,
+    tag: str,
+    tag_message: str | None = None,
+    revision: str | None = None,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+    exist_ok: bool = False,
+) -> None:
+    """Call :meth:`HubClient.create_tag` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    _default_client().create_tag(
+        repo_id=repo_id,
+        tag=tag,
+        tag_message=tag_message,
+        revision=revision,
+        token=token,
+        repo_type=repo_type,
+        exist_ok=exist_ok,
+    )
+
+
+def delete_tag(
+    repo_id: str,
+    *,
+    tag: str,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+) -> None:
+    """Call :meth:`HubClient.delete_tag` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    _default_client().delete_tag(
+        repo_id=repo_id,
+        tag=tag,
+        token=token,
+        repo_type=repo_type,
     )
