@@ -1,0 +1,63 @@
+"""examples/web_service.py runs against the local Hub: one shared client, calls per request."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from examples.web_service import create_app
+from hubclient import AsyncHubClient
+from hubclient.testing import BOB_TOKEN, FaultRule, LocalHub
+
+from .conftest import MODEL_FILES, make_client
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_web_service(local_hub: LocalHub, model_sha: str) -> None:
+    local_hub.seed_repo("alice/gated", {"a.txt": b"x"}, gated=True)
+    clients: list[AsyncHubClient] = []
+
+    def factory() -> AsyncHubClient:
+        client = make_client(local_hub)
+        clients.append(client)
+        return client
+
+    app = create_app(factory)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://svc.local") as web:
+            summary = (await web.get("/models/alice/model")).json()
+            assert summary["sha"] == model_sha
+            assert {f["path"] for f in summary["files"]} >= set(MODEL_FILES)
+            assert any(f["lfs"] for f in summary["files"] if f["path"] == "weights.bin")
+
+            old = await web.get("/models/alice/model", params={"revision": "nope"})
+            assert old.status_code == 404
+            assert (await web.get("/models/alice/missing")).status_code == 404
+
+            exists = await web.get("/models/alice/model/exists/sub/dir/notes.txt")
+            assert exists.json() == {"exists": True}
+            missing = await web.get("/models/alice/model/exists/nope.txt")
+            assert missing.json() == {"exists": False}
+
+            compared = (
+                await web.get("/compare", params=[("repo", "alice/model"), ("repo", "alice/x")])
+            ).json()
+            assert compared == {"shas": {"alice/model": model_sha, "alice/x": None}}
+
+            me = await web.get("/me", headers={"Authorization": f"Bearer {BOB_TOKEN}"})
+            assert me.json()["name"] == "bob"
+            assert (await web.get("/me")).status_code == 401
+
+            local_hub.faults.add(FaultRule(status=429, retry_after=3600, times=None))
+            limited = await web.get("/models/alice/model")
+            assert limited.status_code == 429
+            assert limited.headers["retry-after"] == "3600"
+            local_hub.faults.clear()
+    assert len(clients) == 1  # one shared client for every request
+    with pytest.raises(RuntimeError, match="closed"):
+        await clients[0].model_info("alice/model")  # closed with the app
+    # the service's own token was used for service calls; the caller's for /me
+    auths = {r.headers.get("authorization") for r in local_hub.log.filter(path="/api/whoami-v2")}
+    assert auths == {f"Bearer {BOB_TOKEN}"}
