@@ -5,6 +5,7 @@ The public surface lives here and nowhere else; every other module is private.
 
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
+from hubclient._urls import hf_hub_url
 from hubclient._version import __version__
 from hubclient.errors import (
     BadRequestError,
@@ -130,4 +131,5 @@ __all__ = [
     "User",
     "WhoAmI",
     "__version__",
+    "hf_hub_url",
 ]

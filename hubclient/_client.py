@@ -14,7 +14,8 @@ For area modules and helpers (internal API, stable within the package):
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from contextlib import aclosing
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Literal, TypeVar
@@ -649,7 +650,7 @@ class AsyncHubClient:
 
         Example::
 
-            url = hf_hub_url(client.endpoint, "acme/model", "weights.bin")
+            url = hf_hub_url("acme/model", "weights.bin", endpoint=client.endpoint)
             meta = await client.get_hf_file_metadata(url=url)
             print(meta.commit_hash, meta.etag, meta.size, meta.location)
         """
@@ -1245,7 +1246,8 @@ def _timeout(timeout: float | None) -> TimeoutArg:
     return None if math.isinf(timeout) else timeout
 
 
-async def _typed(items: AsyncIterator[Any], cls: type[_T]) -> AsyncIterator[_T]:
-    async for item in items:
-        assert isinstance(item, cls)
-        yield item
+async def _typed(items: AsyncGenerator[Any, None], cls: type[_T]) -> AsyncIterator[_T]:
+    async with aclosing(items):
+        async for item in items:
+            assert isinstance(item, cls)
+            yield item

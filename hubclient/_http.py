@@ -36,7 +36,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Final, Literal, TypeAlias
 
@@ -186,6 +186,7 @@ class HubHttp:
         self._pool = _pool if _pool is not None else _Pool(settings, client, transport)
         self._hub_origin = origin_of(settings.endpoint)
         self._rng = random.Random()
+        self._timeout = _default_timeout(settings)
 
     @property
     def settings(self) -> HubSettings:
@@ -325,7 +326,7 @@ class HubHttp:
         headers: Mapping[str, str] | None = None,
         token: str | bool | None = None,
         timeout: TimeoutArg = USE_DEFAULT,  # noqa: ASYNC109
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncGenerator[Any, None]:
         """Yield the items of a JSON-array endpoint, following ``Link: <…>; rel="next"``.
 
         Follow-up pages are requested as the absolute URL the server gave, without ``params``.
@@ -387,9 +388,7 @@ class HubHttp:
         may_retry = retry if retry is not None else method in IDEMPOTENT_METHODS
         max_retries = self._settings.max_retries if (may_retry and resendable) else 0
         trace_id = uuid.uuid4().hex
-        request_timeout = (
-            _default_timeout(self._settings) if isinstance(timeout, _UseDefault) else timeout
-        )
+        request_timeout = self._timeout if isinstance(timeout, _UseDefault) else timeout
         origin = origin_of(full_url)
 
         attempt = 0
@@ -452,7 +451,9 @@ class HubHttp:
                     )
                     with anyio.CancelScope(shield=True):
                         await response.aclose()
-                    if status != 429:  # a 429 waits at the gate like everyone else
+                    if status == 429:  # wait at the gate like every other request
+                        await self._wait_gate(resp_origin)
+                    else:
                         await anyio.sleep(delay)
                     continue
 
@@ -588,7 +589,7 @@ def _clean_params(
             if v is None:
                 continue
             out.append((key, ("true" if v else "false") if isinstance(v, bool) else str(v)))
-    return out
+    return out or None
 
 
 _RATELIMIT_R = re.compile(r"(?:^|;)\s*r\s*=\s*(\d+)")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
+from contextlib import aclosing
 from typing import Any, Literal
 
 import anyio
@@ -249,19 +250,21 @@ async def list_repos(
     *,
     limit: int | None,
     token: str | bool | None = None,
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     """Yield ModelInfo / DatasetInfo / SpaceInfo from a paginated listing, ``limit`` at most."""
     if limit is not None and limit <= 0:
         return
     cls = _INFO_CLASSES[repo_type]
     count = 0
-    async for item in http.paginate(_urls.list_repos_path(repo_type), params=params, token=token):
-        if isinstance(item, dict) and "siblings" not in item:
-            item = {**item, "siblings": None}
-        yield cls.model_validate(item)
-        count += 1
-        if limit is not None and count >= limit:
-            return
+    pages = http.paginate(_urls.list_repos_path(repo_type), params=params, token=token)
+    async with aclosing(pages):
+        async for item in pages:
+            if isinstance(item, dict) and "siblings" not in item:
+                item = {**item, "siblings": None}
+            yield cls.model_validate(item)
+            count += 1
+            if limit is not None and count >= limit:
+                return
 
 
 def resolve_visibility(

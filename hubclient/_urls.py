@@ -11,6 +11,7 @@ joins them to the endpoint, which may carry a path prefix. ``resolve_url`` is ab
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Literal
 from urllib.parse import quote, urlsplit
@@ -25,6 +26,7 @@ __all__ = [
     "branch_path",
     "commit_path",
     "commits_path",
+    "hf_hub_url",
     "lfs_batch_path",
     "list_repos_path",
     "normalize_repo_type",
@@ -200,6 +202,30 @@ def resolve_url(
     if subfolder:
         filename = f"{subfolder.strip('/')}/{filename}"
     return endpoint.rstrip("/") + resolve_path(repo_type, repo_id, filename, revision)
+
+
+def hf_hub_url(
+    repo_id: str,
+    filename: str,
+    *,
+    subfolder: str | None = None,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    endpoint: str | None = None,
+) -> str:
+    """The resolve URL of a file, like ``huggingface_hub.hf_hub_url``.
+
+    ``endpoint`` defaults to ``HF_ENDPOINT`` (read now) or ``https://huggingface.co``.
+
+    Example::
+
+        hf_hub_url("acme/model", "config.json", revision="v1.0", endpoint=client.endpoint)
+    """
+    if endpoint is None:
+        endpoint = os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
+    return resolve_url(
+        endpoint, repo_id, filename, repo_type=repo_type, revision=revision, subfolder=subfolder
+    )
 
 
 def origin_of(url: str) -> str:
