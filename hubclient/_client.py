@@ -26,6 +26,7 @@ from hubclient import _files, _refs, _repos, _users
 from hubclient import upload as _upload
 from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg
 from hubclient._settings import HubSettings, default_user_agent
+from hubclient.errors import LocalTokenNotFoundError
 from hubclient.models.commits import CommitInfo, CommitOperation, CommitOperationAdd
 from hubclient.models.files import HfFileMetadata, RepoFile, RepoFolder
 from hubclient.models.refs import GitCommitInfo, GitRefs
@@ -124,13 +125,16 @@ class AsyncHubClient:
             settings = HubSettings.from_env(token=token, **overrides)
         else:
             settings = settings.replace(**overrides)
-            if token is not None:
-                settings = settings.replace(token=token) if isinstance(token, str) else settings
-                if token is False:
-                    settings = settings.model_copy(update={"token": None})
+            if isinstance(token, str):
+                settings = settings.replace(token=token)
+            elif token is False:
+                settings = settings.model_copy(update={"token": None})
+            elif token is True and settings.token is None:
+                raise LocalTokenNotFoundError("token=True but the given settings hold no token")
         self._settings = settings
         self._http = HubHttp(settings, client=http_client, transport=transport)
         self._owns_pool = True
+        self._whoami_cache: dict[str, WhoAmI] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -218,21 +222,28 @@ class AsyncHubClient:
         copy._settings = settings
         copy._http = self._http.with_settings(settings)
         copy._owns_pool = copy._http._pool is not self._http._pool
+        copy._whoami_cache = {}
         return copy
 
     # ------------------------------------------------------------------ users
 
-    async def whoami(self, token: str | bool | None = None) -> WhoAmI:
+    async def whoami(self, token: str | bool | None = None, *, cache: bool = False) -> WhoAmI:
         """Who the token belongs to: name, orgs, token role.
 
-        Raises ``HfHubHTTPError`` (401) for an invalid token.
+        ``cache=True`` reuses this client's earlier answer for the same token (the Hub
+        rate-limits this endpoint hard). Raises ``HfHubHTTPError`` (401) for an invalid token.
 
         Example::
 
             me = await client.whoami()
             print(me.name, me["orgs"], me.auth.access_token.role)
         """
-        return await _users.whoami(self._http, token=token)
+        key = self._http.resolve_token(token) or ""
+        if cache and key in self._whoami_cache:
+            return self._whoami_cache[key]
+        me = await _users.whoami(self._http, token=token)
+        self._whoami_cache[key] = me
+        return me
 
     # ------------------------------------------------------------------ repo info
 

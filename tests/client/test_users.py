@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hubclient import AsyncHubClient, HfHubHTTPError, WhoAmI
-from hubclient.testing import ALICE_READ_TOKEN, BOB_TOKEN
+from hubclient.testing import ALICE_READ_TOKEN, BOB_TOKEN, LocalHub
 
 pytestmark = pytest.mark.anyio
 
@@ -36,3 +36,15 @@ async def test_whoami_bad_or_missing_token(client: AsyncHubClient) -> None:
     with pytest.raises(HfHubHTTPError) as anon:
         await client.whoami(token=False)
     assert anon.value.status_code == 401
+
+
+async def test_whoami_cache(client: AsyncHubClient, local_hub: LocalHub) -> None:
+    local_hub.log.clear()
+    first = await client.whoami(cache=True)
+    again = await client.whoami(cache=True)
+    bob = await client.whoami(token=BOB_TOKEN, cache=True)
+    fresh = await client.whoami()
+    assert again is first
+    assert fresh is not first
+    assert (first.name, bob.name) == ("alice", "bob")
+    assert len(local_hub.log.filter(path="/api/whoami-v2")) == 3
