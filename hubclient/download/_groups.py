@@ -1,0 +1,37 @@
+"""Task groups that raise the error itself, not an exception group around it."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import anyio
+
+if sys.version_info < (3, 11):  # pragma: no cover
+    from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["unwrap_groups"]
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> Iterator[BaseException]:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            yield from _leaves(exc)
+        else:
+            yield exc
+
+
+@contextlib.contextmanager
+def unwrap_groups() -> Iterator[None]:
+    """Re-raise the first real error of a task group (cancellations are only the echo of it),
+    so callers can ``except RepositoryNotFoundError`` as with a plain call."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        cancelled = anyio.get_cancelled_exc_class()
+        leaves = list(_leaves(group))
+        for exc in leaves:
+            if not isinstance(exc, cancelled):
+                raise exc from group
+        raise

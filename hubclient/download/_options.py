@@ -1,0 +1,65 @@
+"""Knobs of the download engine, and the errors it adds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hubclient.errors import HubClientError
+
+__all__ = ["DownloadIntegrityError", "DownloadOptions"]
+
+
+class DownloadIntegrityError(HubClientError, OSError):
+    """The bytes received do not match the expected size or hash (the temp file is removed;
+    nothing was put in the cache)."""
+
+
+@dataclass(frozen=True)
+class DownloadOptions:
+    """How a download uses the network, the disk and memory.
+
+    Memory stays under about ``max_files_in_flight × buffer_chunks × chunk_size`` plus
+    ``small_file_size`` per small file in flight, whatever the file sizes.
+
+    Example::
+
+        opts = DownloadOptions(max_files_in_flight=32, parallel_threshold=256 * 2**20)
+        await client.snapshot_download("acme/m", options=opts)
+    """
+
+    max_files_in_flight: int = 16
+    """Files (blobs) transferred at once."""
+    max_connections: int = 32
+    """Requests of one download call in flight at once (files and byte-range parts)."""
+    parallel_threshold: int = 64 * 2**20
+    """Files at least this big are fetched as parallel byte ranges."""
+    part_size: int = 16 * 2**20
+    """Size of one byte range of a parallel download."""
+    max_parts_per_file: int = 4
+    """Byte ranges of one file in flight at once."""
+    chunk_size: int = 2**20
+    """Bytes per read from the network and per write to disk."""
+    buffer_chunks: int = 4
+    """Chunks queued between the network and the disk writer of one file."""
+    small_file_size: int = 2**20
+    """Files up to this size are received in memory and written in one go."""
+    resume_attempts: int = 5
+    """Consecutive broken transfers of one file resumed with ``Range`` (reset on progress)."""
+    lock_timeout: float | None = 3600.0
+    """Seconds to wait for another process downloading the same blob (None: forever)."""
+    verify: bool = True
+    """Check sha256 (LFS) / git sha1 (regular files) in addition to the size."""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "max_files_in_flight",
+            "max_connections",
+            "part_size",
+            "max_parts_per_file",
+            "chunk_size",
+            "buffer_chunks",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"DownloadOptions.{name} must be >= 1")
+        if self.resume_attempts < 0 or self.small_file_size < 0 or self.parallel_threshold < 1:
+            raise ValueError("DownloadOptions: negative sizes or attempts")

@@ -1,0 +1,529 @@
+"""Moving the bytes of one file from a URL to memory or to a temp file, verified.
+
+* one ``GET`` per file (or per byte range), redirects to storage followed without the token
+  (``HubHttp.stream(follow_redirects="any")`` drops ``Authorization`` off the Hub origin);
+* a broken body is resumed with ``Range: bytes=<received>-`` once the answer is checked
+  (``206``, ``Content-Range`` start and total, a hash-like ``ETag`` equal to the expected
+  one); a ``200`` to a ranged request restarts the file from zero;
+* the network never waits for the disk by more than ``buffer_chunks`` chunks: a writer task
+  writes and hashes in a worker thread while the next chunks arrive;
+* large files: parallel byte ranges written at their offsets into one preallocated file, the
+  complete prefix hashed while the rest arrives and recorded in a ``.parts`` side file so an
+  interrupted run resumes after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import anyio
+import anyio.to_thread
+import httpx
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from hubclient._http import HubHttp
+from hubclient._urls import origin_of
+from hubclient.cache import clear_progress, normalize_etag, write_progress
+from hubclient.download._groups import unwrap_groups
+from hubclient.download._hashing import Expected, Hasher
+from hubclient.download._options import DownloadIntegrityError, DownloadOptions
+from hubclient.errors import HfHubHTTPError
+
+__all__ = ["Source", "Transfer"]
+
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$")
+_HASH_LIKE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+OnBytes = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where to GET a file: a URL (absolute, or relative to the endpoint) and the token to use
+    on the Hub origin (never sent elsewhere)."""
+
+    url: str
+    token: str | bool | None = None
+    etag: str | None = None
+    """The expected etag (blob name): a resumed answer carrying another hash-like ETag is
+    refused."""
+
+
+class _Restart:
+    """Writer instruction: the server ignored our Range, start the file over."""
+
+
+_RESTART = _Restart()
+
+
+class _RangesUnsupported(Exception):
+    pass
+
+
+def _parse_content_range(value: str | None) -> tuple[int, int, int | None] | None:
+    if not value:
+        return None
+    m = _CONTENT_RANGE.match(value)
+    if m is None:
+        return None
+    total = None if m.group(3) == "*" else int(m.group(3))
+    return int(m.group(1)), int(m.group(2)), total
+
+
+def _etag_conflict(response: httpx.Response, expected: str | None) -> bool:
+    """True when the answer names a content hash and it is not the one we resume."""
+    if not expected:
+        return False
+    seen = [normalize_etag(response.headers.get(name)) or "" for name in ("x-linked-etag", "etag")]
+    hashes = [v for v in seen if _HASH_LIKE.fullmatch(v)]
+    return bool(hashes) and expected not in hashes
+
+
+def _declared_size(response: httpx.Response) -> int | None:
+    if response.headers.get("content-encoding", "identity") != "identity":
+        return None
+    value = response.headers.get("content-length")
+    return int(value) if value and value.isdigit() else None
+
+
+class Transfer:
+    """The transfer engine of one download call: options, a connection limiter, timeouts."""
+
+    def __init__(
+        self,
+        http: HubHttp,
+        options: DownloadOptions,
+        *,
+        limiter: anyio.CapacityLimiter | None = None,
+    ) -> None:
+        self.http = http
+        self.options = options
+        self.limiter = limiter or anyio.CapacityLimiter(options.max_connections)
+        s = http.settings
+        self.timeout = httpx.Timeout(s.download_timeout, connect=s.connect_timeout, pool=None)
+        self.etag_timeout = httpx.Timeout(s.etag_timeout, connect=s.connect_timeout, pool=None)
+
+    # ------------------------------------------------------------------ helpers
+
+    async def _pause(self, attempt: int) -> None:
+        await anyio.sleep(min(2.0, 0.1 * (2 ** max(0, attempt - 1))))
+
+    def _check_resumed(self, response: httpx.Response, start: int, size: int | None) -> bool:
+        """A ranged answer we may append to the bytes we have."""
+        if response.status_code != 206:
+            return False
+        parsed = _parse_content_range(response.headers.get("content-range"))
+        if parsed is None or parsed[0] != start:
+            return False
+        return not (size is not None and parsed[2] is not None and parsed[2] != size)
+
+    # ------------------------------------------------------------------ small files
+
+    async def fetch_bytes(self, source: Source, expected: Expected, on_bytes: OnBytes) -> bytes:
+        """The whole body in memory (small files), resumed on broken streams, size-checked.
+
+        The caller checks the hash (in a worker thread, with the write)."""
+        buf = bytearray()
+        if expected.size == 0:
+            return b""
+        failures = 0
+        while True:
+            start = len(buf)
+            headers = {"accept-encoding": "identity"}
+            if start:
+                headers["range"] = f"bytes={start}-"
+            try:
+                async with (
+                    self.limiter,
+                    self.http.stream(
+                        "GET",
+                        source.url,
+                        headers=headers,
+                        token=source.token,
+                        follow_redirects="any",
+                        timeout=self.timeout,
+                    ) as response,
+                ):
+                    if start:
+                        conflict = _etag_conflict(response, source.etag)
+                        if response.status_code == 200 and not conflict:
+                            on_bytes(-len(buf))  # Range ignored: this is the whole file
+                            buf.clear()
+                            start = 0
+                        elif conflict or not self._check_resumed(response, start, expected.size):
+                            on_bytes(-len(buf))  # cannot trust what we have: start over
+                            buf.clear()
+                            continue
+                    elif not start:
+                        self._check_full_answer(response, expected)
+                    async for chunk in response.aiter_bytes(self.options.chunk_size):
+                        if expected.size is not None and len(buf) + len(chunk) > expected.size:
+                            raise DownloadIntegrityError(
+                                f"{source.url}: received more than the expected "
+                                f"{expected.size} bytes"
+                            )
+                        buf += chunk
+                        on_bytes(len(chunk))
+            except httpx.TransportError:
+                failures = 0 if len(buf) > start else failures + 1
+                if failures > self.options.resume_attempts:
+                    raise
+                await self._pause(failures)
+                continue
+            if expected.size is None or len(buf) == expected.size:
+                return bytes(buf)
+            failures = 0 if len(buf) > start else failures + 1
+            if failures > self.options.resume_attempts:
+                raise DownloadIntegrityError(
+                    f"{source.url}: got {len(buf)} bytes, expected {expected.size}"
+                )
+
+    def _check_full_answer(self, response: httpx.Response, expected: Expected) -> None:
+        if response.status_code != 200:
+            raise HfHubHTTPError(
+                f"Unexpected status {response.status_code} for GET {response.url}",
+                status_code=response.status_code,
+                url=str(response.url),
+            )
+        declared = _declared_size(response)
+        if expected.size is not None and declared is not None and declared != expected.size:
+            raise DownloadIntegrityError(
+                f"{response.url}: the server announces {declared} bytes, expected "
+                f"{expected.size} (the file changed, or the listing is stale)"
+            )
+
+    # ------------------------------------------------------------------ to a file
+
+    async def fetch_to_file(
+        self,
+        source: Source,
+        tmp: Path,
+        *,
+        offset: int,
+        expected: Expected,
+        on_bytes: OnBytes,
+    ) -> None:
+        """Fill ``tmp`` (holding ``offset`` valid bytes already) with the file, verified.
+
+        On success ``tmp`` holds exactly the file. On failure or cancellation ``tmp`` holds a
+        valid prefix (resumable), or is absent. Raises :class:`DownloadIntegrityError` when the
+        content does not match (``tmp`` is then deleted).
+        """
+        size = expected.size
+        if size is not None and size - offset >= self.options.parallel_threshold:
+            try:
+                await self._parallel(
+                    source, tmp, offset=offset, expected=expected, on_bytes=on_bytes
+                )
+                return
+            except _RangesUnsupported:
+                offset = 0
+        await self._sequential(source, tmp, offset=offset, expected=expected, on_bytes=on_bytes)
+
+    async def _sequential(
+        self, source: Source, tmp: Path, *, offset: int, expected: Expected, on_bytes: OnBytes
+    ) -> None:
+        hasher = Hasher(expected if self.options.verify else Expected(expected.size))
+        f: BinaryIO = await anyio.to_thread.run_sync(open, tmp, "r+b" if offset else "wb")
+        try:
+            send, recv = anyio.create_memory_object_stream[bytes | _Restart](
+                self.options.buffer_chunks
+            )
+            with unwrap_groups():
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(self._writer, recv, f, hasher, offset)
+                    async with send:
+                        await self._produce(source, send, offset, expected, on_bytes)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(f.close)
+        problem = hasher.mismatch()
+        if problem is not None:
+            await anyio.to_thread.run_sync(_unlink, tmp)
+            raise DownloadIntegrityError(f"{source.url}: content check failed: {problem}")
+
+    async def _writer(
+        self,
+        recv: MemoryObjectReceiveStream[bytes | _Restart],
+        f: BinaryIO,
+        hasher: Hasher,
+        offset: int,
+    ) -> None:
+        def prepare() -> None:
+            if offset and hasher.active:
+                f.seek(0)
+                remaining = offset
+                while remaining > 0:
+                    block = f.read(min(8 * 2**20, remaining))
+                    if not block:
+                        break
+                    hasher.update(block)
+                    remaining -= len(block)
+            f.seek(offset)
+            f.truncate()
+
+        def write(items: list[bytes | _Restart]) -> None:
+            for item in items:
+                if isinstance(item, _Restart):
+                    f.seek(0)
+                    f.truncate()
+                    hasher.reset()
+                else:
+                    f.write(item)
+                    hasher.update(item)
+            f.flush()
+
+        await anyio.to_thread.run_sync(prepare)
+        async with recv:
+            async for first in recv:
+                items = [first]
+                with contextlib.suppress(anyio.WouldBlock):
+                    while len(items) < 8:
+                        items.append(recv.receive_nowait())
+                await anyio.to_thread.run_sync(write, items)
+
+    async def _produce(
+        self,
+        source: Source,
+        send: MemoryObjectSendStream[bytes | _Restart],
+        offset: int,
+        expected: Expected,
+        on_bytes: OnBytes,
+    ) -> None:
+        pos = offset
+        size = expected.size
+        failures = 0
+        while size is None or pos < size:
+            start = pos
+            headers = {"accept-encoding": "identity"}
+            if pos:
+                headers["range"] = f"bytes={pos}-"
+            try:
+                async with (
+                    self.limiter,
+                    self.http.stream(
+                        "GET",
+                        source.url,
+                        headers=headers,
+                        token=source.token,
+                        follow_redirects="any",
+                        timeout=self.timeout,
+                    ) as response,
+                ):
+                    if pos:
+                        if response.status_code == 200 and not _etag_conflict(
+                            response, source.etag
+                        ):
+                            await send.send(_RESTART)  # Range ignored: this is the whole file
+                            on_bytes(-pos)
+                            pos = start = 0
+                        elif not self._check_resumed(response, pos, size) or _etag_conflict(
+                            response, source.etag
+                        ):
+                            await send.send(_RESTART)
+                            on_bytes(-pos)
+                            pos = 0
+                            continue
+                    else:
+                        self._check_full_answer(response, expected)
+                    async for chunk in response.aiter_bytes(self.options.chunk_size):
+                        if size is not None and pos + len(chunk) > size:
+                            raise DownloadIntegrityError(
+                                f"{source.url}: received more than the expected {size} bytes"
+                            )
+                        await send.send(chunk)
+                        pos += len(chunk)
+                        on_bytes(len(chunk))
+            except httpx.TransportError:
+                failures = 0 if pos > start else failures + 1
+                if failures > self.options.resume_attempts:
+                    raise
+                await self._pause(failures)
+                continue
+            if size is None:
+                return
+            if pos < size:
+                failures = 0 if pos > start else failures + 1
+                if failures > self.options.resume_attempts:
+                    raise DownloadIntegrityError(f"{source.url}: got {pos} bytes, expected {size}")
+
+    # ------------------------------------------------------------------ parallel ranges
+
+    async def _locate(self, source: Source) -> str:
+        """The URL the content is served from (one HEAD on the Hub; storage URLs as they are)."""
+        url = self.http.url(source.url)
+        if origin_of(url) != self.http.hub_origin:
+            return url
+        async with self.limiter:
+            response = await self.http.request(
+                "HEAD", url, token=source.token, follow_redirects=True, timeout=self.etag_timeout
+            )
+        location = response.headers.get("location")
+        if response.status_code in _REDIRECTS and location:
+            return str(response.url.join(location))
+        return str(response.url)
+
+    async def _parallel(
+        self, source: Source, tmp: Path, *, offset: int, expected: Expected, on_bytes: OnBytes
+    ) -> None:
+        size = expected.size
+        assert size is not None
+        opts = self.options
+        url = await self._locate(source)
+        hasher = Hasher(expected if opts.verify else Expected(size))
+
+        def prepare() -> int:
+            fd = os.open(tmp, os.O_RDWR | os.O_CREAT, 0o644)
+            write_progress(tmp, offset)
+            os.ftruncate(fd, size)
+            return fd
+
+        fd = await anyio.to_thread.run_sync(prepare)
+        starts = list(range(offset, size, opts.part_size))
+        done: set[int] = set()
+        state = {"contiguous": offset}
+        advanced = anyio.Event()
+        parts_sem = anyio.Semaphore(opts.max_parts_per_file)
+        finished = False
+
+        async def part(start: int) -> None:
+            end = min(size, start + opts.part_size)
+            async with parts_sem:
+                await self._fetch_range(source, url, fd, start, end, size, on_bytes)
+            done.add(start)
+            moved = False
+            while state["contiguous"] < size and state["contiguous"] in done:
+                state["contiguous"] = min(size, state["contiguous"] + opts.part_size)
+                moved = True
+            if moved:
+                nonlocal advanced
+                await anyio.to_thread.run_sync(write_progress, tmp, state["contiguous"])
+                event, advanced = advanced, anyio.Event()
+                event.set()
+
+        async def hash_prefix() -> None:
+            hashed = 0
+
+            def feed(a: int, b: int) -> None:
+                while a < b:
+                    block = os.pread(fd, min(8 * 2**20, b - a), a)
+                    if not block:
+                        raise DownloadIntegrityError(f"{tmp}: short read while hashing")
+                    hasher.update(block)
+                    a += len(block)
+
+            while hashed < size:
+                target = state["contiguous"]
+                if target > hashed:
+                    await anyio.to_thread.run_sync(feed, hashed, target)
+                    hashed = target
+                else:
+                    await advanced.wait()
+
+        try:
+            with unwrap_groups():
+                async with anyio.create_task_group() as tg:
+                    if hasher.active:
+                        tg.start_soon(hash_prefix)
+                    for start in starts:
+                        tg.start_soon(part, start)
+            finished = True
+        finally:
+            with anyio.CancelScope(shield=True):
+                keep = state["contiguous"]
+
+                def close() -> None:
+                    os.close(fd)
+                    if not finished:
+                        # leave a plain prefix: resumable by anyone, with or without the side file
+                        with contextlib.suppress(OSError):
+                            os.truncate(tmp, keep)
+                    clear_progress(tmp)
+
+                await anyio.to_thread.run_sync(close)
+        problem = hasher.mismatch()
+        if problem is not None:
+            await anyio.to_thread.run_sync(_unlink, tmp)
+            raise DownloadIntegrityError(f"{source.url}: content check failed: {problem}")
+
+    async def _fetch_range(
+        self,
+        source: Source,
+        url: str,
+        fd: int,
+        start: int,
+        end: int,
+        size: int,
+        on_bytes: OnBytes,
+    ) -> None:
+        pos = start
+        failures = 0
+        while pos < end:
+            begin = pos
+            try:
+                async with (
+                    self.limiter,
+                    self.http.stream(
+                        "GET",
+                        url,
+                        headers={"accept-encoding": "identity", "range": f"bytes={pos}-{end - 1}"},
+                        token=source.token,
+                        follow_redirects="any",
+                        timeout=self.timeout,
+                    ) as response,
+                ):
+                    if response.status_code == 200:
+                        raise _RangesUnsupported()
+                    if not self._check_resumed(response, pos, size) or _etag_conflict(
+                        response, source.etag
+                    ):
+                        raise DownloadIntegrityError(
+                            f"{url}: bad answer to a byte-range request "
+                            f"({response.status_code}, {response.headers.get('content-range')})"
+                        )
+                    pending: list[bytes] = []
+                    pending_len = 0
+                    async for chunk in response.aiter_bytes(self.options.chunk_size):
+                        if pos + pending_len + len(chunk) > end:
+                            raise DownloadIntegrityError(f"{url}: range answer too long")
+                        pending.append(chunk)
+                        pending_len += len(chunk)
+                        if pending_len >= 4 * self.options.chunk_size:
+                            await anyio.to_thread.run_sync(_pwrite_all, fd, pending, pos)
+                            pos += pending_len
+                            on_bytes(pending_len)
+                            pending, pending_len = [], 0
+                    if pending:
+                        await anyio.to_thread.run_sync(_pwrite_all, fd, pending, pos)
+                        pos += pending_len
+                        on_bytes(pending_len)
+            except httpx.TransportError:
+                failures = 0 if pos > begin else failures + 1
+                if failures > self.options.resume_attempts:
+                    raise
+                await self._pause(failures)
+                continue
+            if pos < end:
+                failures = 0 if pos > begin else failures + 1
+                if failures > self.options.resume_attempts:
+                    raise DownloadIntegrityError(f"{url}: short range answer")
+
+
+def _pwrite_all(fd: int, chunks: list[bytes], offset: int) -> None:
+    for chunk in chunks:
+        view = memoryview(chunk)
+        while view:
+            written = os.pwrite(fd, view, offset)
+            offset += written
+            view = view[written:]
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
