@@ -159,24 +159,33 @@ async def _host(state: _State[C], started: concurrent.futures.Future[C]) -> None
         client = cast(C, await created if inspect.isawaitable(created) else created)
         stop = anyio.Event()
         state.stop = stop
+        if hasattr(client, "__aenter__") and hasattr(client, "__aexit__"):
+            async with cast(AbstractAsyncContextManager[Any], client):
+                if _resolve(started, client):
+                    await stop.wait()
+        else:
+            try:
+                if _resolve(started, client):
+                    await stop.wait()
+            finally:
+                aclose = getattr(client, "aclose", None)
+                if aclose is not None:
+                    with anyio.CancelScope(shield=True):
+                        await aclose()
     except BaseException as exc:
-        started.set_exception(exc)
+        # Failing to build or enter the client is reported to the caller waiting for it.
+        if not started.done() and started.set_running_or_notify_cancel():
+            started.set_exception(exc)
         if not isinstance(exc, Exception):
             raise
-        return
-    if hasattr(client, "__aenter__") and hasattr(client, "__aexit__"):
-        async with cast(AbstractAsyncContextManager[Any], client):
-            started.set_result(client)
-            await stop.wait()
-    else:
-        started.set_result(client)
-        try:
-            await stop.wait()
-        finally:
-            aclose = getattr(client, "aclose", None)
-            if aclose is not None:
-                with anyio.CancelScope(shield=True):
-                    await aclose()
+
+
+def _resolve(future: concurrent.futures.Future[C], value: C) -> bool:
+    """Hand the client to the waiting caller; False if the caller gave up (interrupted)."""
+    if not future.set_running_or_notify_cancel():
+        return False
+    future.set_result(value)
+    return True
 
 
 def _shutdown(state: _State[Any]) -> None:
