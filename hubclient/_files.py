@@ -90,25 +90,38 @@ async def get_paths_info(
         all_paths[i : i + PATHS_INFO_BATCH] for i in range(0, len(all_paths), PATHS_INFO_BATCH)
     ]
     results: list[list[RepoFile | RepoFolder]] = [[] for _ in batches]
-    limiter = anyio.CapacityLimiter(_PATHS_INFO_CONCURRENCY)
 
-    async def run(index: int, batch: list[str]) -> None:
-        async with limiter:
-            response = await http.request(
-                "POST",
-                url,
-                data={"paths": batch, "expand": "true" if expand else "false"},
-                token=token,
-                retry=True,  # read-only
-            )
-            results[index] = [parse_tree_entry(item) for item in response.json()]
+    async def fetch(index: int) -> None:
+        response = await http.request(
+            "POST",
+            url,
+            data={"paths": batches[index], "expand": "true" if expand else "false"},
+            token=token,
+            retry=True,  # read-only
+        )
+        results[index] = [parse_tree_entry(item) for item in response.json()]
 
     if len(batches) == 1:
-        await run(0, batches[0])
+        await fetch(0)
     elif batches:
+        # A few batches at once. The first failure cancels the others and is raised as is
+        # (not wrapped in an exception group), so callers can catch the typed error.
+        limiter = anyio.CapacityLimiter(_PATHS_INFO_CONCURRENCY)
+        failures: list[Exception] = []
+
+        async def run(index: int, scope: anyio.CancelScope) -> None:
+            async with limiter:
+                try:
+                    await fetch(index)
+                except Exception as exc:
+                    failures.append(exc)
+                    scope.cancel()
+
         async with anyio.create_task_group() as tg:
-            for index, batch in enumerate(batches):
-                tg.start_soon(run, index, batch)
+            for index in range(len(batches)):
+                tg.start_soon(run, index, tg.cancel_scope)
+        if failures:
+            raise failures[0]
     return [entry for batch_result in results for entry in batch_result]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from hubclient import (
     AsyncHubClient,
+    HfHubHTTPError,
     RemoteEntryNotFoundError,
     RepoFile,
     RepoFolder,
@@ -162,3 +163,15 @@ async def test_file_exists(client: AsyncHubClient, model_sha: str) -> None:
     assert await client.file_exists("alice/model", "config.json", revision="nope") is False
     assert await client.file_exists("alice/missing", "config.json") is False
     assert await client.file_exists("alice/model", "config.json", repo_type="dataset") is False
+
+
+async def test_get_paths_info_batch_failure_is_typed(
+    client: AsyncHubClient, local_hub: LocalHub, model_sha: str
+) -> None:
+    """A failing batch among several raises its own typed error, not an exception group."""
+    from hubclient.testing import FaultRule
+
+    local_hub.faults.add(FaultRule(status=404, method="POST", path="/paths-info/", skip=1))
+    with pytest.raises(HfHubHTTPError) as err:
+        await client.get_paths_info("alice/model", [f"p{i}" for i in range(1200)])
+    assert err.value.status_code == 404
