@@ -115,6 +115,8 @@ class Context:
             raise
 
     def _done(self, job: BlobJob) -> None:
+        # the bytes of a blob shown at several paths were counted once
+        self.reporter.bytes_done += (len(job.paths) - 1) * (job.size or 0)
         for path in job.paths:
             self.reporter.file(path, FileState.DONE, job.size or 0, job.size)
 

@@ -232,14 +232,14 @@ def _plan(
         expected = Expected.for_file(entry.size, etag, lfs=entry.lfs_sha256 is not None)
         if target is None:
             pointer = repo.pointer_path(commit, name)
-            cached = not force and pointer.is_file()
-            blob_there = repo.blob_path(etag).exists()
+            pointer_there = pointer.is_file()
+            is_cached = pointer_there or repo.blob_path(etag).exists()
             dry.append(
                 DryRunFileInfo(
-                    commit, entry.size, name, str(pointer), cached or blob_there, not cached
+                    commit, entry.size, name, str(pointer), is_cached, force or not is_cached
                 )
             )
-            if cached:
+            if pointer_there and not force:
                 skipped.append((name, entry.size))
                 continue
             if etag in by_etag:

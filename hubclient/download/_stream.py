@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 
 import anyio
@@ -192,7 +192,7 @@ async def iter_file(
     token: str | bool | None = None,
     verify: bool = True,
     chunk_size: int = 2**20,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """See :meth:`hubclient.AsyncHubClient.iter_file`."""
     async with open_file(
         http,
