@@ -655,10 +655,15 @@ class Emitter:
         param_names = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
         lam = next(n for n in ("client", "async_client", "client_") if n not in param_names)
         arguments = self.call_arguments(node)
+        # The implementation of an overloaded method forwards arguments that match no single
+        # overload: call it untyped and cast the result to the declared return type.
+        target = f"cast(Any, {lam})" if member.overloads else lam
+        if member.overloads:
+            self.extra.update({Origin("typing", "Any", "Any"), Origin("typing", "cast", "cast")})
         if arguments:
-            call = [f"{lam}.{member.name}(", *(f"    {a}," for a in arguments), ")"]
+            call = [f"{target}.{member.name}(", *(f"    {a}," for a in arguments), ")"]
         else:
-            call = [f"{lam}.{member.name}()"]
+            call = [f"{target}.{member.name}()"]
         returns_none = node.returns is not None and (
             isinstance(node.returns, ast.Constant) and node.returns.value is None
         )
@@ -698,6 +703,13 @@ class Emitter:
                     f"self.{RUNNER}.derive(", [f"lambda {lam}: " + call[0], *call[1:]]
                 )
                 body = _wrap_call(f"{prefix}self._derived(", inner)
+            elif member.overloads and not returns_none:
+                inner = _wrap_call(
+                    f"self.{RUNNER}.{runner}(", [f"lambda {lam}: " + call[0], *call[1:]]
+                )
+                returns = self.returns(member, node) or "Any"
+                quoted = f"'{returns}'" if '"' in returns else f'"{returns}"'
+                body = _wrap_call(f"{prefix}cast(", [quoted + ",", *inner[:-1], inner[-1] + ","])
             else:
                 body = _wrap_call(
                     f"{prefix}self.{RUNNER}.{runner}(", [f"lambda {lam}: " + call[0], *call[1:]]
@@ -751,19 +763,24 @@ class Emitter:
             call = [f"return {ASYNC_CLASS}.{member.name}()"]
         return ["@staticmethod", *header, *_indent(doc), *_indent(call)]
 
+    def _function_header(
+        self, member: Member, node: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> list[str]:
+        """The method's header as a module-level function's (without `self`)."""
+        header = self._header(member, node, member.name)
+        if not header[0].endswith("("):
+            return [header[0].replace("(self)", "()", 1)]
+        header = [header[0], *header[2:]]
+        if len(header) == 2:  # only self: `def f(\n) -> T:` -> `def f() -> T:`
+            return [header[0] + header[1]]
+        return header
+
     def convenience(self, member: Member) -> list[str]:
         node = member.node
-        header = self._header(member, node, member.name)
-        # Drop `self` from the module-level function's parameters.
-        if header[0].endswith("("):
-            header = [header[0], *header[2:]]
-            if len(header) == 2:  # only self: `def f(\n) -> T:` -> `def f() -> T:`
-                header = [header[0] + header[1]]
-        else:
-            header = [header[0].replace("(self)", "()", 1)]
-        header = [line[4:] if line.startswith("    ") else line for line in header]
-        if not header[0].endswith(":") and header[0].endswith("("):
-            header = [header[0], *(f"    {line}" for line in header[1:-1]), header[-1]]
+        lines: list[str] = []
+        for overload in member.overloads:
+            header = self._function_header(member, overload)
+            lines += ["@overload", *header[:-1], header[-1] + " ...", "", ""]
         doc = [
             f'"""Call :meth:`{SYNC_CLASS}.{member.name}` on the default client.',
             "",
@@ -774,15 +791,19 @@ class Emitter:
         arguments = self.call_arguments(node)
         returns_none = isinstance(node.returns, ast.Constant) and node.returns.value is None
         prefix = "" if returns_none else "return "
+        target = "cast(Any, _default_client())" if member.overloads else "_default_client()"
         if arguments:
-            body = [
-                f"{prefix}_default_client().{member.name}(",
-                *(f"    {a}," for a in arguments),
-                ")",
-            ]
+            call = [f"{target}.{member.name}(", *(f"    {a}," for a in arguments), ")"]
         else:
-            body = [f"{prefix}_default_client().{member.name}()"]
-        return [*header, *_indent(doc), *_indent(body)]
+            call = [f"{target}.{member.name}()"]
+        if member.overloads and not returns_none:
+            returns = self.returns(member, node) or "Any"
+            quoted = f"'{returns}'" if '"' in returns else f'"{returns}"'
+            body = _wrap_call(f"{prefix}cast(", [quoted + ",", *call[:-1], call[-1] + ","])
+        else:
+            body = [prefix + call[0], *call[1:]]
+        header = self._function_header(member, node)
+        return [*lines, *header, *_indent(doc), *_indent(body)]
 
 
 def _wrap_call(
@@ -945,8 +966,6 @@ def render(package_dir: Path, client_path: Path) -> str:
         if member.decorator_names() & {"property", "staticmethod", "cached_property"}:
             continue
         if emitter._kind(member) in ("derive", "contextmanager", "enter"):
-            continue
-        if member.overloads:
             continue
         conveniences.append(name)
         functions += ["", "", *emitter.convenience(member)]

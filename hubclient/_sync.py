@@ -9,17 +9,19 @@ context managers. Module-level functions use a default client built on first use
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, cast, overload
 
 import httpx
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
+from hubclient.download import DownloadOptions, DryRunFileInfo, RemoteFile
 from hubclient.models.commits import CommitInfo, CommitOperation, CommitOperationAdd
 from hubclient.models.files import HfFileMetadata, RepoFile, RepoFolder
 from hubclient.models.refs import GitCommitInfo, GitRefs
@@ -43,6 +45,7 @@ __all__ = [
     "file_exists",
     "get_hf_file_metadata",
     "get_paths_info",
+    "hf_hub_download",
     "list_datasets",
     "list_models",
     "list_repo_commits",
@@ -54,6 +57,7 @@ __all__ = [
     "repo_exists",
     "repo_info",
     "revision_exists",
+    "snapshot_download",
     "space_info",
     "upload_file",
     "upload_folder",
@@ -242,10 +246,13 @@ class HubClient:
     def whoami(
         self,
         token: str | bool | None = None,
+        *,
+        cache: bool = False,
     ) -> WhoAmI:
         """Who the token belongs to: name, orgs, token role.
 
-        Raises ``HfHubHTTPError`` (401) for an invalid token.
+        ``cache=True`` reuses this client's earlier answer for the same token (the Hub
+        rate-limits this endpoint hard). Raises ``HfHubHTTPError`` (401) for an invalid token.
 
         Example::
 
@@ -255,6 +262,7 @@ class HubClient:
         return self._runner.call(
             lambda client: client.whoami(
                 token=token,
+                cache=cache,
             )
         )
 
@@ -691,7 +699,7 @@ class HubClient:
 
         Example::
 
-            url = hf_hub_url(client.endpoint, "acme/model", "weights.bin")
+            url = hf_hub_url("acme/model", "weights.bin", endpoint=client.endpoint)
             meta = client.get_hf_file_metadata(url=url)
             print(meta.commit_hash, meta.etag, meta.size, meta.location)
         """
@@ -972,6 +980,293 @@ class HubClient:
                 visibility=visibility,
                 token=token,
                 repo_type=repo_type,
+            )
+        )
+
+    @overload
+    def hf_hub_download(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        subfolder: str | None = None,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: Literal[False] = False,
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> str: ...
+
+    @overload
+    def hf_hub_download(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        subfolder: str | None = None,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: Literal[True],
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> DryRunFileInfo: ...
+
+    def hf_hub_download(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        subfolder: str | None = None,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> str | DryRunFileInfo:
+        """Download one file into the cache (or ``local_dir``) and return its local path.
+
+        Same behaviour as huggingface_hub's ``hf_hub_download``, on the same cache layout: a
+        pinned commit already cached costs no request; otherwise one ``HEAD`` then one
+        ``GET`` (LFS content from the storage URL, without the token). The size, the sha256
+        (LFS) or the git sha1 (regular files) are verified before the file enters the cache;
+        an interrupted transfer is resumed by the next call. Offline (``HF_HUB_OFFLINE=1``),
+        with ``local_files_only=True`` or when the Hub cannot be reached, the cached copy is
+        returned if there is one.
+
+        Args:
+            repo_id: ``namespace/name``.
+            filename: path of the file in the repo (``..`` and absolute paths are refused).
+            subfolder: prefix joined to ``filename``.
+            repo_type: ``"model"`` (default), ``"dataset"`` or ``"space"``.
+            revision: branch, tag or commit (default ``main``).
+            cache_dir: the cache (default ``HF_HUB_CACHE``).
+            local_dir: put the file at ``local_dir/filename`` instead (huggingface_hub's
+                local-dir layout with ``.cache/huggingface/``).
+            force_download: download even if cached.
+            local_files_only: never use the network.
+            token: per-call token (``False``: anonymous).
+            dry_run: return a :class:`DryRunFileInfo` instead of downloading.
+            progress: callback receiving :mod:`hubclient.progress` events.
+            options: transfer settings (:class:`DownloadOptions`).
+
+        Raises:
+            RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError,
+            RemoteEntryNotFoundError: the Hub refused (a missing file is remembered in
+            ``.no_exist``).
+            LocalEntryNotFoundError: offline or unreachable, and not cached.
+            DownloadIntegrityError: the bytes did not match (nothing was cached).
+            HFValidationError: a bad repo id, path or revision.
+
+        Example::
+
+            path = client.hf_hub_download("acme/model", "config.json")
+        """
+        return cast(
+            "str | DryRunFileInfo",
+            self._runner.call(
+                lambda client: cast(Any, client).hf_hub_download(
+                    repo_id=repo_id,
+                    filename=filename,
+                    subfolder=subfolder,
+                    repo_type=repo_type,
+                    revision=revision,
+                    cache_dir=cache_dir,
+                    local_dir=local_dir,
+                    force_download=force_download,
+                    local_files_only=local_files_only,
+                    token=token,
+                    dry_run=dry_run,
+                    progress=progress,
+                    options=options,
+                )
+            ),
+        )
+
+    @overload
+    def snapshot_download(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        allow_patterns: str | list[str] | None = None,
+        ignore_patterns: str | list[str] | None = None,
+        max_workers: int | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: Literal[False] = False,
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> str: ...
+
+    @overload
+    def snapshot_download(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        allow_patterns: str | list[str] | None = None,
+        ignore_patterns: str | list[str] | None = None,
+        max_workers: int | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: Literal[True],
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> list[DryRunFileInfo]: ...
+
+    def snapshot_download(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        allow_patterns: str | list[str] | None = None,
+        ignore_patterns: str | list[str] | None = None,
+        max_workers: int | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> str | list[DryRunFileInfo]:
+        """Download every file of a revision (filtered by patterns) and return the folder.
+
+        One request resolves the revision (none for a commit id), one paginated listing gives
+        every file with its size and hash (cached in ``trees/{commit}.json``), then the
+        content ``GET`` s run concurrently with no per-file ``HEAD``: ``max_workers`` (or
+        ``options.max_files_in_flight``) files at once, ``options.max_connections`` requests
+        at once, big files as parallel byte ranges. Every file is verified before it enters
+        the cache; files already cached cost nothing, so a second run at a pinned commit
+        sends no request at all. Cancelling returns promptly, leaves no half-written file in
+        ``snapshots/`` and keeps partial blobs for the next run to resume.
+
+        Arguments and fallbacks (offline, ``local_files_only``, an unreachable Hub) are those
+        of huggingface_hub's ``snapshot_download``; ``allow_patterns``/``ignore_patterns``
+        use its rules (``fnmatch``, ``*`` crosses ``/``, ``dir/`` = everything below).
+
+        Raises:
+            RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError: the Hub refused.
+            LocalEntryNotFoundError: offline or unreachable, and not cached.
+            IncompleteSnapshotError: offline, and the cached snapshot lacks files.
+            DownloadIntegrityError: some bytes did not match (nothing wrong was cached).
+
+        Example::
+
+            folder = client.snapshot_download(
+                "acme/model", allow_patterns=["*.json", "*.safetensors"], progress=print
+            )
+        """
+        return cast(
+            "str | list[DryRunFileInfo]",
+            self._runner.call(
+                lambda client: cast(Any, client).snapshot_download(
+                    repo_id=repo_id,
+                    repo_type=repo_type,
+                    revision=revision,
+                    cache_dir=cache_dir,
+                    local_dir=local_dir,
+                    allow_patterns=allow_patterns,
+                    ignore_patterns=ignore_patterns,
+                    max_workers=max_workers,
+                    force_download=force_download,
+                    local_files_only=local_files_only,
+                    token=token,
+                    dry_run=dry_run,
+                    progress=progress,
+                    options=options,
+                )
+            ),
+        )
+
+    @contextlib.contextmanager
+    def open_file(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        verify: bool = True,
+        chunk_size: int = 2**20,
+    ) -> Iterator[RemoteFile]:
+        """Open a repo file for streaming, touching no disk (for web services).
+
+        The :class:`RemoteFile` carries ``commit_hash``, ``etag`` and ``size`` and yields the
+        bytes (``for chunk in f``); broken streams resume with ``Range``; the size and,
+        for LFS files, the sha256 are checked at the end (``verify``).
+
+        Example::
+
+            with client.open_file("acme/model", "config.json") as f:
+                body = f.read()
+        """
+        with self._runner.enter(
+            lambda client: client.open_file(
+                repo_id=repo_id,
+                filename=filename,
+                repo_type=repo_type,
+                revision=revision,
+                token=token,
+                verify=verify,
+                chunk_size=chunk_size,
+            )
+        ) as value:
+            yield value
+
+    def iter_file(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        verify: bool = True,
+        chunk_size: int = 2**20,
+    ) -> Iterator[bytes]:
+        """The bytes of a repo file as an async iterator (see :meth:`open_file`).
+
+        Example::
+
+            for chunk in client.iter_file("acme/data", "train.jsonl", repo_type="dataset"):
+                sink.write(chunk)
+        """
+        return self._runner.iterate(
+            lambda client: client.iter_file(
+                repo_id=repo_id,
+                filename=filename,
+                repo_type=repo_type,
+                revision=revision,
+                token=token,
+                verify=verify,
+                chunk_size=chunk_size,
             )
         )
 
@@ -1305,6 +1600,8 @@ def _default_client() -> HubClient:
 
 def whoami(
     token: str | bool | None = None,
+    *,
+    cache: bool = False,
 ) -> WhoAmI:
     """Call :meth:`HubClient.whoami` on the default client.
 
@@ -1313,6 +1610,7 @@ def whoami(
     """
     return _default_client().whoami(
         token=token,
+        cache=cache,
     )
 
 
@@ -1729,6 +2027,168 @@ def list_repo_commits(
         token=token,
         revision=revision,
         formatted=formatted,
+    )
+
+
+@overload
+def hf_hub_download(
+    repo_id: str,
+    filename: str,
+    *,
+    subfolder: str | None = None,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    local_dir: str | Path | None = None,
+    force_download: bool = False,
+    local_files_only: bool = False,
+    token: str | bool | None = None,
+    dry_run: Literal[False] = False,
+    progress: ProgressCallback | None = None,
+    options: DownloadOptions | None = None,
+) -> str: ...
+
+
+@overload
+def hf_hub_download(
+    repo_id: str,
+    filename: str,
+    *,
+    subfolder: str | None = None,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    local_dir: str | Path | None = None,
+    force_download: bool = False,
+    local_files_only: bool = False,
+    token: str | bool | None = None,
+    dry_run: Literal[True],
+    progress: ProgressCallback | None = None,
+    options: DownloadOptions | None = None,
+) -> DryRunFileInfo: ...
+
+
+def hf_hub_download(
+    repo_id: str,
+    filename: str,
+    *,
+    subfolder: str | None = None,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    local_dir: str | Path | None = None,
+    force_download: bool = False,
+    local_files_only: bool = False,
+    token: str | bool | None = None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    options: DownloadOptions | None = None,
+) -> str | DryRunFileInfo:
+    """Call :meth:`HubClient.hf_hub_download` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return cast(
+        "str | DryRunFileInfo",
+        cast(Any, _default_client()).hf_hub_download(
+            repo_id=repo_id,
+            filename=filename,
+            subfolder=subfolder,
+            repo_type=repo_type,
+            revision=revision,
+            cache_dir=cache_dir,
+            local_dir=local_dir,
+            force_download=force_download,
+            local_files_only=local_files_only,
+            token=token,
+            dry_run=dry_run,
+            progress=progress,
+            options=options,
+        ),
+    )
+
+
+@overload
+def snapshot_download(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    local_dir: str | Path | None = None,
+    allow_patterns: str | list[str] | None = None,
+    ignore_patterns: str | list[str] | None = None,
+    max_workers: int | None = None,
+    force_download: bool = False,
+    local_files_only: bool = False,
+    token: str | bool | None = None,
+    dry_run: Literal[False] = False,
+    progress: ProgressCallback | None = None,
+    options: DownloadOptions | None = None,
+) -> str: ...
+
+
+@overload
+def snapshot_download(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    local_dir: str | Path | None = None,
+    allow_patterns: str | list[str] | None = None,
+    ignore_patterns: str | list[str] | None = None,
+    max_workers: int | None = None,
+    force_download: bool = False,
+    local_files_only: bool = False,
+    token: str | bool | None = None,
+    dry_run: Literal[True],
+    progress: ProgressCallback | None = None,
+    options: DownloadOptions | None = None,
+) -> list[DryRunFileInfo]: ...
+
+
+def snapshot_download(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    local_dir: str | Path | None = None,
+    allow_patterns: str | list[str] | None = None,
+    ignore_patterns: str | list[str] | None = None,
+    max_workers: int | None = None,
+    force_download: bool = False,
+    local_files_only: bool = False,
+    token: str | bool | None = None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    options: DownloadOptions | None = None,
+) -> str | list[DryRunFileInfo]:
+    """Call :meth:`HubClient.snapshot_download` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return cast(
+        "str | list[DryRunFileInfo]",
+        cast(Any, _default_client()).snapshot_download(
+            repo_id=repo_id,
+            repo_type=repo_type,
+            revision=revision,
+            cache_dir=cache_dir,
+            local_dir=local_dir,
+            allow_patterns=allow_patterns,
+            ignore_patterns=ignore_patterns,
+            max_workers=max_workers,
+            force_download=force_download,
+            local_files_only=local_files_only,
+            token=token,
+            dry_run=dry_run,
+            progress=progress,
+            options=options,
+        ),
     )
 
 

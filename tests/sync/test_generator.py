@@ -177,3 +177,12 @@ def test_unsupported_shapes_fail_with_a_clear_message(
     client.write_text(source.replace(anchor, snippet + "\n" + anchor, 1))
     with pytest.raises(GenerationError, match=message):
         render(package, client)
+
+
+def test_the_facade_and_the_conveniences_are_exported() -> None:
+    from hubclient import _sync
+
+    missing = [name for name in _sync.__all__ if getattr(hubclient, name, None) is None]
+    assert missing == [], f"add to hubclient/__init__.py (import and __all__): {missing}"
+    assert set(_sync.__all__) <= set(hubclient.__all__)
+    assert hubclient.HubClient is HubClient
