@@ -7,6 +7,7 @@ from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
 from hubclient._sync import (
     HubClient,
+    SyncRemoteFile,
     create_branch,
     create_commit,
     create_repo,
@@ -159,6 +160,7 @@ __all__ = [
     "SafeTensorsInfo",
     "SpaceInfo",
     "SpaceRuntime",
+    "SyncRemoteFile",
     "TotalProgress",
     "TransformersInfo",
     "UploadOptions",

@@ -322,9 +322,10 @@ def _offsets(source: str) -> list[int]:
 class Rewriter:
     """Reads an expression's source text and applies edits located by AST positions."""
 
-    def __init__(self, module: Module) -> None:
+    def __init__(self, module: Module, views: dict[str, str] | None = None) -> None:
         self.module = module
         self._starts = _offsets(module.source)
+        self._names = {**_ASYNC_TO_SYNC, **(views or {})}
 
     def _pos(self, line: int, col: int) -> int:
         # ast col offsets are UTF-8 byte offsets.
@@ -341,16 +342,16 @@ class Rewriter:
             for sub in ast.walk(node):
                 name_node: ast.Name | ast.Attribute | None = None
                 name = ""
-                if isinstance(sub, ast.Name) and sub.id in _ASYNC_TO_SYNC:
+                if isinstance(sub, ast.Name) and sub.id in self._names:
                     name_node, name = sub, sub.id
-                elif isinstance(sub, ast.Attribute) and sub.attr in _ASYNC_TO_SYNC:
+                elif isinstance(sub, ast.Attribute) and sub.attr in self._names:
                     name_node, name = sub, sub.attr
                 elif isinstance(sub, ast.Constant) and sub.value in (ASYNC_CLASS, "Self"):
                     edits.append(self._span(sub, f'"{SYNC_CLASS}"'))
                 if name_node is None:
                     continue
                 stop = self._pos(*_end(name_node))
-                edits.append((stop - len(name), stop, _ASYNC_TO_SYNC[name]))
+                edits.append((stop - len(name), stop, self._names[name]))
             for sub in ast.walk(node):
                 # AsyncGenerator[T, S] -> Generator[T, S, None]
                 if (
@@ -441,7 +442,8 @@ class Emitter:
         self.reader = reader
         self.needed: list[tuple[Module, str]] = []
         self.extra: set[Origin] = set()
-        self.sync_returns: dict[str, str] = {}
+        #: Async value classes (yielded or returned by members) -> their generated sync views.
+        self.views: dict[str, str] = {}
 
     # -- names ------------------------------------------------------------------------------
 
@@ -459,6 +461,8 @@ class Emitter:
                 continue
             if name is None:
                 continue
+            if sync and name in self.views:
+                continue  # a sync view generated in the same file
             if sync and name in _ASYNC_TO_SYNC:
                 mapped = _ASYNC_TO_SYNC[name]
                 if mapped == SYNC_CLASS:
@@ -559,7 +563,7 @@ class Emitter:
         if node.returns is None:
             return None
         self._need(member.module, node.returns, sync=True)
-        return Rewriter(member.module).text(node.returns, sync=True)
+        return Rewriter(member.module, self.views).text(node.returns, sync=True)
 
     @staticmethod
     def call_arguments(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
@@ -686,7 +690,8 @@ class Emitter:
                 [f"lambda {lam}: " + call[0], *call[1:]],
                 close=") as value:",
             )
-            body.append("    yield value")
+            view = self.views.get(self.value_type(member) or "")
+            body.append(f"    yield {view}(self.{RUNNER}, value)" if view else "    yield value")
             header = ["@contextlib.contextmanager", *header]
         else:
             runner = {
@@ -703,6 +708,10 @@ class Emitter:
                     f"self.{RUNNER}.derive(", [f"lambda {lam}: " + call[0], *call[1:]]
                 )
                 body = _wrap_call(f"{prefix}self._derived(", inner)
+            elif kind == "call" and self.views.get(self.value_type(member) or ""):
+                view = self.views[self.value_type(member) or ""]
+                inner = _wrap_call(f"self.{RUNNER}.call(", [f"lambda {lam}: " + call[0], *call[1:]])
+                body = _wrap_call(f"return {view}(", [f"self.{RUNNER},", *inner])
             elif member.overloads and not returns_none:
                 inner = _wrap_call(
                     f"self.{RUNNER}.{runner}(", [f"lambda {lam}: " + call[0], *call[1:]]
@@ -715,6 +724,131 @@ class Emitter:
                     f"{prefix}self.{RUNNER}.{runner}(", [f"lambda {lam}: " + call[0], *call[1:]]
                 )
         return [*header, *_indent(doc), *_indent(body)]
+
+    def value_type(self, member: Member) -> str | None:
+        """The class a context manager yields or a coroutine returns, when it is a bare name."""
+        node = member.node
+        kind = self._kind(member)
+        returns = node.returns
+        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+            returns = ast.parse(returns.value, mode="eval").body
+        if kind == "contextmanager" and isinstance(returns, ast.Subscript):
+            returns = returns.slice
+        elif kind != "call":
+            return None
+        return returns.id if isinstance(returns, ast.Name) else None
+
+    def find_views(self, members: dict[str, Member]) -> list[tuple[Module, ast.ClassDef]]:
+        """Value classes with async methods (e.g. a stream a context manager yields)."""
+        found: list[tuple[Module, ast.ClassDef]] = []
+        for member in members.values():
+            if member.decorator_names() & {"property", "staticmethod", "cached_property"}:
+                continue
+            name = self.value_type(member)
+            if name is None or name in self.views:
+                continue
+            resolved = self.reader._resolve_class(member.module, ast.Name(name))
+            if resolved is None:
+                continue
+            module, cls = resolved
+            is_async = any(
+                isinstance(stmt, ast.AsyncFunctionDef) and not stmt.name.startswith("_")
+                for stmt in cls.body
+            ) or any(
+                isinstance(stmt, ast.FunctionDef) and stmt.name in ("__aiter__", "__anext__")
+                for stmt in cls.body
+            )
+            if is_async:
+                self.views[name] = f"Sync{name}"
+                found.append((module, cls))
+                self.needed.append((member.module, name))
+        return found
+
+    def view_class(self, module: Module, cls: ast.ClassDef) -> list[str]:
+        """A sync view over an instance of the async value class `cls`."""
+        name = self.views[cls.name]
+        lines = [f"class {name}:"]
+        doc = ast.get_docstring(cls, clean=False)
+        summary = f"Synchronous view of :class:`{cls.name}`, as returned by `{SYNC_CLASS}`."
+        if doc is not None:
+            first = cls.body[0]
+            assert isinstance(first, ast.Expr)
+            literal = _sync_docstring(module.segment(first.value))
+            lines.append(f'    """{summary}\n\n    ' + literal[3:].lstrip())
+        else:
+            lines.append(f'    """{summary}"""')
+        lines += [
+            "",
+            "    def __init__(",
+            "        self,",
+            f"        runner: _portal.Portal[{ASYNC_CLASS}],",
+            f"        inner: {cls.name},",
+            "    ) -> None:",
+            "        self._runner = runner",
+            "        self._inner = inner",
+        ]
+        rewriter = Rewriter(module, self.views)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                attr = stmt.target.id
+                if attr.startswith("_"):
+                    continue
+                self._need(module, stmt.annotation, sync=False)
+                lines += [
+                    "",
+                    "    @property",
+                    f"    def {attr}(self) -> {rewriter.text(stmt.annotation)}:",
+                    f"        return self._inner.{attr}",
+                ]
+        for stmt in cls.body:
+            if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            member = Member(stmt.name, stmt, module)
+            decorators = member.decorator_names()
+            if stmt.name == "__aiter__":
+                returns = self.returns(member, stmt)
+                lines += [
+                    "",
+                    f"    def __iter__(self) -> {returns}:",
+                    "        return self._runner.iterate(lambda _: self._inner)",
+                ]
+                continue
+            if stmt.name.startswith("_"):
+                continue
+            if decorators & {"staticmethod", "classmethod", "setter", "deleter"}:
+                raise GenerationError(f"{module.path}:{stmt.lineno}: unsupported in {cls.name}")
+            sync_name = _view_name(stmt.name)
+            header = self._header(member, stmt, sync_name)
+            doc_lines = self.docstring(member, stmt)
+            if "property" in decorators:
+                body = [f"return self._inner.{stmt.name}"]
+                header = ["@property", *header]
+            else:
+                arguments = self.call_arguments(stmt)
+                call = [f"self._inner.{stmt.name}(", *(f"    {a}," for a in arguments), ")"]
+                if not arguments:
+                    call = [f"self._inner.{stmt.name}()"]
+                if (
+                    isinstance(stmt, ast.AsyncFunctionDef)
+                    or _base_name(stmt.returns or ast.Constant(None)) in _ITERATOR_NAMES
+                ):
+                    kind = "call"
+                    if _is_async_generator(stmt) or (
+                        _base_name(stmt.returns or ast.Constant(None)) in _ITERATOR_NAMES
+                    ):
+                        kind = (
+                            "iterate_awaited"
+                            if not _is_async_generator(stmt)
+                            and isinstance(stmt, ast.AsyncFunctionDef)
+                            else "iterate"
+                        )
+                    body = _wrap_call(
+                        f"return self._runner.{kind}(", ["lambda _: " + call[0], *call[1:]]
+                    )
+                else:
+                    body = ["return " + call[0], *call[1:]]
+            lines += ["", *_indent([*header, *_indent(doc_lines), *_indent(body)])]
+        return lines
 
     def _property(self, member: Member) -> list[str]:
         node = member.node
@@ -804,6 +938,13 @@ class Emitter:
             body = [prefix + call[0], *call[1:]]
         header = self._function_header(member, node)
         return [*lines, *header, *_indent(doc), *_indent(body)]
+
+
+def _view_name(name: str) -> str:
+    """Sync names for the async spellings of a value class (aiter_bytes -> iter_bytes)."""
+    if name.startswith("aiter_"):
+        return name[1:]
+    return {"aclose": "close", "aread": "read"}.get(name, name)
 
 
 def _wrap_call(
@@ -904,6 +1045,7 @@ def render(package_dir: Path, client_path: Path) -> str:
     members, cls = reader.members()
     emitter = Emitter(reader)
     client = reader.client
+    views = emitter.find_views(members)
 
     body: list[str] = []
     doc = ast.get_docstring(cls, clean=False)
@@ -976,9 +1118,10 @@ def render(package_dir: Path, client_path: Path) -> str:
     ]
     if conveniences:
         own.append(Origin("threading", None, "threading"))
+    view_classes = [emitter.view_class(module, view) for module, view in views]
     runtime, checking = emitter.imports(own)
 
-    names = [SYNC_CLASS, *conveniences]
+    names = [SYNC_CLASS, *emitter.views.values(), *conveniences]
     lines = [
         HEADER.rstrip("\n"),
         '"""The synchronous facade: `HubClient`, with the same methods as `AsyncHubClient`.',
@@ -998,6 +1141,8 @@ def render(package_dir: Path, client_path: Path) -> str:
     lines += [f"class {SYNC_CLASS}:", *_indent(body)]
     while lines[-1] == "":
         lines.pop()
+    for view_lines in view_classes:
+        lines += ["", "", *view_lines]
     if conveniences:
         lines += [
             "",

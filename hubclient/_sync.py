@@ -32,6 +32,7 @@ from hubclient.upload import PreuploadedFile, UploadOptions
 
 __all__ = [
     "HubClient",
+    "SyncRemoteFile",
     "create_branch",
     "create_commit",
     "create_repo",
@@ -1215,7 +1216,7 @@ class HubClient:
         token: str | bool | None = None,
         verify: bool = True,
         chunk_size: int = 2**20,
-    ) -> Iterator[RemoteFile]:
+    ) -> Iterator[SyncRemoteFile]:
         """Open a repo file for streaming, touching no disk (for web services).
 
         The :class:`RemoteFile` carries ``commit_hash``, ``etag`` and ``size`` and yields the
@@ -1238,7 +1239,7 @@ class HubClient:
                 chunk_size=chunk_size,
             )
         ) as value:
-            yield value
+            yield SyncRemoteFile(self._runner, value)
 
     def iter_file(
         self,
@@ -1582,6 +1583,59 @@ class HubClient:
                 commit_description=commit_description,
                 create_pr=create_pr,
                 parent_commit=parent_commit,
+            )
+        )
+
+
+class SyncRemoteFile:
+    """Synchronous view of :class:`RemoteFile`, as returned by `HubClient`.
+
+    An open repo file: its metadata, and its bytes as an async iterator.
+
+    Broken streams are resumed with ``Range`` (checked like a download); the size, and the
+    sha256 of LFS files, are verified when the last byte has been read (``verify=True``):
+    a mismatch raises :class:`DownloadIntegrityError` from the iterator, after the bytes
+    were handed out, so a service should not commit to them before the end.
+    """
+
+    def __init__(
+        self,
+        runner: _portal.Portal[AsyncHubClient],
+        inner: RemoteFile,
+    ) -> None:
+        self._runner = runner
+        self._inner = inner
+
+    @property
+    def commit_hash(self) -> str | None:
+        return self._inner.commit_hash
+
+    @property
+    def etag(self) -> str | None:
+        return self._inner.etag
+
+    @property
+    def size(self) -> int | None:
+        return self._inner.size
+
+    @property
+    def url(self) -> str:
+        return self._inner.url
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._runner.iterate(lambda _: self._inner)
+
+    def read(self) -> bytes:
+        """The whole file in memory."""
+        return self._runner.call(lambda _: self._inner.read())
+
+    def iter_bytes(
+        self,
+        chunk_size: int | None = None,
+    ) -> Iterator[bytes]:
+        return self._runner.iterate(
+            lambda _: self._inner.aiter_bytes(
+                chunk_size=chunk_size,
             )
         )
 

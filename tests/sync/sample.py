@@ -39,6 +39,47 @@ class Base:
         return {"id": repo_id, "revision": revision or "main"}
 '''
 
+STREAM = '''\
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import anyio
+
+
+@dataclass
+class Stream:
+    """A value with async methods.
+
+    Example::
+
+        async for chunk in stream:
+            print(chunk)
+    """
+
+    text: str
+    _secret: int = 0
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self.aiter_words()
+
+    async def read(self) -> str:
+        """All of it."""
+        await anyio.sleep(0)
+        return self.text
+
+    async def aiter_words(self, upper: bool = False) -> AsyncIterator[str]:
+        """Word by word."""
+        for word in self.text.split():
+            await anyio.sleep(0)
+            yield word.upper() if upper else word
+
+    def length(self) -> int:
+        """A plain method."""
+        return len(self.text)
+'''
+
 CLIENT = '''\
 from __future__ import annotations
 
@@ -52,6 +93,7 @@ from typing import Literal, overload
 import anyio
 
 from fakehub._base import Base
+from fakehub._stream import Stream
 
 
 class AsyncHubClient(Base):
@@ -163,6 +205,19 @@ class AsyncHubClient(Base):
         finally:
             self.log.append(f"close {tag}")
 
+    @asynccontextmanager
+    async def open_stream(self, text: str) -> AsyncIterator[Stream]:
+        """Yield an object with async methods: the facade yields a sync view of it."""
+        stream = Stream(text)
+        try:
+            yield stream
+        finally:
+            self.log.append(f"stream {text} closed")
+
+    async def get_stream(self, text: str) -> Stream:
+        """Return an object with async methods."""
+        return Stream(text)
+
     @overload
     async def pick(self, kind: Literal["int"]) -> int: ...
 
@@ -194,6 +249,7 @@ def write_sample(root: Path) -> Path:
     package.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text("")
     (package / "_base.py").write_text(BASE)
+    (package / "_stream.py").write_text(STREAM)
     (package / "_client.py").write_text(CLIENT)
     (package / "_sync.py").write_text(render(package, package / "_client.py"))
     return package

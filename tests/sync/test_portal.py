@@ -229,3 +229,19 @@ def test_closed_while_running(fakehub: ModuleType, tmp_path: Path) -> None:
     assert len(errors) == 1
     assert isinstance(errors[0], ClientClosedError)
     assert marker.read_text() == "cleaned up"
+
+
+def test_values_with_async_methods_come_back_as_sync_views(
+    fakehub: ModuleType, client: Any
+) -> None:
+    with client.open_stream("hello big world") as stream:
+        assert isinstance(stream, fakehub.SyncStream)
+        assert stream.text == "hello big world"  # public fields become properties
+        assert stream.length() == 15  # plain methods are called directly
+        assert stream.read() == "hello big world"  # coroutines run on the loop
+        assert list(stream) == ["hello", "big", "world"]  # __aiter__ -> __iter__
+        assert list(stream.iter_words(upper=True)) == ["HELLO", "BIG", "WORLD"]
+    assert log_of(client)[-1] == "stream hello big world closed"
+    returned = client.get_stream("a b")
+    assert isinstance(returned, fakehub.SyncStream)
+    assert list(returned) == ["a", "b"]

@@ -15,16 +15,19 @@ _NAMES = {
     "AsyncContextManager": "ContextManager",
     "AsyncHubClient": "HubClient",
 }
-RENAMED = {"aclose": "close"}
+RENAMED = {"aclose": "close", "aiter_bytes": "iter_bytes", "aiter_words": "iter_words"}
 
 
 class _ToSync(ast.NodeTransformer):
+    def __init__(self, views: set[str]) -> None:
+        self.names = {**_NAMES, **{name: f"Sync{name}" for name in views}}
+
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        return ast.copy_location(ast.Name(_NAMES.get(node.id, node.id), node.ctx), node)
+        return ast.copy_location(ast.Name(self.names.get(node.id, node.id), node.ctx), node)
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         self.generic_visit(node)
-        node.attr = _NAMES.get(node.attr, node.attr)
+        node.attr = self.names.get(node.attr, node.attr)
         return node
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
@@ -40,13 +43,17 @@ class _ToSync(ast.NodeTransformer):
         return node
 
 
-def normalize(annotation: Any, *, to_sync: bool = False) -> str:
-    """An annotation (a string under `from __future__ import annotations`) in canonical form."""
+def normalize(annotation: Any, *, to_sync: bool = False, views: set[str] | None = None) -> str:
+    """An annotation (a string under `from __future__ import annotations`) in canonical form.
+
+    With `to_sync`, async names are mapped to their sync twins (`views`: classes X whose sync
+    view SyncX the facade returns instead).
+    """
     if annotation is inspect.Parameter.empty:
         return "<empty>"
     tree = ast.parse(str(annotation), mode="eval")
     if to_sync:
-        tree = _ToSync().visit(tree)
+        tree = _ToSync(views or set()).visit(tree)
     return ast.unparse(tree)
 
 
@@ -67,11 +74,15 @@ def _function(member: Any) -> Any:
     return member
 
 
-def compare_signatures(async_cls: type, sync_cls: type) -> list[str]:
+def compare_signatures(
+    async_cls: type, sync_cls: type, *, views: set[str] | None = None, init: bool = True
+) -> list[str]:
     """Every difference between the async class's public surface and the sync facade's."""
     problems: list[str] = []
     sync_members = public_members(sync_cls)
     for name, member in public_members(async_cls).items():
+        if name == "__init__" and not init:
+            continue
         sync_name = RENAMED.get(name, name)
         if sync_name not in sync_members:
             problems.append(f"{name}: no twin {sync_name!r} on {sync_cls.__name__}")
@@ -97,7 +108,7 @@ def compare_signatures(async_cls: type, sync_cls: type) -> list[str]:
                 problems.append(f"{name}({pname}): default {ap.default!r} vs {sp.default!r}")
             if normalize(ap.annotation) != normalize(sp.annotation):
                 problems.append(f"{name}({pname}): {ap.annotation!r} vs {sp.annotation!r}")
-        expected = normalize(a.return_annotation, to_sync=True)
+        expected = normalize(a.return_annotation, to_sync=True, views=views)
         if name == "__init__":
             expected = normalize(a.return_annotation)
         if expected != normalize(s.return_annotation):
