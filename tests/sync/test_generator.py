@@ -201,3 +201,11 @@ def test_the_facade_and_the_conveniences_are_exported() -> None:
     assert missing == [], f"add to hubclient/__init__.py (import and __all__): {missing}"
     assert set(_sync.__all__) <= set(hubclient.__all__)
     assert hubclient.HubClient is HubClient
+
+
+def test_check_gives_the_same_verdict_without_ruff(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CI's `nox -s sync` installs the package alone: the generator must not need ruff there.
+    monkeypatch.setattr(_generate_sync, "_ruff_command", lambda: None)
+    text, formatted = _generate_sync.generate(PACKAGE_DIR)
+    assert not formatted
+    assert text == (PACKAGE_DIR / "_sync.py").read_text(encoding="utf-8")
