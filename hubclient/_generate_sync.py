@@ -32,10 +32,11 @@ import ast
 import builtins
 import difflib
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -393,18 +394,19 @@ def _base_name(node: ast.expr) -> str:
 
 
 def _sync_docstring(literal: str) -> str:
-    """Docstring literal with examples rewritten to their sync forms."""
-    replacements = [
-        ("``async with``", "``with``"),
-        ("async with ", "with "),
-        ("async for ", "for "),
-        ("await ", ""),
-        (f"{ASYNC_CLASS}", SYNC_CLASS),
-        ("aclose()", "close()"),
-        ("``aclose``", "``close``"),
+    """Docstring literal with examples (and the async wording) rewritten to the sync forms."""
+    replacements: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
+        (r"``async with``", "``with``"),
+        (r"\basync (with|for) ", r"\1 "),
+        (r"\bawait (?=[\w.]+\()", ""),  # `await client.f(` -> `client.f(`; prose is left alone
+        (rf"\b{ASYNC_CLASS}\b", SYNC_CLASS),
+        (r"\baclose\(\)", "close()"),
+        (r"``aclose``", "``close``"),
+        (r"\b(an )?async iterator\b", lambda m: "an iterator" if m.group(1) else "iterator"),
+        (r"\basync context manager\b", "context manager"),
     ]
-    for old, new in replacements:
-        literal = literal.replace(old, new)
+    for pattern, replacement in replacements:
+        literal = re.sub(pattern, replacement, literal)
     return literal
 
 

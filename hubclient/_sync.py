@@ -1252,7 +1252,7 @@ class HubClient:
         verify: bool = True,
         chunk_size: int = 2**20,
     ) -> Iterator[bytes]:
-        """The bytes of a repo file as an async iterator (see :meth:`open_file`).
+        """The bytes of a repo file as an iterator (see :meth:`open_file`).
 
         Example::
 
@@ -1590,7 +1590,7 @@ class HubClient:
 class SyncRemoteFile:
     """Synchronous view of :class:`RemoteFile`, as returned by `HubClient`.
 
-    An open repo file: its metadata, and its bytes as an async iterator.
+    An open repo file: its metadata, and its bytes as an iterator.
 
     Broken streams are resumed with ``Range`` (checked like a download); the size, and the
     sha256 of LFS files, are verified when the last byte has been read (``verify=True``):
