@@ -1,0 +1,188 @@
+"""The git-lfs batch API (basic and multipart), multipart completion, and verify."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import anyio
+from starlette.responses import Response
+
+from hubclient.testing._errors import HubError
+from hubclient.testing._objects import ObjectStore, UploadSession
+from hubclient.testing._repo import Repo
+from hubclient.testing._web import Ctx, json_response
+
+__all__ = ["batch", "complete_multipart", "verify"]
+
+_SHA256 = re.compile(r"[0-9a-f]{64}\Z")
+LFS_JSON = "application/vnd.git-lfs+json"
+
+
+def _object_answer(
+    ctx: Ctx, repo: Repo, item: Any, operation: str, transfers: list[str]
+) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        return {"oid": "", "size": 0, "error": {"code": 422, "message": "Invalid object"}}
+    oid, size = item.get("oid"), item.get("size")
+    answer: dict[str, Any] = {"oid": oid, "size": size}
+    if not isinstance(oid, str) or not _SHA256.match(oid):
+        answer["error"] = {"code": 422, "message": f"Invalid oid {oid!r}: expected a sha256 hex"}
+        return answer
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        answer["error"] = {"code": 422, "message": f"Invalid size {size!r}"}
+        return answer
+    objects = ctx.store.objects
+    stored = objects.size(oid)
+    signer = ctx.state.signer
+    if operation == "download":
+        if stored is None:
+            answer["error"] = {"code": 404, "message": f"Object {oid} does not exist"}
+            return answer
+        path = f"/lfs/{oid}"
+        answer["authenticated"] = True
+        answer["actions"] = {
+            "download": {
+                "href": f"{ctx.storage_url}{path}?{signer.query('GET', path)}",
+                "expires_in": int(signer.ttl),
+            }
+        }
+        return answer
+    if stored is not None:
+        if stored != size:
+            answer["error"] = {
+                "code": 422,
+                "message": f"Object {oid} already exists with size {stored}, not {size}",
+            }
+        return answer  # already stored: no actions
+    answer["authenticated"] = True
+    config = ctx.config
+    verify = {
+        "href": f"{ctx.repo_url(repo)}.git/info/lfs/objects/verify",
+        "header": {},
+    }
+    if size >= config.lfs_multipart_threshold and "multipart" in transfers:
+        session = objects.start_upload(oid, size, config.lfs_chunk_size)
+        header: dict[str, str] = {"chunk_size": str(session.chunk_size)}
+        for number in range(1, session.parts + 1):
+            path = f"/parts/{session.id}/{number}"
+            header[f"{number:05d}"] = f"{ctx.storage_url}{path}?{signer.query('PUT', path)}"
+        done = f"/api/lfs/complete/{session.id}"
+        answer["actions"] = {
+            "upload": {
+                "href": f"{ctx.hub_url}{done}?{signer.query('POST', done)}",
+                "header": header,
+                "expires_in": int(signer.ttl),
+            },
+            "verify": verify,
+        }
+    else:
+        path = f"/lfs/{oid}"
+        answer["actions"] = {
+            "upload": {
+                "href": f"{ctx.storage_url}{path}?{signer.query('PUT', path)}",
+                "expires_in": int(signer.ttl),
+            },
+            "verify": verify,
+        }
+    return answer
+
+
+async def batch(ctx: Ctx, repo: Repo) -> Response:
+    body = await ctx.json_body()
+    if not isinstance(body, dict) or not isinstance(body.get("objects"), list):
+        raise HubError(422, "Expected a git-lfs batch request with 'objects'")
+    operation = body.get("operation", "upload")
+    if operation == "upload":
+        ctx.check_write(repo.namespace)
+    elif operation != "download":
+        raise HubError(422, f"Unknown operation {operation!r}")
+    hash_algo = str(body.get("hash_algo", "sha256")).lower()
+    if hash_algo not in ("sha256", "sha_256"):
+        raise HubError(409, f"Unsupported hash algorithm {hash_algo!r}")
+    transfers = body.get("transfers") or ["basic"]
+    if not isinstance(transfers, list):
+        transfers = ["basic"]
+    objects = [_object_answer(ctx, repo, item, operation, transfers) for item in body["objects"]]
+    return json_response(
+        {"transfer": "basic", "objects": objects, "hash_algo": "sha256"}, media_type=LFS_JSON
+    )
+
+
+def _strip_etag(value: Any) -> str:
+    text = str(value).strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    return text.strip('"')
+
+
+def _join_parts(objects: ObjectStore, session: UploadSession) -> None:
+    writer = objects.writer()
+    try:
+        for number in range(1, session.parts + 1):
+            with objects.part_path(session, number).open("rb") as part:
+                while chunk := part.read(1024 * 1024):
+                    writer.write(chunk)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.finish(session.oid, session.size)
+
+
+async def complete_multipart(ctx: Ctx, upload_id: str) -> Response:
+    request = ctx.request
+    problem = ctx.state.signer.check(
+        "POST",
+        request.url.path,
+        request.query_params.get("X-Expires"),
+        request.query_params.get("X-Signature"),
+    )
+    if problem:
+        raise HubError(403, f"Invalid completion URL: {problem}")
+    objects = ctx.store.objects
+    session = objects.upload(upload_id)
+    if session is None:
+        raise HubError(404, f"Unknown upload {upload_id}")
+    body = await ctx.json_body()
+    if not isinstance(body, dict) or body.get("oid") != session.oid:
+        raise HubError.bad_request(f"The completion must name the object {session.oid}")
+    parts = body.get("parts")
+    if not isinstance(parts, list):
+        raise HubError.bad_request("Missing 'parts'")
+    if objects.has(session.oid):
+        objects.drop_upload(session)
+        return json_response({}, media_type=LFS_JSON)  # already complete (a retried completion)
+    given: dict[int, str] = {}
+    for part in parts:
+        if not isinstance(part, dict) or not isinstance(part.get("partNumber"), int):
+            raise HubError.bad_request("Each part needs 'partNumber' and 'etag'")
+        given[part["partNumber"]] = _strip_etag(part.get("etag", ""))
+    if sorted(given) != list(range(1, session.parts + 1)):
+        raise HubError.bad_request(f"Expected parts 1..{session.parts}, got {sorted(given)}")
+    for number, etag in given.items():
+        stored = objects.part_etag(session, number)
+        if stored is None:
+            raise HubError.bad_request(f"Part {number} was never uploaded")
+        if _strip_etag(stored) != etag:
+            raise HubError.bad_request(f"Part {number}: etag {etag} does not match {stored}")
+    try:
+        await anyio.to_thread.run_sync(_join_parts, objects, session)
+    except ValueError as exc:
+        raise HubError.bad_request(f"Multipart upload does not match its oid: {exc}") from exc
+    objects.drop_upload(session)
+    return json_response({}, media_type=LFS_JSON)
+
+
+async def verify(ctx: Ctx, repo: Repo) -> Response:
+    body = await ctx.json_body()
+    if not isinstance(body, dict):
+        raise HubError(422, "Expected {oid, size}")
+    oid, size = body.get("oid"), body.get("size")
+    stored = (
+        ctx.store.objects.size(str(oid)) if isinstance(oid, str) and _SHA256.match(oid) else None
+    )
+    if stored is None:
+        raise HubError(404, f"Object {oid} not found")
+    if size is not None and size != stored:
+        raise HubError(422, f"Object {oid} has size {stored}, not {size}")
+    return json_response({}, media_type=LFS_JSON)

@@ -1,0 +1,97 @@
+"""Hub handlers for refs: list refs, list commits, create/delete branches and tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from hubclient.testing._errors import HubError
+from hubclient.testing._repo import Repo
+from hubclient.testing._web import Ctx, json_response
+
+__all__ = [
+    "create_branch",
+    "create_tag",
+    "delete_branch",
+    "delete_tag",
+    "list_commits",
+    "list_refs",
+]
+
+
+async def list_refs(ctx: Ctx, repo: Repo) -> Response:
+    refs = repo.refs
+    out: dict[str, Any] = {
+        "branches": [
+            {"name": name, "ref": f"refs/heads/{name}", "targetCommit": sha}
+            for name, sha in sorted(refs.heads.items())
+        ],
+        "converts": [],
+        "tags": [
+            {"name": name, "ref": f"refs/tags/{name}", "targetCommit": sha}
+            for name, sha in sorted(refs.tags.items())
+        ],
+    }
+    if ctx.flag("include_prs"):
+        out["pullRequests"] = [
+            {"name": f"refs/pr/{n}", "ref": f"refs/pr/{n}", "targetCommit": sha}
+            for n, sha in sorted(refs.prs.items())
+        ]
+    return json_response(out)
+
+
+async def list_commits(ctx: Ctx, repo: Repo, revision: str) -> Response:
+    resolved = repo.resolve(revision)
+    history = list(repo.history(resolved.commit))
+    page, headers = ctx.page(history, ctx.config.page_size)
+    formatted = "formatted" in ctx.query_list("expand")
+    out: list[dict[str, Any]] = []
+    for commit in page:
+        title, _, message = commit.message.partition("\n\n")
+        item: dict[str, Any] = {
+            "id": commit.id,
+            "title": commit.title,
+            "message": message,
+            "date": commit.date,
+            "authors": [
+                {"user": commit.author, "avatar": f"{ctx.hub_url}/avatars/{commit.author}.svg"}
+            ],
+            "parents": list(commit.parents),
+        }
+        if formatted:
+            item["formatted"] = {"title": commit.title, "message": message}
+        out.append(item)
+    return json_response(out, headers=headers)
+
+
+async def create_branch(ctx: Ctx, repo: Repo, name: str) -> Response:
+    ctx.check_write(repo.namespace)
+    body = await ctx.json_body()
+    start = body.get("startingPoint") if isinstance(body, dict) else None
+    if start is not None and not isinstance(start, str):
+        raise HubError.bad_request("startingPoint must be a revision")
+    repo.create_branch(name, start)
+    return json_response({})
+
+
+async def delete_branch(ctx: Ctx, repo: Repo, name: str) -> Response:
+    ctx.check_write(repo.namespace)
+    repo.delete_branch(name)
+    return json_response({})
+
+
+async def create_tag(ctx: Ctx, repo: Repo, revision: str) -> Response:
+    ctx.check_write(repo.namespace)
+    body = await ctx.json_body()
+    tag = body.get("tag") if isinstance(body, dict) else None
+    if not isinstance(tag, str) or not tag:
+        raise HubError.bad_request("Missing 'tag'")
+    repo.create_tag(tag, revision)
+    return json_response({})
+
+
+async def delete_tag(ctx: Ctx, repo: Repo, name: str) -> Response:
+    ctx.check_write(repo.namespace)
+    repo.delete_tag(name)
+    return json_response({})

@@ -1,0 +1,170 @@
+"""Content-addressed object storage on disk (by sha256), streamed in and out, never whole in memory."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ObjectStore", "ObjectWriter", "UploadSession", "atomic_write_json", "read_json"]
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Write JSON to `path` through a temp file and `os.replace` (readers never see half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        json.dump(data, f, separators=(",", ":"))
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+class ObjectWriter:
+    """Streams bytes to a temp file while hashing; `finish` moves it into the store."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self._store = store
+        self._tmp = store.tmp_dir / f"obj-{uuid.uuid4().hex}"
+        self._file = self._tmp.open("wb")
+        self._sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._file.write(data)
+        self._sha256.update(data)
+        self.size += len(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._sha256.hexdigest()
+
+    def finish(self, expected_sha256: str | None = None, expected_size: int | None = None) -> str:
+        """Close and store the object; raise `ValueError` (and keep nothing) on a mismatch."""
+        self._file.close()
+        digest = self.sha256
+        if (expected_sha256 is not None and digest != expected_sha256.lower()) or (
+            expected_size is not None and self.size != expected_size
+        ):
+            self._tmp.unlink(missing_ok=True)
+            raise ValueError(
+                f"content mismatch: got sha256 {digest} ({self.size} bytes), expected "
+                f"{expected_sha256} ({expected_size} bytes)"
+            )
+        target = self._store.path(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._tmp, target)
+        return digest
+
+    def abort(self) -> None:
+        self._file.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class UploadSession:
+    """A multipart upload in progress: the object it builds and how it is cut."""
+
+    id: str
+    oid: str
+    size: int
+    chunk_size: int
+
+    @property
+    def parts(self) -> int:
+        return max(1, -(-self.size // self.chunk_size))
+
+    def part_size(self, number: int) -> int:
+        start = (number - 1) * self.chunk_size
+        return max(0, min(self.chunk_size, self.size - start))
+
+
+class ObjectStore:
+    """Objects under ``objects/<2 hex>/<sha256>``; multipart parts under ``uploads/<id>/``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root / "objects"
+        self.tmp_dir = root / "tmp"
+        self.uploads_dir = root / "uploads"
+        for folder in (self.root, self.tmp_dir, self.uploads_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return len(sha256) == 64 and self.path(sha256).is_file()
+
+    def size(self, sha256: str) -> int | None:
+        try:
+            return self.path(sha256).stat().st_size
+        except (OSError, ValueError):
+            return None
+
+    def writer(self) -> ObjectWriter:
+        return ObjectWriter(self)
+
+    def put_bytes(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.has(digest):
+            writer = self.writer()
+            writer.write(data)
+            writer.finish()
+        return digest
+
+    def read_bytes(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    # --- multipart uploads ---
+
+    def start_upload(self, oid: str, size: int, chunk_size: int) -> UploadSession:
+        session = UploadSession(uuid.uuid4().hex, oid, size, chunk_size)
+        folder = self.uploads_dir / session.id
+        folder.mkdir(parents=True)
+        atomic_write_json(
+            folder / "session.json", {"oid": oid, "size": size, "chunk_size": chunk_size}
+        )
+        return session
+
+    def upload(self, upload_id: str) -> UploadSession | None:
+        if not upload_id.isalnum():
+            return None
+        try:
+            data = read_json(self.uploads_dir / upload_id / "session.json")
+        except OSError:
+            return None
+        return UploadSession(upload_id, data["oid"], data["size"], data["chunk_size"])
+
+    def part_writer(self, session: UploadSession, number: int) -> tuple[Any, Path]:
+        tmp = self.uploads_dir / session.id / f".{number}.{uuid.uuid4().hex}.tmp"
+        return tmp.open("wb"), tmp
+
+    def save_part(self, session: UploadSession, number: int, tmp: Path, etag: str) -> None:
+        folder = self.uploads_dir / session.id
+        os.replace(tmp, folder / f"{number}.part")
+        (folder / f"{number}.etag").write_text(etag)
+
+    def part_etag(self, session: UploadSession, number: int) -> str | None:
+        try:
+            return (self.uploads_dir / session.id / f"{number}.etag").read_text()
+        except OSError:
+            return None
+
+    def part_path(self, session: UploadSession, number: int) -> Path:
+        return self.uploads_dir / session.id / f"{number}.part"
+
+    def drop_upload(self, session: UploadSession) -> None:
+        """Remove the parts (the session record stays, so a retried completion still succeeds)."""
+        folder = self.uploads_dir / session.id
+        for child in folder.iterdir():
+            if child.name != "session.json":
+                with contextlib.suppress(OSError):
+                    child.unlink()

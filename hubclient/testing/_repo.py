@@ -1,0 +1,504 @@
+"""One repository on disk: metadata, refs (branches, tags, PRs) and commits."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from hubclient.testing._errors import HubError
+from hubclient.testing._gitobjects import commit_oid, git_blob_sha1, lfs_pointer
+from hubclient.testing._objects import atomic_write_json, read_json
+from hubclient.testing._patterns import GitAttributes
+from hubclient.testing._snapshot import FileEntry, Snapshot
+
+__all__ = ["Commit", "Delete", "Operation", "Put", "Rename", "Repo", "iso_date"]
+
+_HEX = re.compile(r"[0-9a-f]{7,40}\Z")
+
+
+def iso_date(timestamp: float) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.fffZ``: the only shape the Python client parses."""
+    moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass(frozen=True)
+class Commit:
+    id: str
+    tree: str
+    parents: tuple[str, ...]
+    title: str
+    message: str
+    author: str
+    timestamp: float
+
+    @property
+    def date(self) -> str:
+        return iso_date(self.timestamp)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "tree": self.tree,
+            "parents": list(self.parents),
+            "title": self.title,
+            "message": self.message,
+            "author": self.author,
+            "timestamp": self.timestamp,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Commit:
+        return cls(
+            data["id"],
+            data["tree"],
+            tuple(data["parents"]),
+            data["title"],
+            data["message"],
+            data["author"],
+            float(data["timestamp"]),
+        )
+
+
+@dataclass(frozen=True)
+class Put:
+    """Add or replace a file whose content is already in the object store."""
+
+    path: str
+    sha256: str
+    size: int
+    lfs: bool
+    content: bytes | None = None  # regular files: the bytes (for the git blob oid)
+
+
+@dataclass(frozen=True)
+class Delete:
+    path: str
+    folder: bool = False
+
+
+@dataclass(frozen=True)
+class Rename:
+    path: str
+    old_path: str
+
+
+Operation = Put | Delete | Rename
+
+
+@dataclass
+class Refs:
+    heads: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    prs: dict[int, str] = field(default_factory=dict)
+    next_pr: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "heads": self.heads,
+            "tags": self.tags,
+            "prs": {str(k): v for k, v in self.prs.items()},
+            "next_pr": self.next_pr,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Refs:
+        prs = {int(k): v for k, v in data.get("prs", {}).items()}
+        return cls(dict(data["heads"]), dict(data["tags"]), prs, int(data.get("next_pr", 1)))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A revision resolved to a commit; `kind` is ``branch``, ``tag``, ``pr`` or ``sha``."""
+
+    commit: str
+    kind: str
+    name: str
+
+
+class Repo:
+    """A repo's folder: ``repo.json`` (settings), ``refs.json``, ``commits/<sha>.json``.
+
+    Mutations hold `lock` (a thread lock: the store is shared by the in-process apps and the
+    uvicorn thread) and never await while holding it.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        meta: dict[str, Any],
+        snapshot_loader: Callable[[str], Snapshot],
+        snapshot_saver: Callable[[str, Snapshot], None],
+        read_object: Callable[[str], bytes],
+    ) -> None:
+        self.folder = folder
+        self.meta = meta
+        self.lock = threading.RLock()
+        self._load_snapshot = snapshot_loader
+        self._save_snapshot = snapshot_saver
+        self._read_object = read_object
+        self._commits: dict[str, Commit] = {}
+        refs_path = folder / "refs.json"
+        self.refs = Refs.from_json(read_json(refs_path)) if refs_path.exists() else Refs()
+        commits_dir = folder / "commits"
+        commits_dir.mkdir(parents=True, exist_ok=True)
+        self._commit_ids = sorted(p.stem for p in commits_dir.glob("*.json"))
+
+    # --- identity and settings ---
+
+    @property
+    def type(self) -> str:
+        return str(self.meta["type"])
+
+    @property
+    def id(self) -> str:
+        return str(self.meta["id"])
+
+    @property
+    def namespace(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    @property
+    def private(self) -> bool:
+        return bool(self.meta.get("private", False))
+
+    @property
+    def gated(self) -> str | bool:
+        value = self.meta.get("gated", False)
+        return value if isinstance(value, str) else False
+
+    def save_meta(self) -> None:
+        atomic_write_json(self.folder / "repo.json", self.meta)
+
+    def update_meta(self, **changes: Any) -> None:
+        with self.lock:
+            self.meta.update(changes)
+            self.save_meta()
+
+    # --- commits ---
+
+    def commit(self, commit_id: str) -> Commit:
+        found = self._commits.get(commit_id)
+        if found is None:
+            found = Commit.from_json(read_json(self.folder / "commits" / f"{commit_id}.json"))
+            self._commits[commit_id] = found
+        return found
+
+    def snapshot(self, commit_id: str) -> Snapshot:
+        return self._load_snapshot(commit_id)
+
+    def history(self, commit_id: str) -> Iterator[Commit]:
+        """The first-parent history from `commit_id`, newest first."""
+        current: str | None = commit_id
+        while current:
+            found = self.commit(current)
+            yield found
+            current = found.parents[0] if found.parents else None
+
+    def _expand_sha(self, prefix: str) -> str | None:
+        if len(prefix) == 40:
+            return prefix if prefix in self._commit_ids_set() else None
+        matches = [c for c in self._commit_ids if c.startswith(prefix)]
+        return matches[0] if len(matches) == 1 else None
+
+    def _commit_ids_set(self) -> set[str]:
+        return set(self._commit_ids)
+
+    @property
+    def default_branch(self) -> str:
+        return "main"
+
+    def resolve(self, revision: str | None) -> Resolved:
+        """Resolve a branch, tag, ``refs/pr/N``, ``refs/heads|tags/x``, ``HEAD`` or (short) sha."""
+        rev = revision or self.default_branch
+        refs = self.refs
+        if rev == "HEAD":
+            rev = self.default_branch
+        if rev.startswith("refs/heads/"):
+            rev = rev[len("refs/heads/") :]
+            if rev in refs.heads:
+                return Resolved(refs.heads[rev], "branch", rev)
+        elif rev.startswith("refs/tags/"):
+            rev = rev[len("refs/tags/") :]
+            if rev in refs.tags:
+                return Resolved(refs.tags[rev], "tag", rev)
+        elif rev.startswith("refs/pr/"):
+            number = rev[len("refs/pr/") :]
+            if number.isdigit() and int(number) in refs.prs:
+                return Resolved(refs.prs[int(number)], "pr", f"refs/pr/{int(number)}")
+        elif rev in refs.heads:
+            return Resolved(refs.heads[rev], "branch", rev)
+        elif rev in refs.tags:
+            return Resolved(refs.tags[rev], "tag", rev)
+        elif _HEX.match(rev):
+            sha = self._expand_sha(rev)
+            if sha is not None:
+                return Resolved(sha, "sha", sha)
+        raise HubError.revision_not_found(revision or rev)
+
+    def _save_refs(self) -> None:
+        atomic_write_json(self.folder / "refs.json", self.refs.to_json())
+
+    # --- writing ---
+
+    def _write_commit(
+        self,
+        files: dict[str, FileEntry],
+        changed: set[str],
+        parents: tuple[str, ...],
+        title: str,
+        message: str,
+        author: str,
+    ) -> Commit:
+        snapshot = Snapshot(files)
+        timestamp = time.time()
+        full_message = title if not message else f"{title}\n\n{message}"
+        cid = commit_oid(snapshot.tree_oid, parents, author, int(timestamp), full_message)
+        if cid in self._commits or cid in self._commit_ids_set():
+            # identical commit object (same tree, parents, message, second): make it unique
+            cid = commit_oid(
+                snapshot.tree_oid,
+                parents,
+                author,
+                int(timestamp),
+                full_message + f"\n{time.time_ns()}",
+            )
+        final = {
+            path: (
+                FileEntry(e.size, e.oid, e.sha256, e.lfs, cid)
+                if path in changed or not e.last_commit
+                else e
+            )
+            for path, e in files.items()
+        }
+        final_snapshot = Snapshot(final)
+        final_snapshot.__dict__["dir_oids"] = snapshot.dir_oids
+        self._save_snapshot(cid, final_snapshot)
+        commit = Commit(cid, snapshot.tree_oid, parents, title, full_message, author, timestamp)
+        atomic_write_json(self.folder / "commits" / f"{cid}.json", commit.to_json())
+        self._commits[cid] = commit
+        self._commit_ids.append(cid)
+        self._commit_ids.sort()
+        return commit
+
+    def initial_commit(self, files: dict[str, FileEntry], author: str) -> Commit:
+        with self.lock:
+            commit = self._write_commit(files, set(files), (), "initial commit", "", author)
+            self.refs.heads[self.default_branch] = commit.id
+            self._save_refs()
+            return commit
+
+    def apply(
+        self,
+        revision: str,
+        operations: list[Operation],
+        *,
+        title: str,
+        description: str,
+        author: str,
+        parent_commit: str | None,
+        create_pr: bool,
+        object_size: Callable[[str], int | None],
+        store_regular: Callable[[bytes], str],
+    ) -> tuple[Commit, int | None]:
+        """Apply a commit to a branch (or a PR ref, or a new PR); return it and the PR number."""
+        with self.lock:
+            resolved = self.resolve(revision)
+            if create_pr:
+                base = resolved.commit
+                if parent_commit:
+                    base = self._check_known_parent(parent_commit)
+            else:
+                if resolved.kind not in ("branch", "pr"):
+                    raise HubError(
+                        400, f"Invalid rev id: {revision} is not a branch", "RevisionNotFound"
+                    )
+                base = resolved.commit
+                if parent_commit and not _same_commit(base, parent_commit):
+                    raise HubError(
+                        412,
+                        "A commit has happened since. Please refresh and try again. "
+                        f"(parent commit {parent_commit} is not the head {base} of {revision})",
+                    )
+            files = dict(self.snapshot(base).files)
+            changed = _apply_operations(files, operations, base, object_size)
+            new_lfs = [op.path for op in operations if isinstance(op, Put) and op.lfs]
+            new_lfs += [
+                op.path for op in operations if isinstance(op, Rename) and files[op.path].lfs
+            ]
+            if new_lfs:
+                self._track_lfs(files, new_lfs, changed, store_regular)
+            commit = self._write_commit(files, changed, (base,), title, description, author)
+            number: int | None = None
+            if create_pr:
+                number = self.refs.next_pr
+                self.refs.next_pr += 1
+                self.refs.prs[number] = commit.id
+            elif resolved.kind == "pr":
+                self.refs.prs[int(resolved.name.rsplit("/", 1)[1])] = commit.id
+            else:
+                self.refs.heads[resolved.name] = commit.id
+            self._save_refs()
+            return commit, number
+
+    def _check_known_parent(self, parent: str) -> str:
+        sha = self._expand_sha(parent.lower()) if _HEX.match(parent.lower()) else None
+        if sha is None:
+            raise HubError(412, f"Parent commit {parent} not found in this repo")
+        return sha
+
+    def _track_lfs(
+        self,
+        files: dict[str, FileEntry],
+        paths: list[str],
+        changed: set[str],
+        store_regular: Callable[[bytes], str],
+    ) -> None:
+        current = files.get(".gitattributes")
+        text = self._read_object(current.sha256).decode("utf-8", "replace") if current else ""
+        rules = GitAttributes.parse(text)
+        missing = [p for p in dict.fromkeys(paths) if not rules.is_lfs(p)]
+        if not missing:
+            return
+        if text and not text.endswith("\n"):
+            text += "\n"
+        for path in missing:
+            escaped = re.sub(r"([\\*?\[\] #!])", r"\\\1", path)
+            text += f"{escaped} filter=lfs diff=lfs merge=lfs -text\n"
+        content = text.encode()
+        sha256 = store_regular(content)
+        files[".gitattributes"] = FileEntry(len(content), git_blob_sha1(content), sha256, False)
+        changed.add(".gitattributes")
+
+    def create_branch(self, name: str, start: str | None) -> None:
+        with self.lock:
+            if name in self.refs.heads:
+                raise HubError(409, f"Reference already exists: refs/heads/{name}")
+            if not _valid_ref_name(name):
+                raise HubError(400, f"Invalid branch name: {name}")
+            self.refs.heads[name] = self.resolve(start).commit
+            self._save_refs()
+
+    def delete_branch(self, name: str) -> None:
+        with self.lock:
+            if name not in self.refs.heads:
+                raise HubError.revision_not_found(name)
+            if name == self.default_branch:
+                raise HubError(403, "Cannot delete the default branch")
+            del self.refs.heads[name]
+            self._save_refs()
+
+    def create_tag(self, name: str, revision: str) -> None:
+        with self.lock:
+            if name in self.refs.tags:
+                raise HubError(409, f"Tag already exists: {name}")
+            if not _valid_ref_name(name):
+                raise HubError(400, f"Invalid tag name: {name}")
+            self.refs.tags[name] = self.resolve(revision).commit
+            self._save_refs()
+
+    def delete_tag(self, name: str) -> None:
+        with self.lock:
+            if name not in self.refs.tags:
+                raise HubError.revision_not_found(name)
+            del self.refs.tags[name]
+            self._save_refs()
+
+    def file_entry_at(self, commit_id: str, path: str) -> FileEntry | None:
+        return self.snapshot(commit_id).files.get(path)
+
+
+def _same_commit(head: str, parent: str) -> bool:
+    parent = parent.lower()
+    return len(parent) >= 7 and head.startswith(parent)
+
+
+def _valid_ref_name(name: str) -> bool:
+    return (
+        bool(name)
+        and ".." not in name
+        and not name.startswith(("/", "refs/"))
+        and (re.fullmatch(r"[A-Za-z0-9._/\-]+", name) is not None)
+    )
+
+
+def _apply_operations(
+    files: dict[str, FileEntry],
+    operations: list[Operation],
+    base: str,
+    object_size: Callable[[str], int | None],
+) -> set[str]:
+    changed: set[str] = set()
+    folders = _Folders(files)
+    for op in operations:
+        if isinstance(op, Put):
+            if op.lfs:
+                size = object_size(op.sha256)
+                if size is None:
+                    raise HubError(422, f"LFS object {op.sha256} for {op.path} was never uploaded")
+                oid = git_blob_sha1(lfs_pointer(op.sha256, size))
+                entry = FileEntry(size, oid, op.sha256, True)
+            else:
+                content = op.content if op.content is not None else b""
+                entry = FileEntry(len(content), git_blob_sha1(content), op.sha256, False)
+            folders.check(op.path)
+            files[op.path] = entry
+            changed.add(op.path)
+        elif isinstance(op, Rename):
+            source = files.pop(op.old_path, None)
+            if source is None:
+                raise HubError.entry_not_found(
+                    op.old_path, base, f"A file with this name doesn't exist: {op.old_path}"
+                )
+            folders.dirty = True
+            folders.check(op.path)
+            files[op.path] = source
+            changed.add(op.path)
+        elif op.folder:
+            prefix = op.path.rstrip("/") + "/"
+            doomed = [p for p in files if p.startswith(prefix)]
+            if not doomed:
+                raise HubError.entry_not_found(
+                    op.path, base, f"A folder with this name doesn't exist: {op.path}"
+                )
+            for p in doomed:
+                del files[p]
+            folders.dirty = True
+        else:
+            if op.path not in files:
+                raise HubError.entry_not_found(
+                    op.path, base, f"A file with this name doesn't exist: {op.path}"
+                )
+            del files[op.path]
+            folders.dirty = True
+    return changed
+
+
+class _Folders:
+    """The folder paths of a changing file set, to refuse a file where a folder is (and back)."""
+
+    def __init__(self, files: dict[str, FileEntry]) -> None:
+        self.files = files
+        self.dirty = True
+        self.folders: set[str] = set()
+
+    def check(self, path: str) -> None:
+        if self.dirty:
+            self.folders = {
+                p.rsplit("/", i)[0] for p in self.files for i in range(1, p.count("/") + 1)
+            }
+            self.dirty = False
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            if parent in self.files:
+                raise HubError(400, f"Cannot create {path}: {parent} is a file")
+            self.folders.add(parent)
+        if path in self.folders:
+            raise HubError(400, f"Cannot create file {path}: a folder with this name exists")

@@ -1,0 +1,128 @@
+"""The storage (CDN / S3) app: presigned PUTs of LFS objects and parts, presigned ranged GETs.
+
+It never looks at ``Authorization``: the signature in the query is the only credential.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from urllib.parse import unquote
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from hubclient.testing._errors import HubError
+from hubclient.testing._hub_app import lifespan
+from hubclient.testing._web import HubState, drain, error_response, file_response, json_response
+
+__all__ = ["StorageApp"]
+
+_log = logging.getLogger("hubclient.testing")
+
+
+class StorageApp:
+    def __init__(self, state: HubState) -> None:
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await lifespan(scope, receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self._answer(request)
+        except HubError as error:
+            response = error_response(error)
+        except ClientDisconnect:
+            response = error_response(HubError(400, "Client disconnected"))
+        except Exception:
+            _log.exception("local storage: unexpected error on %s %s", request.method, request.url)
+            response = error_response(HubError(500, "Internal Error (local storage)"))
+        finally:
+            await drain(request)
+        response.headers["X-Request-Id"] = uuid.uuid4().hex
+        await response(scope, receive, send)
+
+    def _check(self, request: Request, method: str) -> None:
+        problem = self.state.signer.check(
+            method,
+            request.url.path,
+            request.query_params.get("X-Expires"),
+            request.query_params.get("X-Signature"),
+        )
+        if problem:
+            raise HubError(403, f"AccessDenied: {problem}", "AccessDenied")
+
+    async def _answer(self, request: Request) -> Response:
+        segments = [unquote(s) for s in request.url.path.split("/")[1:]]
+        method = request.method
+        if len(segments) == 2 and segments[0] == "lfs":
+            oid = segments[1]
+            if method in ("GET", "HEAD"):
+                self._check(request, "GET")
+                return self._download(request, oid)
+            if method == "PUT":
+                self._check(request, "PUT")
+                return await self._put_object(request, oid)
+        if len(segments) == 3 and segments[0] == "parts" and method == "PUT":
+            self._check(request, "PUT")
+            return await self._put_part(request, segments[1], segments[2])
+        raise HubError(404, f"Not found: {method} {request.url.path}")
+
+    def _download(self, request: Request, oid: str) -> Response:
+        objects = self.state.store.objects
+        size = objects.size(oid)
+        if size is None:
+            raise HubError(404, f"NoSuchKey: {oid}")
+        headers = {"ETag": f'"{oid}"', "Cache-Control": "private, max-age=3600"}
+        return file_response(request, objects.path(oid), size, headers, "application/octet-stream")
+
+    async def _put_object(self, request: Request, oid: str) -> Response:
+        objects = self.state.store.objects
+        writer = objects.writer()
+        try:
+            async for chunk in request.stream():
+                writer.write(chunk)
+        except BaseException:
+            writer.abort()
+            raise
+        try:
+            digest = writer.finish(expected_sha256=oid)
+        except ValueError as exc:
+            raise HubError(400, f"BadDigest: {exc}", "BadDigest") from exc
+        return Response(b"", 200, headers={"ETag": f'"{digest}"'})
+
+    async def _put_part(self, request: Request, upload_id: str, number_text: str) -> Response:
+        objects = self.state.store.objects
+        session = objects.upload(upload_id)
+        if session is None:
+            raise HubError(404, f"NoSuchUpload: {upload_id}", "NoSuchUpload")
+        if not number_text.isdigit() or not 1 <= int(number_text) <= session.parts:
+            raise HubError(400, f"Invalid part number {number_text}", "InvalidPart")
+        number = int(number_text)
+        md5 = hashlib.md5()
+        size = 0
+        handle, tmp = objects.part_writer(session, number)
+        try:
+            with handle:
+                async for chunk in request.stream():
+                    handle.write(chunk)
+                    md5.update(chunk)
+                    size += len(chunk)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        expected = session.part_size(number)
+        if size != expected:
+            tmp.unlink(missing_ok=True)
+            raise HubError(
+                400, f"IncompleteBody: part {number} has {size} bytes, expected {expected}"
+            )
+        etag = f'"{md5.hexdigest()}"'
+        objects.save_part(session, number, tmp, etag)
+        return json_response({}, headers={"ETag": etag})

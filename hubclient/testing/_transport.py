@@ -1,0 +1,131 @@
+"""An in-process httpx transport that routes by origin to ASGI apps.
+
+Unlike `httpx.ASGITransport` it streams the request body into the app, spools big answers to a
+temp file (memory stays bounded for GiB downloads), and turns a connection cut by a fault
+(`ConnectionDropped`) into the transport errors a real socket gives: `httpx.RemoteProtocolError`
+before any answer, a short body followed by `httpx.ReadError` after the headers.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import anyio
+import httpx
+from starlette.types import ASGIApp, Message
+
+from hubclient.testing._faults import ConnectionDropped
+
+__all__ = ["LocalTransport"]
+
+_SPOOL = 4 * 1024 * 1024
+_CHUNK = 256 * 1024
+
+
+def _origin(url: httpx.URL) -> str:
+    port = url.port
+    return f"{url.scheme}://{url.host}" + (f":{port}" if port is not None else "")
+
+
+class _SpooledBody(httpx.AsyncByteStream):
+    def __init__(self, spool: Any, cut: bool) -> None:
+        self._spool = spool
+        self._cut = cut
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        self._spool.seek(0)
+        while True:
+            chunk = self._spool.read(_CHUNK)
+            if not chunk:
+                break
+            yield chunk
+            await anyio.lowlevel.checkpoint()
+        if self._cut:
+            raise httpx.ReadError("peer closed connection without sending complete message body")
+
+    async def aclose(self) -> None:
+        self._spool.close()
+
+
+class LocalTransport(httpx.AsyncBaseTransport):
+    """Route each request to the ASGI app of its origin (``scheme://host[:port]``)."""
+
+    def __init__(self, apps: Mapping[str, ASGIApp]) -> None:
+        self._apps = {origin.rstrip("/"): app for origin, app in apps.items()}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        app = self._apps.get(_origin(request.url))
+        if app is None:
+            raise httpx.ConnectError(f"no local app serves {_origin(request.url)}", request=request)
+        raw_path = request.url.raw_path.split(b"?", 1)[0]
+        scope: dict[str, Any] = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "http_version": "1.1",
+            "method": request.method,
+            "scheme": request.url.scheme,
+            "path": httpx.URL(raw_path.decode("ascii")).path,
+            "raw_path": raw_path,
+            "query_string": request.url.query,
+            "root_path": "",
+            "headers": [(k.lower(), v) for k, v in request.headers.raw],
+            "client": ("127.0.0.1", 50000),
+            "server": (request.url.host, request.url.port or 80),
+            "extensions": {},
+        }
+        body = request.stream.__aiter__()  # type: ignore[union-attr]
+        body_done = False
+        response_done = anyio.Event()
+        status: int | None = None
+        headers: list[tuple[bytes, bytes]] = []
+        spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL)  # noqa: SIM115
+
+        async def receive() -> Message:
+            nonlocal body_done
+            if body_done:
+                await response_done.wait()
+                return {"type": "http.disconnect"}
+            try:
+                chunk = await body.__anext__()
+            except StopAsyncIteration:
+                body_done = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": bytes(chunk), "more_body": True}
+
+        async def send(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                if request.method != "HEAD":
+                    spool.write(message.get("body", b""))
+                if not message.get("more_body", False):
+                    response_done.set()
+
+        cut = False
+        try:
+            await app(scope, receive, send)
+        except ConnectionDropped:
+            cut = True
+        except BaseException:
+            spool.close()
+            raise
+        finally:
+            response_done.set()
+        if status is None:
+            spool.close()
+            if cut:
+                raise httpx.RemoteProtocolError(
+                    "Server disconnected without sending a response.", request=request
+                )
+            raise httpx.RemoteProtocolError("The app sent no response.", request=request)
+        return httpx.Response(
+            status,
+            headers=headers,
+            stream=_SpooledBody(spool, cut),
+            extensions={"http_version": b"HTTP/1.1"},
+            request=request,
+        )

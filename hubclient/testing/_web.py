@@ -1,0 +1,278 @@
+"""What every handler of the local Hub shares: its context, JSON answers, query parsing, access."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response, StreamingResponse
+
+from hubclient.testing._accounts import Accounts, Identity
+from hubclient.testing._errors import HubError
+from hubclient.testing._repo import Repo
+from hubclient.testing._signing import Signer
+from hubclient.testing._store import Store
+
+__all__ = [
+    "PREFIXES",
+    "TYPES_PLURAL",
+    "Config",
+    "Ctx",
+    "HubState",
+    "drain",
+    "error_response",
+    "file_response",
+    "json_response",
+    "parse_range",
+]
+
+TYPES_PLURAL = {"models": "model", "datasets": "dataset", "spaces": "space"}
+PREFIXES = {"model": "", "dataset": "datasets/", "space": "spaces/"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The knobs of a local Hub (small values make tests walk every code path)."""
+
+    lfs_multipart_threshold: int = 16 * 1024 * 1024
+    lfs_chunk_size: int = 8 * 1024 * 1024
+    lfs_size_threshold: int = 10 * 1000 * 1000
+    page_size: int = 1000
+    expand_page_size: int = 50
+    signed_url_ttl: float = 3600.0
+
+
+@dataclass
+class HubState:
+    """The data behind both apps: the store, the accounts, the signer and the configuration."""
+
+    store: Store
+    accounts: Accounts
+    signer: Signer
+    config: Config
+    cards: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+
+
+@dataclass
+class Ctx:
+    """One request to the hub app."""
+
+    request: Request
+    state: HubState
+    hub_url: str
+    storage_url: str
+    identity: Identity | None
+
+    @property
+    def store(self) -> Store:
+        return self.state.store
+
+    @property
+    def config(self) -> Config:
+        return self.state.config
+
+    def query(self, name: str) -> str | None:
+        params = self.request.query_params
+        value = params.get(name)
+        return value if value is not None else params.get(name + "[]")
+
+    def query_list(self, name: str) -> list[str]:
+        params = self.request.query_params
+        values = params.getlist(name) + params.getlist(name + "[]")
+        return [v for value in values for v in value.split(",") if v]
+
+    def flag(self, name: str) -> bool:
+        return parse_bool(self.query(name))
+
+    def repo_url(self, repo: Repo) -> str:
+        return f"{self.hub_url}/{PREFIXES[repo.type]}{repo.id}"
+
+    async def json_body(self) -> Any:
+        raw = await self.request.body()
+        if not raw:
+            return {}
+        try:
+            return json.loads(raw)
+        except ValueError as exc:
+            raise HubError.bad_request(f"Invalid JSON body: {exc}") from exc
+
+    # --- access ---
+
+    def require_identity(self) -> Identity:
+        if self.identity is None:
+            raise HubError(401, "You must be authenticated to access this resource")
+        return self.identity
+
+    def can_read(self, repo: Repo) -> bool:
+        return not repo.private or (
+            self.identity is not None and self.identity.member_of(repo.namespace)
+        )
+
+    def find_repo(self, repo_type: str, repo_id: str) -> Repo:
+        """The repo if the caller may see it, else ``RepoNotFound`` (401 anonymous, 404 signed in)."""
+        repo = self.store.find(repo_type, repo_id)
+        if repo is None or not self.can_read(repo):
+            raise HubError.repo_not_found(repo_id, self.identity is not None)
+        return repo
+
+    def writable_repo(self, repo_type: str, repo_id: str) -> Repo:
+        repo = self.find_repo(repo_type, repo_id)
+        self.check_write(repo.namespace)
+        return repo
+
+    def check_write(self, namespace: str) -> Identity:
+        identity = self.require_identity()
+        if not identity.member_of(namespace):
+            raise HubError(403, f"You don't have the rights to write to {namespace}")
+        if identity.role != "write":
+            raise HubError(
+                403, "This operation requires a token with write access (your token is read-only)"
+            )
+        return identity
+
+    def check_gated(self, repo: Repo) -> None:
+        if repo.gated and not (
+            self.identity is not None and self.identity.member_of(repo.namespace)
+        ):
+            raise HubError(
+                403 if self.identity is not None else 401,
+                f"Access to model {repo.id} is restricted. You must have access to it and be "
+                "authenticated to access it. Please log in.",
+                "GatedRepo",
+            )
+
+    # --- pagination ---
+
+    def page(self, items: list[Any], page_size: int) -> tuple[list[Any], dict[str, str]]:
+        """One page of `items` from the request's cursor, and the ``Link`` header for the next."""
+        limit = self.query("limit")
+        size = page_size
+        if limit is not None and limit.isdigit() and int(limit) > 0:
+            size = min(size, int(limit))
+        start = _decode_cursor(self.query("cursor"))
+        chunk = items[start : start + size]
+        headers: dict[str, str] = {}
+        if start + size < len(items):
+            params = [(k, v) for k, v in parse_qsl(self.request.url.query, keep_blank_values=True)]
+            params = [(k, v) for k, v in params if k != "cursor"]
+            params.append(("cursor", _encode_cursor(start + size)))
+            path = self.request.scope.get("raw_path") or self.request.url.path.encode()
+            if isinstance(path, bytes):
+                path = path.decode("latin-1")
+            path = path.split("?", 1)[0]
+            headers["Link"] = f'<{self.hub_url}{path}?{urlencode(params)}>; rel="next"'
+        return chunk, headers
+
+
+def parse_bool(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, offset = text.partition(":")
+        if kind == "o" and offset.isdigit():
+            return int(offset)
+    except ValueError:
+        pass
+    raise HubError.bad_request(f"Invalid cursor: {cursor}")
+
+
+def json_response(
+    data: Any,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    media_type: str | None = None,
+) -> Response:
+    body = json.dumps(data, separators=(",", ":")).encode()
+    return Response(body, status, headers=headers, media_type=media_type or "application/json")
+
+
+def error_response(error: HubError) -> Response:
+    headers = {"X-Error-Message": _header_safe(error.message), **error.headers}
+    if error.code:
+        headers["X-Error-Code"] = error.code
+    body: dict[str, Any] = {"error": error.message, **error.body}
+    return json_response(body, error.status, headers)
+
+
+def _header_safe(text: str) -> str:
+    return text.encode("latin-1", "replace").decode("latin-1").replace("\n", " ")
+
+
+async def drain(request: Request) -> None:
+    """Read what is left of the request body (a keep-alive connection must not see it)."""
+    with contextlib.suppress(RuntimeError, ClientDisconnect):
+        async for _ in request.stream():
+            pass
+
+
+def parse_range(header: str | None, total: int) -> tuple[int, int] | str | None:
+    """A single ``bytes=`` range as ``(start, end inclusive)``; ``None``: whole; ``"416"``: unsatisfiable."""
+    if not header:
+        return None
+    unit, _, spec = header.strip().partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, sep, last = spec.strip().partition("-")
+    if not sep:
+        return None
+    try:
+        if not first:
+            length = int(last)
+            if length <= 0:
+                return "416"
+            return (max(0, total - length), total - 1) if total else "416"
+        start = int(first)
+        end = int(last) if last else total - 1
+    except ValueError:
+        return None
+    if start >= total or end < start:
+        return "416"
+    return start, min(end, total - 1)
+
+
+async def _read_file(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
+    with path.open("rb") as f:
+        f.seek(start)
+        remaining = length
+        while remaining > 0:
+            chunk = f.read(min(1024 * 1024, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+
+
+def file_response(
+    request: Request, path: Path, size: int, headers: dict[str, str], media_type: str
+) -> Response:
+    """Serve a stored file: ``Accept-Ranges``, Range → 206/416, a real ``Content-Length`` on HEAD."""
+    headers = {**headers, "Accept-Ranges": "bytes"}
+    wanted = parse_range(request.headers.get("range"), size)
+    status, start, length = 200, 0, size
+    if wanted == "416":
+        headers["Content-Range"] = f"bytes */{size}"
+        raise HubError(416, f"Range not satisfiable: {request.headers.get('range')}", None, headers)
+    if isinstance(wanted, tuple):
+        start, end = wanted
+        status, length = 206, end - start + 1
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(length)
+    if request.method == "HEAD" or length == 0:
+        return Response(b"", status, headers=headers, media_type=media_type)
+    return StreamingResponse(_read_file(path, start, length), status, headers, media_type)

@@ -1,0 +1,35 @@
+"""Pytest fixtures of the local Hub (load with ``pytest_plugins = ["hubclient.testing.pytest_plugin"]``).
+
+* ``local_hub``: an in-process `LocalHub` with alice (org acme; ``ALICE_TOKEN`` write,
+  ``ALICE_READ_TOKEN`` read) and bob (``BOB_TOKEN`` write), its data in ``tmp_path``;
+* ``served_hub``: the same, served by uvicorn on 127.0.0.1 with free ports; it has ``hub_url``,
+  ``storage_url`` and ``hub`` (the `LocalHub`: faults, log, seed_repo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hubclient.testing import LocalHub, ServedHub, standard_hub
+
+
+@pytest.fixture
+def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
+    hub = standard_hub(LocalHub(tmp_path / "local-hub"))
+    try:
+        yield hub
+    finally:
+        hub.close()
+
+
+@pytest.fixture
+def served_hub(tmp_path: Path) -> Iterator[ServedHub]:
+    hub = standard_hub(LocalHub(tmp_path / "served-hub"))
+    try:
+        with hub.serve() as served:
+            yield served
+    finally:
+        hub.close()
