@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import anyio
 import anyio.to_thread
@@ -34,6 +35,7 @@ from hubclient.upload._context import UploadContext
 from hubclient.upload._errors import LfsUploadError
 from hubclient.upload._plan import Addition
 from hubclient.upload._source import Reader, SourceChangedError
+from hubclient.upload._tasks import run_concurrently
 
 __all__ = ["upload_lfs_additions"]
 
@@ -240,9 +242,7 @@ async def _upload_object(ctx: UploadContext, addition: Addition, obj: LfsBatchOb
                     )
                 etags[index] = etag
 
-            async with anyio.create_task_group() as tg:
-                for index, url in enumerate(urls):
-                    tg.start_soon(part, index, url)
+            await run_concurrently(partial(part, i, url) for i, url in enumerate(urls))
             completion = LfsCompletionRequest(
                 oid=obj.oid,
                 parts=[
@@ -313,7 +313,5 @@ async def upload_lfs_additions(
         async with files:
             await _upload_object(ctx, addition, obj)
 
-    async with anyio.create_task_group() as tg:
-        for addition, obj in to_send:
-            tg.start_soon(one, addition, obj)
+    await run_concurrently(partial(one, addition, obj) for addition, obj in to_send)
     return [(a, a.sha256 in sent) for a in lfs]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import anyio
 import anyio.to_thread
@@ -26,6 +27,7 @@ from hubclient.upload._context import UploadContext
 from hubclient.upload._errors import LfsUploadError
 from hubclient.upload._hashing import hash_source
 from hubclient.upload._source import ContentSource, source_for
+from hubclient.upload._tasks import run_concurrently
 
 __all__ = ["Addition", "fetch_upload_modes", "hash_additions", "prepare_additions"]
 
@@ -128,9 +130,7 @@ async def fetch_upload_modes(
                 f"The Hub's preupload answer left out {len(missing)} file(s), e.g. {missing[0]!r}"
             )
 
-    async with anyio.create_task_group() as tg:
-        for batch in batches:
-            tg.start_soon(one_batch, batch)
+    await run_concurrently(partial(one_batch, batch) for batch in batches)
     for addition in additions:
         if addition.size == 0:  # storage cannot take empty LFS objects
             addition.upload_mode = "regular"
@@ -175,6 +175,4 @@ async def hash_additions(ctx: UploadContext, additions: Sequence[Addition]) -> N
         async with workers:
             await one(addition, want256, want1)
 
-    async with anyio.create_task_group() as tg:
-        for addition, want256, want1 in todo:
-            tg.start_soon(bounded, addition, want256, want1)
+    await run_concurrently(partial(bounded, a, want256, want1) for a, want256, want1 in todo)

@@ -1,0 +1,240 @@
+"""Upload benchmarks: hubclient vs huggingface_hub on the same uvicorn-served local Hub.
+
+Run with ``python -m pytest tests/benchmarks/bench_upload.py -m benchmark -s`` (or the nox
+benchmarks session). One run each, figures printed:
+
+* (a) ``upload_file`` of a 1 GiB LFS file uploaded in multipart;
+* (b) ``upload_folder`` of 1,000 small files;
+* (c) peak RSS of a process uploading a 2 GiB file with hubclient.
+
+The Hub runs in a subprocess (``python -m hubclient.testing serve``) so that neither client
+shares a GIL with it. huggingface_hub runs with ``HF_HUB_DISABLE_XET=1`` (plain LFS, as the
+local Hub speaks it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.benchmark
+
+GIB = 1024**3
+TOKEN = "hf_alice_write"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Server:
+    hub_url: str
+    process: subprocess.Popen[str]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HF_HUB_DISABLE_XET="1",
+        HF_HUB_DISABLE_TELEMETRY="1",
+        HF_HUB_DISABLE_PROGRESS_BARS="1",
+        HF_HUB_DISABLE_UPDATE_CHECK="1",
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        BENCH_TOKEN=TOKEN,
+    )
+    env.pop("HF_TOKEN", None)
+    return env
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = tmp_path_factory.mktemp("hub-data")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hubclient.testing",
+            "serve",
+            "--data-dir",
+            str(data),
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+    )
+    hub_url = None
+    assert process.stdout is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        if "http://" in line and hub_url is None:
+            hub_url = line[line.index("http://") :].split()[0].rstrip(",;")
+            break
+    if hub_url is None:
+        process.kill()
+        pytest.fail("the local Hub did not start")
+    try:
+        yield Server(hub_url, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _run(script: str, server: Server, *args: str) -> dict[str, float]:
+    """Run ``script`` in a fresh interpreter; it prints one JSON line of figures."""
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), server.hub_url, *args],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=3600,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise AssertionError(f"benchmark child failed:\n{out.stdout}\n{out.stderr}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+_CREATE = """
+    import os, sys
+    from huggingface_hub import HfApi
+    api = HfApi(endpoint=sys.argv[1], token=os.environ["BENCH_TOKEN"])
+    api.create_repo(sys.argv[2], exist_ok=True)
+"""
+
+_HUBCLIENT_FILE = """
+    import json, os, resource, sys, time
+    import anyio
+    from hubclient import AsyncHubClient
+    async def main():
+        token = os.environ["BENCH_TOKEN"]
+        async with AsyncHubClient(endpoint=sys.argv[1], token=token) as client:
+            start = time.perf_counter()
+            await client.upload_file(path_or_fileobj=sys.argv[3], path_in_repo="big.bin",
+                                     repo_id=sys.argv[2])
+            return time.perf_counter() - start
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    seconds = anyio.run(main)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rss_before_kib": before, "rss_peak_kib": peak}))
+"""
+
+_HF_FILE = """
+    import json, os, resource, sys, time
+    from huggingface_hub import HfApi
+    api = HfApi(endpoint=sys.argv[1], token=os.environ["BENCH_TOKEN"])
+    start = time.perf_counter()
+    api.upload_file(path_or_fileobj=sys.argv[3], path_in_repo="big.bin", repo_id=sys.argv[2])
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rss_peak_kib": peak}))
+"""
+
+_HUBCLIENT_FOLDER = """
+    import json, os, sys, time
+    import anyio
+    from hubclient import AsyncHubClient
+    async def main():
+        token = os.environ["BENCH_TOKEN"]
+        async with AsyncHubClient(endpoint=sys.argv[1], token=token) as client:
+            start = time.perf_counter()
+            await client.upload_folder(repo_id=sys.argv[2], folder_path=sys.argv[3])
+            return time.perf_counter() - start
+    print(json.dumps({"seconds": anyio.run(main)}))
+"""
+
+_HF_FOLDER = """
+    import json, os, sys, time
+    from huggingface_hub import HfApi
+    api = HfApi(endpoint=sys.argv[1], token=os.environ["BENCH_TOKEN"])
+    start = time.perf_counter()
+    api.upload_folder(repo_id=sys.argv[2], folder_path=sys.argv[3])
+    print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def _create(server: Server, repo: str) -> None:
+    subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_CREATE), server.hub_url, repo],
+        check=True,
+        env=_env(),
+        cwd=ROOT,
+        capture_output=True,
+    )
+
+
+def _big_file(path: Path, size: int, seed: int) -> None:
+    block = 64 * 1024 * 1024
+    with path.open("wb") as f:
+        written = 0
+        while written < size:
+            n = min(block, size - written)
+            chunk = bytearray(os.urandom(min(n, 1024 * 1024)) * (n // (1024 * 1024) or 1))[:n]
+            chunk[:8] = seed.to_bytes(8, "little")
+            chunk[8:16] = written.to_bytes(8, "little")
+            f.write(chunk)
+            written += n
+
+
+def _report(name: str, ours: float, theirs: float) -> None:
+    print(
+        f"\n[bench] {name}: hubclient {ours:.2f}s, huggingface_hub {theirs:.2f}s, "
+        f"ratio {theirs / ours:.2f}x"
+    )
+
+
+def test_a_upload_file_1gib_multipart(server: Server, tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    _big_file(big, GIB, seed=1)
+    _create(server, "alice/bench-a-hubclient")
+    ours = _run(_HUBCLIENT_FILE, server, "alice/bench-a-hubclient", str(big))
+    _big_file(big, GIB, seed=2)  # new content: the Hub must not find the object stored
+    _create(server, "alice/bench-a-hf")
+    theirs = _run(_HF_FILE, server, "alice/bench-a-hf", str(big))
+    _report("(a) upload_file 1 GiB multipart", ours["seconds"], theirs["seconds"])
+    print(
+        f"[bench] (a) peak RSS: hubclient {ours['rss_peak_kib'] / 1024:.0f} MiB, "
+        f"huggingface_hub {theirs['rss_peak_kib'] / 1024:.0f} MiB"
+    )
+
+
+def test_b_upload_folder_1000_small_files(server: Server, tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    for i in range(1000):
+        sub = folder / f"d{i % 10}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"f{i}.txt").write_text(f"file {i}\n" * (i % 50 + 1))
+    _create(server, "alice/bench-b-hubclient")
+    ours = _run(_HUBCLIENT_FOLDER, server, "alice/bench-b-hubclient", str(folder))
+    _create(server, "alice/bench-b-hf")
+    theirs = _run(_HF_FOLDER, server, "alice/bench-b-hf", str(folder))
+    _report("(b) upload_folder 1,000 small files", ours["seconds"], theirs["seconds"])
+
+
+def test_c_peak_rss_uploading_2gib(server: Server, tmp_path: Path) -> None:
+    big = tmp_path / "big2.bin"
+    _big_file(big, 2 * GIB, seed=3)
+    _create(server, "alice/bench-c")
+    ours = _run(_HUBCLIENT_FILE, server, "alice/bench-c", str(big))
+    print(
+        f"\n[bench] (c) 2 GiB upload: {ours['seconds']:.2f}s, RSS after imports "
+        f"{ours['rss_before_kib'] / 1024:.0f} MiB, peak RSS {ours['rss_peak_kib'] / 1024:.0f} MiB"
+    )
+    assert ours["rss_peak_kib"] * 1024 < GIB / 4
