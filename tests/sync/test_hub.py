@@ -17,7 +17,7 @@ import pytest
 
 import hubclient
 from hubclient import CommitOperationAdd, HubClient, RepositoryNotFoundError, SyncRemoteFile
-from hubclient.testing import ALICE_TOKEN, FaultRule
+from hubclient.testing import ALICE_TOKEN, FaultRule, LocalHub, standard_hub
 
 ROOT = Path(hubclient.__file__).resolve().parent.parent
 
@@ -230,3 +230,69 @@ def test_ctrl_c_during_snapshot_download_leaves_no_half_written_snapshot_file(
             elif entry.is_file():
                 assert name == ".gitattributes"  # seeded by the Hub with the repo
     assert seen < len(files)  # it really was interrupted
+
+
+def test_listing_pulls_pages_lazily(tmp_path: Path) -> None:
+    hub = standard_hub(LocalHub(tmp_path / "paged", page_size=2))
+    try:
+        for i in range(7):
+            hub.seed_repo(f"alice/m{i}", {"README.md": b"%d" % i})
+        with (
+            hub.serve() as served,
+            HubClient(endpoint=served.hub_url, token=ALICE_TOKEN) as client,
+        ):
+            hub.log.clear()
+            models = client.list_models(author="alice")
+            assert len(hub.log.filter(path=r"^/api/models$")) == 0  # nothing asked yet
+            first = [next(models).id for _ in range(2)]
+            assert len(hub.log.filter(path=r"^/api/models$")) == 1  # one page of two
+            rest = [m.id for m in models]
+            assert sorted(first + rest) == [f"alice/m{i}" for i in range(7)]
+            assert len(hub.log.filter(path=r"^/api/models$")) == 4
+    finally:
+        hub.close()
+
+
+def test_in_process_transport_works_from_the_loop_thread(local_hub: LocalHub) -> None:
+    # A sync client in a user's own tests, on the in-process Hub: no sockets needed.
+    commit = local_hub.seed_repo("alice/inproc", {"a.txt": b"a"})
+    with HubClient(
+        endpoint=local_hub.hub_url, token=ALICE_TOKEN, transport=local_hub.async_transport()
+    ) as client:
+        assert client.model_info("alice/inproc").sha == commit
+        assert [f.path for f in client.list_repo_tree("alice/inproc")] == [
+            ".gitattributes",
+            "a.txt",
+        ]
+
+
+def test_module_level_functions_use_a_default_client_from_the_environment(
+    served_hub: Any, repo: tuple[str, str], tmp_path: Path
+) -> None:
+    script = (
+        "import hubclient\n"
+        "print(hubclient.whoami().name)\n"
+        "print(hubclient.model_info('alice/sync-model').sha)\n"
+        "print(open(hubclient.hf_hub_download('alice/sync-model', 'config.json')).read())\n"
+        "print(len(list(hubclient.list_repo_tree('alice/sync-model', recursive=True))))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "HF_ENDPOINT": served_hub.hub_url,
+        "HF_TOKEN": ALICE_TOKEN,
+        "HF_HUB_CACHE": str(tmp_path / "cache"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["alice", repo[1], FILES["config.json"].decode()]
+    assert int(lines[3]) >= len(FILES)
