@@ -283,7 +283,7 @@ class Transfer:
         async with recv:
             async for first in recv:
                 items = [first]
-                with contextlib.suppress(anyio.WouldBlock):
+                with contextlib.suppress(anyio.WouldBlock, anyio.EndOfStream):
                     while len(items) < 8:
                         items.append(recv.receive_nowait())
                 await anyio.to_thread.run_sync(write, items)

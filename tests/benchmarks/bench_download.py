@@ -1,0 +1,257 @@
+"""Download benchmarks: hubclient vs huggingface_hub ``snapshot_download`` on the same
+uvicorn-served local Hub (in a subprocess, so no client shares its GIL). One run each:
+
+* (a) 1,000 files of 4 KB;
+* (b) one 1 GiB LFS file, and the machine's own limit measured the same way (one loopback
+  GET stream + sha256 + disk write, in a plain loop);
+* (c) a fully cached re-run at a pinned commit: requests sent by each client;
+* (d) hubclient's peak RSS while downloading a 2 GiB file.
+
+    python -m pytest tests/benchmarks/bench_download.py -m benchmark -s
+
+Each client runs in a fresh interpreter with an empty cache. The repos are seeded through the
+Hub's own upload API (huggingface_hub ``upload_folder``), as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.benchmark
+
+GIB = 1024**3
+TOKEN = "hf_alice_write"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Server:
+    hub_url: str
+    process: subprocess.Popen[str]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HF_HUB_DISABLE_XET="1",
+        HF_HUB_DISABLE_TELEMETRY="1",
+        HF_HUB_DISABLE_PROGRESS_BARS="1",
+        HF_HUB_DISABLE_UPDATE_CHECK="1",
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        BENCH_TOKEN=TOKEN,
+    )
+    for name in ("HF_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT", "HF_HUB_CACHE", "HF_HOME"):
+        env.pop(name, None)
+    return env
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = tmp_path_factory.mktemp("hub-data")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hubclient.testing", "serve", "--data-dir", str(data),
+         "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+    )  # fmt: skip
+    hub_url = None
+    assert process.stdout is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        if "http://" in line:
+            hub_url = line[line.index("http://") :].split()[0].rstrip(",;")
+            break
+    if hub_url is None:
+        process.kill()
+        pytest.fail("the local Hub did not start")
+    try:
+        yield Server(hub_url, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _run(script: str, *args: str) -> dict[str, float]:
+    """Run ``script`` in a fresh interpreter; it prints one JSON line of figures."""
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script), *args],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=3600,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise AssertionError(f"benchmark child failed:\n{out.stdout}\n{out.stderr}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+_SEED = """
+    import json, os, sys
+    from huggingface_hub import HfApi
+    api = HfApi(endpoint=sys.argv[1], token=os.environ["BENCH_TOKEN"])
+    api.create_repo(sys.argv[2], exist_ok=True)
+    info = api.upload_folder(repo_id=sys.argv[2], folder_path=sys.argv[3])
+    print(json.dumps({"commit": info.oid}))
+"""
+
+# Counts the requests a client sends by wrapping the transport's send (client side).
+_HUBCLIENT = """
+    import json, os, resource, sys, time
+    import anyio, httpx
+    from hubclient import AsyncHubClient
+    sent = 0
+    original = httpx.AsyncClient.send
+    async def counting(self, request, **kwargs):
+        global sent
+        sent += 1
+        return await original(self, request, **kwargs)
+    httpx.AsyncClient.send = counting
+    async def main():
+        async with AsyncHubClient(endpoint=sys.argv[1], token=os.environ["BENCH_TOKEN"],
+                                  cache_dir=sys.argv[3]) as client:
+            start = time.perf_counter()
+            await client.snapshot_download(sys.argv[2], revision=sys.argv[4] or None)
+            return time.perf_counter() - start
+    seconds = anyio.run(main)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "requests": sent, "rss_peak_kib": peak}))
+"""
+
+_HF = """
+    import json, os, resource, sys, time
+    import httpx2
+    from huggingface_hub import snapshot_download
+    sent = 0
+    original = httpx2.Client.send
+    def counting(self, request, **kwargs):
+        global sent
+        sent += 1
+        return original(self, request, **kwargs)
+    httpx2.Client.send = counting
+    start = time.perf_counter()
+    snapshot_download(sys.argv[2], endpoint=sys.argv[1], token=os.environ["BENCH_TOKEN"],
+                      cache_dir=sys.argv[3], revision=sys.argv[4] or None)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "requests": sent, "rss_peak_kib": peak}))
+"""
+
+# The machine's own limit: one streamed GET (redirect to storage followed), sha256, disk write.
+_LIMIT = """
+    import hashlib, json, os, sys, time
+    import httpx
+    url = sys.argv[1] + "/" + sys.argv[2] + "/resolve/main/" + sys.argv[3]
+    start = time.perf_counter()
+    h = hashlib.sha256()
+    with httpx.Client(timeout=60) as client, open(sys.argv[4], "wb") as f:
+        headers = {"authorization": "Bearer " + os.environ["BENCH_TOKEN"],
+                   "accept-encoding": "identity"}
+        first = client.head(url, headers=headers)
+        target = first.headers.get("location", url)
+        with client.stream("GET", target, headers={"accept-encoding": "identity"}) as r:
+            for chunk in r.iter_raw(8 * 2**20):
+                h.update(chunk)
+                f.write(chunk)
+    print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def _seed(server: Server, repo: str, folder: Path) -> str:
+    return str(_run(_SEED, server.hub_url, repo, str(folder))["commit"])
+
+
+def _big_file(path: Path, size: int, seed: int) -> None:
+    block = os.urandom(2**20)
+    with path.open("wb") as f:
+        for i in range(size // 2**20):
+            f.write(i.to_bytes(8, "little") + seed.to_bytes(8, "little") + block[16:])
+
+
+Figures = dict[str, float]
+
+
+def _pair(server: Server, repo: str, tmp: Path, revision: str = "") -> tuple[Figures, Figures]:
+    ours = _run(_HUBCLIENT, server.hub_url, repo, str(tmp / "cache-hubclient"), revision)
+    theirs = _run(_HF, server.hub_url, repo, str(tmp / "cache-hf"), revision)
+    return ours, theirs
+
+
+def _report(name: str, ours: float, theirs: float) -> None:
+    print(
+        f"\n[bench] {name}: hubclient {ours:.2f}s, huggingface_hub {theirs:.2f}s, "
+        f"ratio {theirs / ours:.2f}x"
+    )
+
+
+def test_a_1000_files_of_4kb_and_c_cached_rerun(server: Server, tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    for i in range(1000):
+        sub = folder / f"d{i % 10}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"f{i}.txt").write_bytes(os.urandom(2048).hex().encode())  # 4 KB each
+    commit = _seed(server, "alice/bench-dl-a", folder)
+    ours, theirs = _pair(server, "alice/bench-dl-a", tmp_path)
+    _report("(a) snapshot_download 1,000 x 4 KB", ours["seconds"], theirs["seconds"])
+    print(
+        f"[bench] (a) requests: hubclient {ours['requests']}, huggingface_hub {theirs['requests']}"
+    )
+    again_ours, again_theirs = _pair(server, "alice/bench-dl-a", tmp_path, commit)
+    print(
+        f"[bench] (c) cached re-run at the pinned commit: requests hubclient "
+        f"{again_ours['requests']}, huggingface_hub {again_theirs['requests']}; time hubclient "
+        f"{again_ours['seconds']:.3f}s, huggingface_hub {again_theirs['seconds']:.3f}s"
+    )
+
+
+def test_b_one_1gib_lfs_file(server: Server, tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    _big_file(folder / "big.bin", GIB, seed=1)
+    _seed(server, "alice/bench-dl-b", folder)
+    shutil.rmtree(folder)
+    limit = _run(_LIMIT, server.hub_url, "alice/bench-dl-b", "big.bin", str(tmp_path / "limit"))
+    (tmp_path / "limit").unlink()
+    ours, theirs = _pair(server, "alice/bench-dl-b", tmp_path)
+    _report("(b) snapshot_download one 1 GiB LFS file", ours["seconds"], theirs["seconds"])
+    print(
+        f"[bench] (b) machine limit (one loopback GET + sha256 + write): {limit['seconds']:.2f}s "
+        f"({GIB / limit['seconds'] / 2**20:.0f} MiB/s); hubclient "
+        f"{GIB / ours['seconds'] / 2**20:.0f} MiB/s, huggingface_hub "
+        f"{GIB / theirs['seconds'] / 2**20:.0f} MiB/s"
+    )
+
+
+def test_d_peak_rss_downloading_2gib(server: Server, tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    _big_file(folder / "big2.bin", 2 * GIB, seed=2)
+    _seed(server, "alice/bench-dl-d", folder)
+    shutil.rmtree(folder)
+    ours = _run(_HUBCLIENT, server.hub_url, "alice/bench-dl-d", str(tmp_path / "c"), "")
+    print(
+        f"\n[bench] (d) hubclient downloading 2 GiB: {ours['seconds']:.2f}s, peak RSS "
+        f"{ours['rss_peak_kib'] / 1024:.0f} MiB"
+    )
+    assert ours["rss_peak_kib"] * 1024 < GIB / 4
