@@ -124,7 +124,10 @@ def _parse_lines(raw: bytes) -> tuple[dict[str, Any], list[tuple[str, dict[str, 
 
 
 def _operation(ctx: Ctx, key: str, value: dict[str, Any]) -> Operation:
-    path = clean_path(value.get("path"))
+    raw_path = value.get("path")
+    if key == "deletedFolder" and isinstance(raw_path, str):
+        raw_path = raw_path.rstrip("/")
+    path = clean_path(raw_path)
     if key == "file":
         content = value.get("content")
         if content is None and value.get("oldPath"):
@@ -165,7 +168,7 @@ def _operation(ctx: Ctx, key: str, value: dict[str, Any]) -> Operation:
     if key == "deletedFile":
         return Delete(path)
     if key == "deletedFolder":
-        return Delete(path.rstrip("/"), folder=True)
+        return Delete(path, folder=True)
     raise HubError.bad_request(f"Unknown operation {key!r}")
 
 

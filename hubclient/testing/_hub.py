@@ -16,6 +16,7 @@ from hubclient.testing._accounts import Accounts
 from hubclient.testing._api_commit import decide_lfs
 from hubclient.testing._errors import HubError
 from hubclient.testing._faults import Faults, RequestLog, instrument
+from hubclient.testing._gitobjects import DEFAULT_GITATTRIBUTES
 from hubclient.testing._hub_app import HubApp
 from hubclient.testing._patterns import GitAttributes
 from hubclient.testing._repo import Operation, Put, Repo
@@ -188,17 +189,23 @@ class LocalHub:
         repo = store.find(repo_type, repo_id)
         if repo is None:
             repo, _ = store.create(
-                repo_type, repo_id, author=author or namespace, private=private, gated=gated_value
+                repo_type,
+                repo_id,
+                author=author or namespace,
+                initial=revision != "main",
+                private=private,
+                gated=gated_value,
             )
         elif private or gated_value:
             repo.update_meta(
                 **({"private": True} if private else {}),
                 **({"gated": gated_value} if gated_value else {}),
             )
-        try:
-            repo.resolve(revision)
-        except HubError:
-            repo.create_branch(revision, None)
+        if repo.refs.heads:
+            try:
+                repo.resolve(revision)
+            except HubError:
+                repo.create_branch(revision, None)
         operations = self._seed_operations(repo, revision, files)
         commit, _ = repo.apply(
             revision,
@@ -217,11 +224,12 @@ class LocalHub:
         self, repo: Repo, revision: str, files: Mapping[str, bytes | str] | Path | str
     ) -> list[Operation]:
         store = self.store
-        snapshot = repo.snapshot(repo.resolve(revision).commit)
-        attributes_entry = snapshot.files.get(".gitattributes")
-        text = (
-            store.objects.read_bytes(attributes_entry.sha256).decode() if attributes_entry else ""
-        )
+        if repo.refs.heads:
+            snapshot = repo.snapshot(repo.resolve(revision).commit)
+            entry = snapshot.files.get(".gitattributes")
+            text = store.objects.read_bytes(entry.sha256).decode() if entry else ""
+        else:
+            text = DEFAULT_GITATTRIBUTES.decode()
         if isinstance(files, Mapping) and ".gitattributes" in files:
             value = files[".gitattributes"]
             text = value if isinstance(value, str) else value.decode()

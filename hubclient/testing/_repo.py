@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from hubclient.testing._errors import HubError
-from hubclient.testing._gitobjects import commit_oid, git_blob_sha1, lfs_pointer
+from hubclient.testing._gitobjects import (
+    DEFAULT_GITATTRIBUTES,
+    commit_oid,
+    git_blob_sha1,
+    lfs_pointer,
+)
 from hubclient.testing._objects import atomic_write_json, read_json
 from hubclient.testing._patterns import GitAttributes
 from hubclient.testing._snapshot import FileEntry, Snapshot
@@ -309,6 +314,10 @@ class Repo:
     ) -> tuple[Commit, int | None]:
         """Apply a commit to a branch (or a PR ref, or a new PR); return it and the PR number."""
         with self.lock:
+            if not self.refs.heads and revision == self.default_branch and not create_pr:
+                return self._root_commit(
+                    operations, title, description, author, object_size, store_regular
+                ), None
             resolved = self.resolve(revision)
             if create_pr:
                 base = resolved.commit
@@ -346,6 +355,31 @@ class Repo:
                 self.refs.heads[resolved.name] = commit.id
             self._save_refs()
             return commit, number
+
+    def _root_commit(
+        self,
+        operations: list[Operation],
+        title: str,
+        description: str,
+        author: str,
+        object_size: Callable[[str], int | None],
+        store_regular: Callable[[bytes], str],
+    ) -> Commit:
+        """The first commit of a repo created empty: default `.gitattributes` plus `operations`."""
+        sha256 = store_regular(DEFAULT_GITATTRIBUTES)
+        files = {
+            ".gitattributes": FileEntry(
+                len(DEFAULT_GITATTRIBUTES), git_blob_sha1(DEFAULT_GITATTRIBUTES), sha256, False
+            )
+        }
+        changed = _apply_operations(files, operations, "", object_size) | {".gitattributes"}
+        new_lfs = [op.path for op in operations if isinstance(op, Put) and op.lfs]
+        if new_lfs:
+            self._track_lfs(files, new_lfs, changed, store_regular)
+        commit = self._write_commit(files, changed, (), title, description, author)
+        self.refs.heads[self.default_branch] = commit.id
+        self._save_refs()
+        return commit
 
     def _check_known_parent(self, parent: str) -> str:
         sha = self._expand_sha(parent.lower()) if _HEX.match(parent.lower()) else None

@@ -126,9 +126,13 @@ class Store:
             return [self._open(uid) for key, uid in self._index.items() if key.startswith(prefix)]
 
     def create(
-        self, repo_type: str, repo_id: str, *, author: str, **meta: Any
+        self, repo_type: str, repo_id: str, *, author: str, initial: bool = True, **meta: Any
     ) -> tuple[Repo, bool]:
-        """Create a repo with its initial commit; return ``(repo, created)``."""
+        """Create a repo with its initial commit; return ``(repo, created)``.
+
+        With ``initial=False`` the repo has no commit yet: its first `Repo.apply` on ``main``
+        makes the root commit (the default ``.gitattributes`` plus the operations).
+        """
         with self._lock:
             existing = self._index.get(_key(repo_type, repo_id))
             if existing is not None:
@@ -149,11 +153,12 @@ class Store:
             }
             atomic_write_json(folder / "repo.json", record)
             repo = self._open(uid)
-            sha256 = self.objects.put_bytes(DEFAULT_GITATTRIBUTES)
-            entry = FileEntry(
-                len(DEFAULT_GITATTRIBUTES), git_blob_sha1(DEFAULT_GITATTRIBUTES), sha256, False
-            )
-            repo.initial_commit({".gitattributes": entry}, author)
+            if initial:
+                sha256 = self.objects.put_bytes(DEFAULT_GITATTRIBUTES)
+                entry = FileEntry(
+                    len(DEFAULT_GITATTRIBUTES), git_blob_sha1(DEFAULT_GITATTRIBUTES), sha256, False
+                )
+                repo.initial_commit({".gitattributes": entry}, author)
             self._index[_key(repo_type, repo_id)] = uid
             self._redirects.pop(_key(repo_type, repo_id), None)
             self._save_index()

@@ -1,4 +1,7 @@
-"""Pytest fixtures of the local Hub (load with ``pytest_plugins = ["hubclient.testing.pytest_plugin"]``).
+"""Pytest fixtures of the local Hub.
+
+Load them with ``pytest_plugins = ["hubclient.testing.pytest_plugin"]``. Both use pages of
+`FIXTURE_PAGE_SIZE` entries (lists, tree, commits).
 
 * ``local_hub``: an in-process `LocalHub` with alice (org acme; ``ALICE_TOKEN`` write,
   ``ALICE_READ_TOKEN`` read) and bob (``BOB_TOKEN`` write), its data in ``tmp_path``;
@@ -15,10 +18,13 @@ import pytest
 
 from hubclient.testing import LocalHub, ServedHub, standard_hub
 
+#: Small pages, so that every listing in a test walks its ``Link`` pagination.
+FIXTURE_PAGE_SIZE = 10
+
 
 @pytest.fixture
 def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
-    hub = standard_hub(LocalHub(tmp_path / "local-hub"))
+    hub = standard_hub(LocalHub(tmp_path / "local-hub", page_size=FIXTURE_PAGE_SIZE))
     try:
         yield hub
     finally:
@@ -27,7 +33,7 @@ def local_hub(tmp_path: Path) -> Iterator[LocalHub]:
 
 @pytest.fixture
 def served_hub(tmp_path: Path) -> Iterator[ServedHub]:
-    hub = standard_hub(LocalHub(tmp_path / "served-hub"))
+    hub = standard_hub(LocalHub(tmp_path / "served-hub", page_size=FIXTURE_PAGE_SIZE))
     try:
         with hub.serve() as served:
             yield served
