@@ -49,13 +49,14 @@ def clean_path(path: Any) -> str:
     """A repo path as the Hub accepts it (no leading ``/`` or ``./``, no ``..``, no ``.git``)."""
     if not isinstance(path, str) or not path:
         raise HubError.bad_request(f"Invalid path: {path!r}")
-    path = path.lstrip("/")
-    while path.startswith("./"):
-        path = path[2:]
-    parts = path.split("/")
-    if not path or any(p in ("", ".", "..") for p in parts) or ".git" in parts:
-        raise HubError.bad_request(f"Invalid path: {path!r}")
-    return path
+    text: str = path
+    text = text.lstrip("/")
+    while text.startswith("./"):
+        text = text[2:]
+    parts = text.split("/")
+    if not text or any(p in ("", ".", "..") for p in parts) or ".git" in parts:
+        raise HubError.bad_request(f"Invalid path: {text!r}")
+    return text
 
 
 async def preupload(ctx: Ctx, repo: Repo, revision: str) -> Response:
@@ -159,7 +160,7 @@ def _operation(ctx: Ctx, key: str, value: dict[str, Any]) -> Operation:
         if stored is None:
             raise HubError(
                 422,
-                f"Your push was rejected because an LFS pointer for {path} ({oid}) was never uploaded",
+                f"Your push was rejected: the LFS object of {path} ({oid}) was never uploaded",
             )
         size = value.get("size")
         if size is not None and size != stored:

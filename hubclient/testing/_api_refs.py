@@ -48,7 +48,7 @@ async def list_commits(ctx: Ctx, repo: Repo, revision: str) -> Response:
     formatted = "formatted" in ctx.query_list("expand")
     out: list[dict[str, Any]] = []
     for commit in page:
-        title, _, message = commit.message.partition("\n\n")
+        message = commit.message.partition("\n\n")[2]
         item: dict[str, Any] = {
             "id": commit.id,
             "title": commit.title,

@@ -1,4 +1,4 @@
-"""Hub API handlers about accounts and repos: whoami, create/delete/move, settings, info, listing."""
+"""Hub API handlers for accounts and repos: whoami, create/delete/move, settings, info, lists."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def tree_oids(files: Mapping[str, str]) -> dict[str, str]:
         entries = children[folder]
         body = bytearray()
 
-        def sort_key(name: str) -> str:
+        def sort_key(name: str, entries: dict[str, tuple[bool, str]] = entries) -> str:
             return name + "/" if entries[name][0] else name
 
         for name in sorted(entries, key=sort_key):

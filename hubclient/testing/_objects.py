@@ -1,4 +1,4 @@
-"""Content-addressed object storage on disk (by sha256), streamed in and out, never whole in memory."""
+"""Content-addressed objects on disk (by sha256), streamed in and out, never whole in memory."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Git-style path patterns: which paths `.gitattributes` sends to LFS, which `.gitignore` ignores."""
+"""Git-style path patterns: what `.gitattributes` sends to LFS, what `.gitignore` ignores."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def start(
             asyncio.ensure_future(server.serve(sockets=[sock]))
             for server, (_, sock) in zip(servers, apps, strict=True)
         ]
-        while not all(s.started for s in servers) and not any(t.done() for t in tasks):
+        while not all(s.started for s in servers) and not any(t.done() for t in tasks):  # noqa: ASYNC110
             await asyncio.sleep(0.01)
         ready.set()
         await asyncio.gather(*tasks)

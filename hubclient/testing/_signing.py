@@ -13,7 +13,7 @@ __all__ = ["Signer"]
 
 
 class Signer:
-    """Signs ``(method, path, expires)`` with a key kept in the data dir (URLs survive a restart)."""
+    """Signs ``(method, path, expires)`` with a key kept in the data dir (survives a restart)."""
 
     def __init__(self, key_file: Path, ttl: float) -> None:
         if key_file.exists():

@@ -116,7 +116,7 @@ class Ctx:
         )
 
     def find_repo(self, repo_type: str, repo_id: str) -> Repo:
-        """The repo if the caller may see it, else ``RepoNotFound`` (401 anonymous, 404 signed in)."""
+        """The repo if the caller may see it, else ``RepoNotFound`` (401 anonymous, else 404)."""
         repo = self.store.find(repo_type, repo_id)
         if repo is None or not self.can_read(repo):
             raise HubError.repo_not_found(repo_id, self.identity is not None)
@@ -222,7 +222,7 @@ async def drain(request: Request) -> None:
 
 
 def parse_range(header: str | None, total: int) -> tuple[int, int] | str | None:
-    """A single ``bytes=`` range as ``(start, end inclusive)``; ``None``: whole; ``"416"``: unsatisfiable."""
+    """One ``bytes=`` range: ``(start, end inclusive)``, ``None`` (all) or ``"416"``."""
     if not header:
         return None
     unit, _, spec = header.strip().partition("=")
@@ -261,7 +261,7 @@ async def _read_file(path: Path, start: int, length: int) -> AsyncIterator[bytes
 def file_response(
     request: Request, path: Path, size: int, headers: dict[str, str], media_type: str
 ) -> Response:
-    """Serve a stored file: ``Accept-Ranges``, Range → 206/416, a real ``Content-Length`` on HEAD."""
+    """Serve a stored file: ``Accept-Ranges``, Range → 206/416, real ``Content-Length`` on HEAD."""
     headers = {**headers, "Accept-Ranges": "bytes"}
     wanted = parse_range(request.headers.get("range"), size)
     status, start, length = 200, 0, size
