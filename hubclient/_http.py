@@ -146,9 +146,13 @@ class _Pool:
     async def aclose(self) -> None:
         self._closed = True
         client, self._client = self._client, None
-        if client is not None and self._owns_client:
-            with anyio.CancelScope(shield=True):
-                await client.aclose()
+        if client is None or not self._owns_client:
+            return
+        loop = _current_loop_token()
+        if loop is not None and self._loop_token is not None and loop is not self._loop_token:
+            return  # its sockets belong to an event loop that is gone: nothing to await
+        with anyio.CancelScope(shield=True):
+            await client.aclose()
 
 
 def _current_loop_token() -> object | None:

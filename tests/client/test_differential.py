@@ -28,6 +28,15 @@ def _run(client: AsyncHubClient, fn: Callable[[AsyncHubClient], Awaitable[T]]) -
     return anyio.run(main)
 
 
+def _call(client: AsyncHubClient, method: str, *args: Any, **kwargs: Any) -> Any:
+    """Run ``await client.<method>(*args, **kwargs)`` in a fresh event loop."""
+
+    async def main() -> Any:
+        return await getattr(client, method)(*args, **kwargs)
+
+    return anyio.run(main)
+
+
 async def _collect(iterator: Any) -> list[Any]:
     return [item async for item in iterator]
 
@@ -73,7 +82,7 @@ def test_same_answers_as_huggingface_hub(served_hub: Any, monkeypatch: pytest.Mo
         )
 
         for rev in ("dev", "v1", shas[0][:7]):
-            assert _run(client, lambda c, r=rev: c.model_info("alice/diff", revision=r)).sha == (
+            assert _call(client, "model_info", "alice/diff", revision=rev).sha == (
                 api.model_info("alice/diff", revision=rev).sha
             )
         assert _run(client, lambda c: c.dataset_info("alice/diff-data")).sha == ds_sha
@@ -120,11 +129,11 @@ def test_same_answers_as_huggingface_hub(served_hub: Any, monkeypatch: pytest.Mo
         ) == sorted(m.id for m in api.list_models(author="alice"))
 
         for args in [("alice/diff", "config.json"), ("alice/diff", "nope"), ("alice/no", "x")]:
-            assert _run(client, lambda c, a=args: c.file_exists(*a)) == api.file_exists(*args)
+            assert _call(client, "file_exists", *args) == api.file_exists(*args)
         for repo in ("alice/diff", "alice/nope", "alice/diff-new"):
-            assert _run(client, lambda c, r=repo: c.repo_exists(r)) == api.repo_exists(repo)
+            assert _call(client, "repo_exists", repo) == api.repo_exists(repo)
         for rev in ("dev", "v2", "nope"):
-            assert _run(client, lambda c, r=rev: c.revision_exists("alice/diff", r)) == (
+            assert _call(client, "revision_exists", "alice/diff", rev) == (
                 api.revision_exists("alice/diff", rev)
             )
 

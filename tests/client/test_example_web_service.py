@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+from typing import Any
+
 import httpx
 import pytest
 
-from examples.web_service import create_app
 from hubclient import AsyncHubClient
 from hubclient.testing import BOB_TOKEN, FaultRule, LocalHub
 
 from .conftest import MODEL_FILES, make_client
 
 pytestmark = pytest.mark.anyio
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "web_service.py"
+
+
+def load_example() -> Any:
+    """Import examples/web_service.py by path (examples/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("hubclient_example_web_service", EXAMPLE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 async def test_web_service(local_hub: LocalHub, model_sha: str) -> None:
@@ -23,7 +38,7 @@ async def test_web_service(local_hub: LocalHub, model_sha: str) -> None:
         clients.append(client)
         return client
 
-    app = create_app(factory)
+    app = load_example().create_app(factory)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://svc.local") as web:

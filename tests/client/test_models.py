@@ -41,7 +41,7 @@ def test_model_info_aliases_and_unknown_fields() -> None:
     assert info.created_at is not None
     assert info.created_at.year == 2023
     assert info.card_data is not None
-    assert info.card_data.license == "mit"
+    assert info.card_data.get("license") == "mit"
     assert info.card_data["language"] == ["en"]
     assert "license" in info.card_data
     assert info.library_name == "transformers"
