@@ -130,12 +130,17 @@ class Module:
     tree: ast.Module
     origins: dict[str, Origin] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    _line_starts: list[int] = field(default_factory=list)
 
-    def segment(self, node: ast.AST) -> str:
-        text = ast.get_source_segment(self.source, node)
-        if text is None:  # pragma: no cover - nodes always come from this source
-            raise GenerationError(f"{self.path}: cannot read the source of {ast.dump(node)}")
-        return text
+    def line_starts(self) -> list[int]:
+        """Offsets of the start of each line (computed once)."""
+        if not self._line_starts:
+            self._line_starts = _offsets(self.source)
+        return self._line_starts
+
+    def segment(self, node: ast.expr) -> str:
+        """The node's source text, exactly as written."""
+        return Rewriter(self).text(node)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -325,7 +330,7 @@ class Rewriter:
 
     def __init__(self, module: Module, views: dict[str, str] | None = None) -> None:
         self.module = module
-        self._starts = _offsets(module.source)
+        self._starts = module.line_starts()
         self._names = {**_ASYNC_TO_SYNC, **(views or {})}
 
     def _pos(self, line: int, col: int) -> int:

@@ -138,7 +138,9 @@ def test_check_mode_passes_on_a_current_copy_and_fails_on_a_stale_one(tmp_path: 
     assert stale.read_text() != current.read_text()  # --check never writes
 
 
-def test_check_mode_notices_a_new_async_method(tmp_path: Path) -> None:
+def test_check_mode_notices_a_new_async_method(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     client = tmp_path / "_client.py"
     source = (PACKAGE_DIR / "_client.py").read_text()
     marker = "    def with_options("
@@ -153,16 +155,15 @@ def test_check_mode_notices_a_new_async_method(tmp_path: Path) -> None:
     )
     output = tmp_path / "_sync.py"
     shutil.copy(PACKAGE_DIR / "_sync.py", output)
-    stale = _run_generator("--check", "--client", str(client), "--output", str(output))
-    assert stale.returncode == 1
-    assert "+    def brand_new(" in stale.stderr
+    args = ["--client", str(client), "--output", str(output)]
+    assert _generate_sync.main(["--check", *args]) == 1
+    assert "+    def brand_new(" in capsys.readouterr().err
 
-    written = _run_generator("--client", str(client), "--output", str(output))
-    assert written.returncode == 0, written.stderr
+    assert _generate_sync.main(args) == 0
     expected = "def brand_new(\n        self,\n        repo_id: str,\n    ) -> str:"
     assert expected in output.read_text()
-    again = _run_generator("--check", "--client", str(client), "--output", str(output))
-    assert again.returncode == 0, again.stderr
+    assert _generate_sync.main(["--check", *args]) == 0
+    assert "up to date" in capsys.readouterr().out
 
 
 def test_ruff_leaves_the_real_output_unchanged() -> None:
