@@ -54,6 +54,7 @@ def start(
             uvicorn.Config(
                 app,
                 log_level=log_level,
+                log_config=None,
                 access_log=False,
                 lifespan="off",
                 timeout_graceful_shutdown=5,
