@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import inspect
+import os
 import threading
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Generator
@@ -150,6 +151,23 @@ class _State(Generic[C]):
         self.stop: anyio.Event | None = None
         self.host: concurrent.futures.Future[None] | None = None
         self.closed = False
+        self.derived = loop is not None
+        self.pid = os.getpid()
+
+    def forked(self) -> bool:
+        """True in a child process forked after this state was made (its loop thread is gone)."""
+        return self.pid != os.getpid()
+
+    def reset_after_fork(self) -> None:
+        """Forget the parent's loop and client: the child builds its own on first use."""
+        if self.derived:
+            self.closed = True  # its client came from the parent's, which is gone
+        self.lock = threading.Lock()
+        self.loop = None
+        self.client = None
+        self.stop = None
+        self.host = None
+        self.pid = os.getpid()
 
 
 async def _host(state: _State[C], started: concurrent.futures.Future[C]) -> None:
@@ -190,6 +208,9 @@ def _resolve(future: concurrent.futures.Future[C], value: C) -> bool:
 
 def _shutdown(state: _State[Any]) -> None:
     """Close the client and release the loop; run once, by close(), GC or interpreter exit."""
+    if state.forked():  # the loop belongs to the parent process: nothing to close here
+        state.closed = True
+        return
     if not state.lock.acquire(timeout=CLOSE_TIMEOUT):  # pragma: no cover - a stuck starter
         return
     try:
@@ -238,6 +259,8 @@ class Portal(Generic[C]):
 
     def _start(self) -> tuple[BlockingPortal, C]:
         state = self._state
+        if state.forked():
+            state.reset_after_fork()
         client = state.client
         loop = state.loop
         if client is not None and loop is not None:

@@ -138,3 +138,30 @@ def test_sigterm_default_is_untouched(tmp_path: Path) -> None:
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=10)
     assert process.returncode == -signal.SIGTERM
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_builds_its_own_loop_and_exits_promptly(tmp_path: Path) -> None:
+    process = start(
+        tmp_path,
+        """\
+        import os
+        derived = client.with_options(name="derived")
+        pid = os.fork()
+        if pid == 0:  # the child: the parent's loop thread does not exist here
+            print("child", client.echo(2), client.describe(), flush=True)
+            try:
+                derived.echo(3)
+            except RuntimeError as exc:
+                print("derived", type(exc).__name__, flush=True)
+            raise SystemExit(0)
+        _, status = os.waitpid(pid, 0)
+        print("parent", client.echo(4), os.waitstatus_to_exitcode(status), flush=True)
+        """,
+    )
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    lines = stdout.splitlines()
+    assert "child 2 script in hubclient-portal" in lines
+    assert "derived ClientClosedError" in lines
+    assert "parent 4 0" in lines
