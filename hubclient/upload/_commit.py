@@ -54,8 +54,9 @@ from hubclient.upload._context import UploadContext
 from hubclient.upload._errors import CommitConflictError, hint_for_commit_error
 from hubclient.upload._lfs import upload_lfs_additions
 from hubclient.upload._options import UploadOptions
-from hubclient.upload._plan import Addition, fetch_upload_modes, hash_additions, prepare_additions
+from hubclient.upload._plan import Addition, hash_additions, plan_additions
 from hubclient.upload._report import Reporter
+from hubclient.upload._source import source_for
 
 __all__ = ["PreuploadedFile", "create_commit", "preupload_lfs_files"]
 
@@ -63,6 +64,7 @@ _COMMIT_OID = re.compile(r"[A-Fa-f0-9]{5,40}")
 _B64_STEP = 3 * 1024 * 1024  # a multiple of 3, so chunk encodings concatenate
 _SMALL_READ_GROUP = 1024 * 1024
 _PATHS_INFO_BATCH = 500
+_SMALL_COMMIT = 32 * 1024 * 1024  # NDJSON bodies up to this size are sent from one buffer
 _PLACEHOLDER = "\x00hubclient-content\x00"
 
 
@@ -128,8 +130,7 @@ def _warn_on_overwrites(operations: Sequence[CommitOperation]) -> None:
             )
 
 
-async def _validate_readme(ctx: UploadContext, addition: Addition) -> None:
-    content = await anyio.to_thread.run_sync(addition.source.read_all)
+async def _validate_readme(ctx: UploadContext, content: bytes) -> None:
     response = await ctx.http.request(
         "POST",
         "/api/validate-yaml",
@@ -153,11 +154,8 @@ async def _validate_readme(ctx: UploadContext, addition: Addition) -> None:
         raise error_from_response(response, method="POST")
 
 
-def _gitignore_of(additions: Sequence[Addition]) -> Addition | None:
-    for addition in additions:
-        if addition.path == ".gitignore":
-            return addition
-    return None
+def _read_op(op: CommitOperationAdd) -> bytes:
+    return source_for(op.path_or_fileobj).read_all()
 
 
 async def _plan_additions(
@@ -168,18 +166,16 @@ async def _plan_additions(
     validate_readme: bool,
 ) -> list[Addition]:
     ctx.reporter.phase(Phase.PLANNING, files=len(ops))
-    additions = await prepare_additions(ops)
     if validate_readme:
-        for addition in additions:
-            if addition.path == "README.md":
-                await _validate_readme(ctx, addition)
-                break
+        readme = next((op for op in ops if op.path_in_repo == "README.md"), None)
+        if readme is not None:
+            await _validate_readme(ctx, await anyio.to_thread.run_sync(_read_op, readme))
     if gitignore_content is None:
-        gitignore = _gitignore_of(additions)
+        gitignore = next((op for op in ops if op.path_in_repo == ".gitignore"), None)
         if gitignore is not None:
-            raw = await anyio.to_thread.run_sync(gitignore.source.read_all)
+            raw = await anyio.to_thread.run_sync(_read_op, gitignore)
             gitignore_content = raw.decode("utf-8", errors="replace")
-    await fetch_upload_modes(ctx, additions, gitignore_content)
+    additions = await plan_additions(ctx, ops, gitignore_content)
     await hash_additions(ctx, additions)
     return additions
 
@@ -424,6 +420,19 @@ async def _stream_lines(ctx: UploadContext, lines: Sequence[_Line]) -> AsyncIter
             yield item.prefix + base64.b64encode(content) + item.suffix
 
 
+async def _coalesce(chunks: AsyncIterator[bytes], size: int = 1024 * 1024) -> AsyncIterator[bytes]:
+    """Regroup many small pieces into writes of about ``size`` bytes (far cheaper for both
+    ends than one write per NDJSON line)."""
+    buffer = bytearray()
+    async for chunk in chunks:
+        buffer += chunk
+        if len(buffer) >= size:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
 # ---------------------------------------------------------------------------- create_commit
 
 
@@ -506,10 +515,13 @@ async def create_commit(
         lines = _commit_lines(kept, by_op, copy_sources, header)
         length = sum(len(line) if isinstance(line, bytes) else line.size for line in lines)
         ctx.reporter.phase(Phase.COMMITTING, files=len(kept))
+        body: bytes | AsyncIterator[bytes] = _coalesce(_stream_lines(ctx, lines))
+        if length <= _SMALL_COMMIT:  # one buffer: fewer, larger writes for both sides
+            body = b"".join([chunk async for chunk in _stream_lines(ctx, lines)])
         response = await http.request(
             "POST",
             commit_path(ctx.repo_type, ctx.repo_id, ctx.revision),
-            content=_stream_lines(ctx, lines),
+            content=body,
             headers={"content-type": "application/x-ndjson", "content-length": str(length)},
             params={"create_pr": "1"} if ctx.create_pr else None,
             token=ctx.token,

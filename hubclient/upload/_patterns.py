@@ -6,9 +6,10 @@ in ``huggingface_hub``); a pattern ending with ``/`` means everything under that
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,6 +49,11 @@ def _normalise(pattern: str) -> str:
     return pattern + "*" if pattern.endswith("/") else pattern
 
 
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    """One regex matching what any of the wildcard patterns matches (``fnmatchcase`` rules)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(_normalise(p))})" for p in patterns))
+
+
 def filter_paths(
     items: Iterable[T],
     *,
@@ -65,13 +71,15 @@ def filter_paths(
     """
     allow = as_pattern_list(allow_patterns)
     ignore = as_pattern_list(ignore_patterns)
-    allow_n = None if allow is None else [_normalise(p) for p in allow]
-    ignore_n = [] if ignore is None else [_normalise(p) for p in ignore]
+    if allow is not None and not allow:
+        return  # an empty allow list lets nothing through
+    allow_re = None if allow is None else _compile(allow)
+    ignore_re = _compile(ignore) if ignore else None
     for item in items:
         path = key(item).replace("\\", "/")
-        if allow_n is not None and not any(fnmatchcase(path, p) for p in allow_n):
+        if allow_re is not None and allow_re.match(path) is None:
             continue
-        if any(fnmatchcase(path, p) for p in ignore_n):
+        if ignore_re is not None and ignore_re.match(path) is not None:
             continue
         yield item
 

@@ -26,13 +26,14 @@ from hubclient.progress import FileState, Phase
 from hubclient.upload._context import UploadContext
 from hubclient.upload._errors import LfsUploadError
 from hubclient.upload._hashing import hash_source
-from hubclient.upload._source import ContentSource, source_for
+from hubclient.upload._source import ContentSource, PathSource, source_for
 from hubclient.upload._tasks import run_concurrently
 
-__all__ = ["Addition", "fetch_upload_modes", "hash_additions", "prepare_additions"]
+__all__ = ["Addition", "hash_additions", "plan_additions"]
 
-_LOCAL_FACTS_GROUP = 64  # files stat-ed and sampled per worker-thread call
 _PREUPLOAD_CONCURRENCY = 4
+_KEEP_PER_FILE = 64 * 1024
+_KEEP_TOTAL = 32 * 1024 * 1024
 
 
 @dataclass
@@ -66,46 +67,60 @@ class Addition:
         return self.remote_oid is not None and self.remote_oid == self.local_oid
 
 
-def _local_facts(ops: Sequence[CommitOperationAdd]) -> list[Addition]:
+class _KeepBudget:
+    """How many bytes of small files planning may keep in memory for the commit."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+
+
+def _local_facts(ops: Sequence[CommitOperationAdd], keep: _KeepBudget) -> list[Addition]:
     out = []
     for op in ops:
-        source = source_for(op.path_or_fileobj)
-        out.append(Addition(op=op, source=source, sample=source.sample()))
+        source: ContentSource
+        if isinstance(op.path_or_fileobj, str):
+            source, sample = PathSource.probe(op.path_or_fileobj, min(_KEEP_PER_FILE, keep.left))
+            if source.cached is not None:
+                keep.left -= source.size
+        else:
+            source = source_for(op.path_or_fileobj)
+            sample = source.sample()
+        out.append(Addition(op=op, source=source, sample=sample))
     return out
 
 
-async def prepare_additions(ops: Sequence[CommitOperationAdd]) -> list[Addition]:
-    """Size and first 512 bytes of every addition, read in worker threads, in groups."""
-    additions: list[Addition] = []
-    for start in range(0, len(ops), _LOCAL_FACTS_GROUP):
-        group = ops[start : start + _LOCAL_FACTS_GROUP]
-        additions.extend(await anyio.to_thread.run_sync(_local_facts, group))
-    return additions
+async def plan_additions(
+    ctx: UploadContext, ops: Sequence[CommitOperationAdd], gitignore: str | None
+) -> list[Addition]:
+    """Local facts (size, sample) and the Hub's verdict (regular or LFS, ignored, current oid)
+    for every addition, in batches of ``preupload_batch_size``.
 
-
-async def fetch_upload_modes(
-    ctx: UploadContext, additions: Sequence[Addition], gitignore: str | None
-) -> None:
-    """Ask the Hub, in batches, whether each file goes regular or LFS, and its current oid."""
-    if not additions:
-        return
-    ctx.reporter.phase(Phase.PREUPLOAD, files=len(additions))
-    by_path = {a.path: a for a in additions}
+    Batches are pipelined: while the Hub answers one preupload, the next batch's files are
+    probed in a worker thread. Small local files are read whole here, once, and kept for the
+    commit body (up to ``_KEEP_TOTAL`` bytes in all).
+    """
+    if not ops:
+        return []
+    ctx.reporter.phase(Phase.PREUPLOAD, files=len(ops))
+    keep = _KeepBudget(_KEEP_TOTAL)
     size = ctx.options.preupload_batch_size
-    batches = [additions[i : i + size] for i in range(0, len(additions), size)]
+    batches = [ops[i : i + size] for i in range(0, len(ops), size)]
+    planned: list[list[Addition]] = [[] for _ in batches]
     limiter = anyio.Semaphore(_PREUPLOAD_CONCURRENCY)
 
-    async def one_batch(batch: Sequence[Addition]) -> None:
-        body = PreuploadRequest(
-            files=[
-                PreuploadFile(
-                    path=a.path, sample=base64.b64encode(a.sample).decode("ascii"), size=a.size
-                )
-                for a in batch
-            ],
-            git_ignore=gitignore,
-        )
+    async def one_batch(index: int) -> None:
         async with limiter:
+            batch = await anyio.to_thread.run_sync(_local_facts, batches[index], keep)
+            planned[index] = batch
+            body = PreuploadRequest(
+                files=[
+                    PreuploadFile(
+                        path=a.path, sample=base64.b64encode(a.sample).decode("ascii"), size=a.size
+                    )
+                    for a in batch
+                ],
+                git_ignore=gitignore,
+            )
             response = await ctx.http.request(
                 "POST",
                 preupload_path(ctx.repo_type, ctx.repo_id, ctx.revision),
@@ -115,25 +130,22 @@ async def fetch_upload_modes(
                 retry=True,
             )
         answer = PreuploadResponse.model_validate(response.json())
-        seen = set()
-        for result in answer.files:
-            addition = by_path.get(result.path)
-            if addition is None:
-                continue
-            seen.add(result.path)
-            addition.upload_mode = result.upload_mode
-            addition.should_ignore = result.should_ignore
-            addition.remote_oid = result.oid
-        missing = [a.path for a in batch if a.path not in seen]
+        verdicts = {result.path: result for result in answer.files}
+        missing = [a.path for a in batch if a.path not in verdicts]
         if missing:
             raise LfsUploadError(
                 f"The Hub's preupload answer left out {len(missing)} file(s), e.g. {missing[0]!r}"
             )
+        for addition in batch:
+            verdict = verdicts[addition.path]
+            addition.upload_mode = verdict.upload_mode
+            addition.should_ignore = verdict.should_ignore
+            addition.remote_oid = verdict.oid
+            if addition.size == 0:  # storage cannot take empty LFS objects
+                addition.upload_mode = "regular"
 
-    await run_concurrently(partial(one_batch, batch) for batch in batches)
-    for addition in additions:
-        if addition.size == 0:  # storage cannot take empty LFS objects
-            addition.upload_mode = "regular"
+    await run_concurrently(partial(one_batch, i) for i in range(len(batches)))
+    return [addition for batch in planned for addition in batch]
 
 
 async def hash_additions(ctx: UploadContext, additions: Sequence[Addition]) -> None:

@@ -61,14 +61,14 @@ class ContentSource:
 
 class _PathReader:
     def __init__(self, path: str) -> None:
-        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         self._lock = None if hasattr(os, "pread") else threading.Lock()
 
     def read_at(self, offset: int, length: int) -> bytes:
         if self._lock is None:
             chunks: list[bytes] = []
             while length > 0:
-                chunk = os.pread(self._fd, length, offset)
+                chunk = os.pread(self.fd, length, offset)
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -76,11 +76,11 @@ class _PathReader:
                 length -= len(chunk)
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
         with self._lock:  # pragma: no cover - platforms without pread
-            os.lseek(self._fd, offset, os.SEEK_SET)
-            return _read_exactly(lambda n: os.read(self._fd, n), length)
+            os.lseek(self.fd, offset, os.SEEK_SET)
+            return _read_exactly(lambda n: os.read(self.fd, n), length)
 
     def close(self) -> None:
-        os.close(self._fd)
+        os.close(self.fd)
 
 
 def _read_exactly(read: Callable[[int], bytes], length: int) -> bytes:
@@ -95,13 +95,36 @@ def _read_exactly(read: Callable[[int], bytes], length: int) -> bytes:
 
 
 class PathSource(ContentSource):
-    def __init__(self, path: str) -> None:
+    """A local file. Small files may be read once, up front, and kept (``cached``)."""
+
+    def __init__(self, path: str, size: int | None = None, cached: bytes | None = None) -> None:
         self.path = path
-        self.size = os.path.getsize(path)
+        self.size = os.path.getsize(path) if size is None else size
+        self.cached = cached
         self.description = f"local file {path!r}"
 
+    @classmethod
+    def probe(cls, path: str, keep_upto: int) -> tuple[PathSource, bytes]:
+        """One open: the size, the first 512 bytes, and the whole content if it is at most
+        ``keep_upto`` bytes. Returns the source and its sample."""
+        reader = _PathReader(path)
+        try:
+            size = os.fstat(reader.fd).st_size
+            data = reader.read_at(0, size if size <= keep_upto else SAMPLE_SIZE)
+        finally:
+            reader.close()
+        cached = data if size <= keep_upto and len(data) == size else None
+        return cls(path, size, cached), data[:SAMPLE_SIZE]
+
     def open(self) -> Reader:
+        if self.cached is not None:
+            return _BytesReader(self.cached)
         return _PathReader(self.path)
+
+    def read_all(self) -> bytes:
+        if self.cached is not None:
+            return self.cached
+        return super().read_all()
 
 
 class _BytesReader:

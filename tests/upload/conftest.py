@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,22 @@ def small_hub(tmp_path: Path) -> Iterator[LocalHub]:
     standard_hub(hub)
     try:
         yield hub
+    finally:
+        hub.close()
+
+
+@pytest.fixture
+def small_served(tmp_path: Path) -> Iterator[Any]:
+    """The same small-threshold Hub, served by uvicorn on 127.0.0.1 (real sockets)."""
+    hub = LocalHub(
+        data_dir=tmp_path / "served-hub",
+        lfs_multipart_threshold=2 * SMALL_CHUNK,
+        lfs_chunk_size=SMALL_CHUNK,
+    )
+    standard_hub(hub)
+    try:
+        with hub.serve() as running:
+            yield running
     finally:
         hub.close()
 

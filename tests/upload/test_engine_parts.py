@@ -27,6 +27,10 @@ def test_filter_paths_allow_ignore_and_folders() -> None:
     ]
     assert list(filter_paths(paths, allow_patterns=["*.txt"], ignore_patterns="logs/")) == ["b.txt"]
     assert list(filter_paths(paths)) == paths
+    assert list(filter_paths(paths, allow_patterns=[])) == []
+    assert list(filter_paths(paths, ignore_patterns=[])) == paths
+    assert list(filter_paths(paths, allow_patterns="*.TXT")) == ["c.TXT"]  # case-sensitive
+    assert list(filter_paths(["a[1].txt", "a1.txt"], allow_patterns="a[[]1].txt")) == ["a[1].txt"]
 
 
 def test_list_local_files_is_sorted_and_relative(tmp_path: Path) -> None:

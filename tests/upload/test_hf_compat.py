@@ -11,7 +11,7 @@ import os
 os.environ.setdefault("HF_HUB_DISABLE_XET", "1")  # before huggingface_hub is imported
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from hubclient import (
     CommitOperationCopy,
     CommitOperationDelete,
 )
-from hubclient.testing import ALICE_TOKEN, LocalHub, standard_hub
+from hubclient.testing import ALICE_TOKEN
 from tests.upload.conftest import SMALL_CHUNK, read_back
 
 hf = pytest.importorskip("huggingface_hub")
@@ -35,21 +35,11 @@ REPO = "alice/compat"
 
 
 @pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def served(small_served: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     from huggingface_hub import constants
 
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
-    hub = LocalHub(
-        data_dir=tmp_path / "hub",
-        lfs_multipart_threshold=2 * SMALL_CHUNK,
-        lfs_chunk_size=SMALL_CHUNK,
-    )
-    standard_hub(hub)
-    try:
-        with hub.serve() as running:
-            yield running
-    finally:
-        hub.close()
+    return small_served
 
 
 @pytest.fixture
@@ -161,3 +151,22 @@ async def test_hubclient_reads_back_what_huggingface_hub_uploaded_and_skips_it(
             commit_message="nothing new",
         )
     assert same.oid == head
+
+
+async def test_chaos_on_real_sockets_still_commits_the_right_bytes(
+    served: Any, sclient: AsyncHubClient, tmp_path: Path
+) -> None:
+    from hubclient.testing import FaultRule
+
+    served.hub.seed_repo(REPO, {"README.md": b"# chaos\n"})
+    big = tmp_path / "big.bin"
+    big.write_bytes(blob(10 * SMALL_CHUNK + 3, seed=4))
+    faults = served.hub.faults
+    errors = faults.add(FaultRule(status=500, origin="storage", method="PUT", times=3, skip=2))
+    drops = faults.add(FaultRule(action="drop", origin="storage", method="PUT", times=2, skip=5))
+    fast = sclient.with_options(retry_backoff_base=0.01, retry_backoff_max=0.05)
+    info = await fast.upload_file(path_or_fileobj=big, path_in_repo="big.bin", repo_id=REPO)
+    assert (faults.fired(errors), faults.fired(drops)) == (3, 2)
+    cache = tmp_path / "hf-cache"
+    data = await anyio.to_thread.run_sync(hf_read, served, "big.bin", cache, info.oid)
+    assert data == big.read_bytes()
