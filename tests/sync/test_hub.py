@@ -191,6 +191,7 @@ def _interrupt(process: subprocess.Popen[str], wait_for: str) -> tuple[float, st
     return time.monotonic() - sent, stdout, stderr
 
 
+@pytest.mark.slow  # the sample-client twin in test_interrupt.py runs by default
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_during_a_slow_call(served_hub: Any, repo: tuple[str, str], tmp_path: Path) -> None:
     served_hub.hub.faults.add(

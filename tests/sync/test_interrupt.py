@@ -81,6 +81,7 @@ def test_ctrl_c_cancels_a_long_call_promptly(tmp_path: Path) -> None:
     assert (tmp_path / "closed").read_text() == "script"
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_iteration(tmp_path: Path) -> None:
     process = start(
         tmp_path,
@@ -97,6 +98,7 @@ def test_ctrl_c_during_iteration(tmp_path: Path) -> None:
     assert (tmp_path / "closed").read_text() == "script"
 
 
+@pytest.mark.slow
 def test_ctrl_c_can_be_caught_and_the_client_reused(tmp_path: Path) -> None:
     process = start(
         tmp_path,
@@ -123,23 +125,7 @@ def test_exit_without_close_closes_the_client_in_its_loop(tmp_path: Path) -> Non
     assert (tmp_path / "closed").read_text() == "script"
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs subprocess signals")
-def test_sigterm_default_is_untouched(tmp_path: Path) -> None:
-    # The facade installs no signal handlers: SIGTERM still kills the process at once.
-    process = start(
-        tmp_path,
-        """\
-        print("ready", flush=True)
-        client.nap(60)
-        """,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "ready"
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=10)
-    assert process.returncode == -signal.SIGTERM
-
-
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_child_builds_its_own_loop_and_exits_promptly(tmp_path: Path) -> None:
     process = start(
