@@ -425,3 +425,45 @@ async def test_folder_deletion_with_a_trailing_slash(
         with pytest.raises(RemoteEntryNotFoundError):
             await read_back(client, REPO, gone)
     assert await read_back(client, REPO, "k.txt") == b"k"
+
+
+async def test_memory_stays_within_the_byte_budget_even_with_retries(
+    client: AsyncHubClient, small_hub: LocalHub, tmp_path: Path
+) -> None:
+    from hubclient.upload._context import UploadContext
+    from hubclient.upload._lfs import upload_lfs_additions
+    from hubclient.upload._plan import hash_additions, plan_additions
+    from hubclient.upload._report import Reporter
+
+    small_hub.seed_repo(REPO, {"README.md": b"# hi\n"})
+    big = tmp_path / "big.bin"
+    big.write_bytes(blob(16 * SMALL_CHUNK, seed=12))
+    small_hub.faults.add(
+        FaultRule(action="delay", delay=0.02, origin="storage", method="PUT", times=None)
+    )
+    small_hub.faults.add(FaultRule(status=500, origin="storage", method="PUT", times=2, skip=3))
+    small_hub.faults.add(FaultRule(action="drop", origin="storage", method="PUT", times=1, skip=6))
+    budget = 3 * 16 * 1024
+    options = UploadOptions(
+        max_parts_per_file=8,
+        max_concurrent_parts=8,
+        memory_budget=budget,
+        read_chunk_size=16 * 1024,
+    )
+    ctx = UploadContext(
+        http=client._http,
+        repo_id=REPO,
+        repo_type="model",
+        revision="main",
+        create_pr=False,
+        token=None,
+        options=options,
+        reporter=Reporter(None),
+    )
+    additions = await plan_additions(ctx, [CommitOperationAdd("big.bin", big)], None)
+    await hash_additions(ctx, additions)
+    sent = await upload_lfs_additions(ctx, additions)
+    assert [s for _, s in sent] == [True]
+    assert ctx.budget.peak <= budget
+    assert ctx.budget.in_use == 0  # nothing leaked by the failed attempts
+    assert small_hub.log.max_in_flight("storage", "PUT") >= 2
