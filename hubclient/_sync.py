@@ -69,6 +69,12 @@ __all__ = [
 class HubClient:
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 
+    Each ``HubClient`` drives its own ``AsyncHubClient`` on a private event-loop thread. Both are
+    made on first use (the environment is read then) and stopped by ``close()``, ``with`` or
+    interpreter exit. One client is safe to share between threads and works where an event loop
+    already runs (a notebook); Ctrl-C cancels the call in flight. Iterators pull items lazily;
+    ``close()`` them (or drop them) to stop early.
+
     Settings come from the ``HF_*`` environment when the client is built (``HF_ENDPOINT``,
     ``HF_TOKEN``, the token file, ``HF_HUB_OFFLINE``, ``HF_HOME``, ``HF_HUB_CACHE``,
     timeouts…); every one can be overridden here. One ``httpx.AsyncClient`` (one connection
