@@ -419,7 +419,11 @@ class _Pump(Generic[C, T]):
                     slot.set_result((False, None))
                     return
                 except BaseException as exc:
-                    slot.set_exception(exc)
+                    if isinstance(exc, anyio.get_cancelled_exc_class()):
+                        closed = ClientClosedError("the client was closed during the iteration")
+                        slot.set_exception(closed)
+                    else:
+                        slot.set_exception(exc)
                     if isinstance(exc, Exception):
                         return
                     raise

@@ -245,3 +245,14 @@ def test_values_with_async_methods_come_back_as_sync_views(
     returned = client.get_stream("a b")
     assert isinstance(returned, fakehub.SyncStream)
     assert list(returned) == ["a", "b"]
+
+
+def test_closed_during_an_iteration(fakehub: ModuleType) -> None:
+    client = fakehub.HubClient("iterating")
+    items = client.slow_numbers(30)
+    assert next(items) == 0
+    closer = threading.Timer(0.2, client.close)
+    closer.start()
+    with pytest.raises(ClientClosedError):
+        next(items)
+    closer.join()
