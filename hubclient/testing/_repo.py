@@ -154,6 +154,7 @@ class Repo:
         commits_dir = folder / "commits"
         commits_dir.mkdir(parents=True, exist_ok=True)
         self._commit_ids = sorted(p.stem for p in commits_dir.glob("*.json"))
+        self._commit_set = set(self._commit_ids)
 
     # --- identity and settings ---
 
@@ -208,12 +209,9 @@ class Repo:
 
     def _expand_sha(self, prefix: str) -> str | None:
         if len(prefix) == 40:
-            return prefix if prefix in self._commit_ids_set() else None
+            return prefix if prefix in self._commit_set else None
         matches = [c for c in self._commit_ids if c.startswith(prefix)]
         return matches[0] if len(matches) == 1 else None
-
-    def _commit_ids_set(self) -> set[str]:
-        return set(self._commit_ids)
 
     @property
     def default_branch(self) -> str:
@@ -265,7 +263,7 @@ class Repo:
         timestamp = time.time()
         full_message = title if not message else f"{title}\n\n{message}"
         cid = commit_oid(snapshot.tree_oid, parents, author, int(timestamp), full_message)
-        if cid in self._commits or cid in self._commit_ids_set():
+        if cid in self._commit_set:
             # identical commit object (same tree, parents, message, second): make it unique
             cid = commit_oid(
                 snapshot.tree_oid,
@@ -290,6 +288,7 @@ class Repo:
         self._commits[cid] = commit
         self._commit_ids.append(cid)
         self._commit_ids.sort()
+        self._commit_set.add(cid)
         return commit
 
     def initial_commit(self, files: dict[str, FileEntry], author: str) -> Commit:
