@@ -1245,7 +1245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     output = options.output or package_dir / "_sync.py"
     try:
         text, formatted = generate(package_dir, client_path, output)
-    except GenerationError as exc:
+    except (GenerationError, SyntaxError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not formatted:
