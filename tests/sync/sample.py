@@ -95,6 +95,8 @@ import anyio
 from fakehub._base import Base
 from fakehub._stream import Stream
 
+LIMIT = 3
+
 
 class AsyncHubClient(Base):
     """Asynchronous sample client.
@@ -143,6 +145,17 @@ class AsyncHubClient(Base):
         await anyio.sleep(0)
         parts = [str(value * scale), *map(str, rest), *(f"{k}={v}" for k, v in extra.items())]
         return sep.join(parts)
+
+    async def limited(
+        self,
+        n: int = LIMIT,
+        mode: Literal[
+            "fast",
+            "slow",
+        ] = "fast",
+    ) -> str:
+        """A default naming a module constant, an annotation over several lines."""
+        return f"{n} {mode}"
 
     async def fail(self, message: str) -> None:
         """Raise ValueError(message)."""

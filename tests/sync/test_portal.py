@@ -256,3 +256,8 @@ def test_closed_during_an_iteration(fakehub: ModuleType) -> None:
     with pytest.raises(ClientClosedError):
         next(items)
     closer.join()
+
+
+def test_defaults_naming_module_constants(client: Any) -> None:
+    assert client.limited() == "3 fast"
+    assert client.limited(5, "slow") == "5 slow"
