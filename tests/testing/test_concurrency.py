@@ -46,7 +46,9 @@ async def test_racing_commits_without_parent_lose_nothing(local_hub: LocalHub) -
         files = await _all(http, f"{HUB}/api/models/alice/race/tree/main")
         history = await _all(http, f"{HUB}/api/models/alice/race/commits/main")
     assert {f"f{i}.txt" for i in range(10)} <= {e["path"] for e in files}
-    assert sorted(c["title"] for c in history) == sorted([f"c{i}" for i in range(10)] + ["seed"])
+    assert sorted(str(c["title"]) for c in history) == sorted(
+        [f"c{i}" for i in range(10)] + ["seed"]
+    )
 
 
 async def _all(http: httpx.AsyncClient, url: str) -> list[dict[str, object]]:

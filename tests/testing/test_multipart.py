@@ -84,7 +84,8 @@ async def test_multipart_flow_and_completion_checks(hub: LocalHub) -> None:
                 put = await anon.put(header[key], content=BIG[i * CHUNK : (i + 1) * CHUNK])
                 assert put.status_code == 200
                 etag = put.headers["etag"]
-                assert etag.startswith('"') and etag.endswith('"')
+                assert etag.startswith('"')
+                assert etag.endswith('"')
                 parts.append({"partNumber": int(key), "etag": etag})
             done = upload["href"]
             # a part with the wrong length is refused

@@ -52,7 +52,9 @@ async def test_repo_listing(tiny_pages: LocalHub) -> None:
         assert pages == 3
         first = await http.get(f"{HUB}/api/models", params={"author": "alice", "full": "true"})
         link = first.links["next"]["url"]
-        assert "author=alice" in link and "full=true" in link and "cursor=" in link
+        assert "author=alice" in link
+        assert "full=true" in link
+        assert "cursor=" in link
 
 
 async def test_tree_listing(tiny_pages: LocalHub) -> None:
