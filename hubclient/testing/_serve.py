@@ -16,8 +16,12 @@ __all__ = ["ServedApps", "bind", "start"]
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket (``port=0`` picks a free port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto IPPROTO_TCP: asyncio then sets TCP_NODELAY on accepted connections (and Linux
+    # inherits the listening socket's option); without it every answer with a body waits for
+    # the client's delayed ACK (~40 ms, Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     sock.listen(2048)
     sock.setblocking(False)
