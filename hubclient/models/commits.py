@@ -173,6 +173,15 @@ class CommitOperationAdd:
                 "object (opened with 'rb') that supports seek() and tell()."
             )
 
+    @classmethod
+    def _from_listed_file(cls, path_in_repo: str, local_path: str) -> CommitOperationAdd:
+        """For ``upload_folder``, which has just listed ``local_path`` (absolute, normalised) as a
+        file: the same operation without a second ``stat``."""
+        op = object.__new__(cls)
+        object.__setattr__(op, "path_in_repo", validate_path_in_repo(path_in_repo))
+        object.__setattr__(op, "path_or_fileobj", local_path)
+        return op
+
 
 @dataclass(frozen=True)
 class CommitOperationDelete:

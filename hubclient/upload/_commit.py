@@ -33,8 +33,6 @@ from hubclient._urls import (
 )
 from hubclient.errors import EntryNotFoundError, HfHubHTTPError
 from hubclient.models.commits import (
-    CommitFileLine,
-    CommitFileValue,
     CommitHeaderLine,
     CommitHeaderValue,
     CommitInfo,
@@ -65,7 +63,7 @@ _B64_STEP = 3 * 1024 * 1024  # a multiple of 3, so chunk encodings concatenate
 _SMALL_READ_GROUP = 1024 * 1024
 _PATHS_INFO_BATCH = 500
 _SMALL_COMMIT = 32 * 1024 * 1024  # NDJSON bodies up to this size are sent from one buffer
-_PLACEHOLDER = "\x00hubclient-content\x00"
+_FILE_LINE_PREFIX = b'{"key": "file", "value": {"content": "'
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,10 +307,11 @@ class _ContentLine:
 
     @classmethod
     def build(cls, path: str, addition: Addition | None, inline: bytes | None) -> _ContentLine:
-        template = _line(CommitFileLine(value=CommitFileValue(content=_PLACEHOLDER, path=path)))
-        marker = json.dumps(_PLACEHOLDER).encode()[1:-1]
-        prefix, _, suffix = template.partition(marker)
-        return cls(prefix, suffix, addition, inline)
+        # Exactly ``_line(CommitFileLine(value=CommitFileValue(content=..., path=path)))``
+        # (Python's default JSON separators), split around the content; spelled out because
+        # it runs once per file of the commit.
+        suffix = b'", "path": ' + json.dumps(path).encode() + b', "encoding": "base64"}}\n'
+        return cls(_FILE_LINE_PREFIX, suffix, addition, inline)
 
     @property
     def size(self) -> int:
@@ -341,7 +340,11 @@ def _commit_lines(
                 )
                 lines.append(_line(CommitLfsFileLine(value=value)))
             else:
-                lines.append(_ContentLine.build(op.path_in_repo, addition, None))
+                memory = addition.source.in_memory()
+                if memory is not None:
+                    lines.append(_ContentLine.build(op.path_in_repo, None, memory))
+                else:
+                    lines.append(_ContentLine.build(op.path_in_repo, addition, None))
         elif isinstance(op, CommitOperationDelete):
             key = "deletedFolder" if op.is_folder else "deletedFile"
             lines.append(

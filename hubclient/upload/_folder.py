@@ -93,7 +93,7 @@ def folder_additions(
         files, allow_patterns=allow_patterns, ignore_patterns=ignore, key=lambda pair: pair[0]
     )
     prefix = f"{path_in_repo.strip('/')}/" if path_in_repo.strip("/") else ""
-    return [CommitOperationAdd(prefix + rel, str(path)) for rel, path in kept]
+    return [CommitOperationAdd._from_listed_file(prefix + rel, str(path)) for rel, path in kept]
 
 
 async def upload_folder(

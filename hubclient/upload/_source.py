@@ -40,6 +40,10 @@ class ContentSource:
     def open(self) -> Reader:
         raise NotImplementedError
 
+    def in_memory(self) -> bytes | None:
+        """The whole content if it is already in memory (bytes, or a small file kept)."""
+        return None
+
     def sample(self) -> bytes:
         reader = self.open()
         try:
@@ -126,6 +130,9 @@ class PathSource(ContentSource):
             return self.cached
         return super().read_all()
 
+    def in_memory(self) -> bytes | None:
+        return self.cached
+
 
 class _BytesReader:
     def __init__(self, data: bytes) -> None:
@@ -148,6 +155,9 @@ class BytesSource(ContentSource):
         return _BytesReader(self.data)
 
     def read_all(self) -> bytes:
+        return self.data
+
+    def in_memory(self) -> bytes | None:
         return self.data
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import anyio
 import pytest
 
+from hubclient.models.commits import CommitFileLine, CommitFileValue
 from hubclient.upload._budget import ByteBudget
 from hubclient.upload._commit import _b64_len, _ContentLine
 from hubclient.upload._hashing import git_blob_sha1, hash_source
@@ -110,6 +111,9 @@ def test_content_line_length_is_exact() -> None:
         line = _ContentLine.build('dir/na"me é.txt', None, content)
         full = line.prefix + base64.b64encode(content) + line.suffix
         assert len(full) == line.size
+        b64 = base64.b64encode(content).decode()
+        model = CommitFileLine(value=CommitFileValue(content=b64, path='dir/na"me é.txt'))
+        assert full == json.dumps(model.wire()).encode() + b"\n"
         assert _b64_len(size) == len(base64.b64encode(content))
         parsed = json.loads(full)
         assert parsed == {
