@@ -14,7 +14,6 @@ import warnings
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 import anyio
@@ -105,6 +104,12 @@ def _context(
     )
 
 
+def _parents(path: str) -> list[str]:
+    """``"a/b/c.txt"`` → ``["a/b", "a"]`` (what ``PurePosixPath.parents`` gives, without ".")."""
+    parts = path.rstrip("/").split("/")
+    return ["/".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+
+
 def _warn_on_overwrites(operations: Sequence[CommitOperation]) -> None:
     additions_under: dict[str, int] = defaultdict(int)
     for op in operations:
@@ -115,11 +120,11 @@ def _warn_on_overwrites(operations: Sequence[CommitOperation]) -> None:
                     stacklevel=4,
                 )
             additions_under[op.path_in_repo] += 1
-            for parent in PurePosixPath(op.path_in_repo).parents:
-                additions_under[str(parent)] += 1
+            for parent in _parents(op.path_in_repo):
+                additions_under[parent] += 1
         elif (
             isinstance(op, CommitOperationDelete)
-            and additions_under[str(PurePosixPath(op.path_in_repo))] > 0
+            and additions_under[op.path_in_repo.rstrip("/")] > 0
         ):
             what = "folder holding files" if op.is_folder else "file"
             warnings.warn(
@@ -495,7 +500,7 @@ async def create_commit(
         }
 
         def is_deleted(path: str) -> bool:
-            return path in deleted or any(str(p) in deleted for p in PurePosixPath(path).parents)
+            return bool(deleted) and (path in deleted or any(p in deleted for p in _parents(path)))
 
         kept: list[CommitOperation] = []
         for op in ops:

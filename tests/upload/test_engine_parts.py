@@ -6,6 +6,7 @@ import base64
 import hashlib
 import io
 import json
+import warnings
 from pathlib import Path
 
 import anyio
@@ -124,3 +125,18 @@ def test_content_line_length_is_exact() -> None:
                 "encoding": "base64",
             },
         }
+
+
+def test_overwriting_operations_warn_like_huggingface_hub() -> None:
+    from hubclient import CommitOperationAdd, CommitOperationDelete
+    from hubclient.upload._commit import _warn_on_overwrites
+
+    with pytest.warns(UserWarning, match="same file twice"):
+        _warn_on_overwrites(
+            [CommitOperationAdd("a/b.txt", b"1"), CommitOperationAdd("a/b.txt", b"2")]
+        )
+    with pytest.warns(UserWarning, match="folder holding files"):
+        _warn_on_overwrites([CommitOperationAdd("a/b.txt", b"1"), CommitOperationDelete("a/")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _warn_on_overwrites([CommitOperationDelete("a/"), CommitOperationAdd("a/b.txt", b"1")])
