@@ -1,4 +1,4 @@
-"""Repo management and reads: create/delete/move/settings, info, listings, tree, paths-info, refs."""
+"""Repo management and reads: create/delete/settings, info, listings, tree, paths-info, refs."""
 
 from __future__ import annotations
 
