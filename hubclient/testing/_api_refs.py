@@ -21,7 +21,7 @@ __all__ = [
 
 
 async def list_refs(ctx: Ctx, repo: Repo) -> Response:
-    refs = repo.refs
+    refs = repo.refs_copy()
     out: dict[str, Any] = {
         "branches": [
             {"name": name, "ref": f"refs/heads/{name}", "targetCommit": sha}

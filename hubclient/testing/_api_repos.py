@@ -212,7 +212,7 @@ def _card(ctx: Ctx, snapshot: Snapshot) -> dict[str, Any] | None:
 
 def _siblings(snapshot: Snapshot, blobs: bool) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for path in sorted(snapshot.files):
+    for path in snapshot.sorted_paths:
         sibling: dict[str, Any] = {"rfilename": path}
         if blobs:
             entry = snapshot.files[path]
@@ -368,4 +368,8 @@ async def list_repos(ctx: Ctx, repo_type: str) -> Response:
         repo_info_json(ctx, repo, head, expand=expand, listing=True, full=full)
         for repo, head, _ in page_items
     ]
+    if ctx.flag("cardData") or ctx.flag("card_data"):
+        for item, (_, _, data) in zip(out, page_items, strict=True):
+            if "cardData" in data:
+                item["cardData"] = data["cardData"]
     return json_response(out, headers=headers)

@@ -159,6 +159,28 @@ class LocalHub:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def update_repo(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str = "model",
+        private: bool | None = None,
+        gated: bool | str | None = None,
+        disabled: bool | None = None,
+    ) -> None:
+        """Change a repo's settings directly (``disabled`` repos answer 403 to everybody)."""
+        repo = self.store.find(repo_type, repo_id)
+        if repo is None:
+            raise KeyError(f"no {repo_type} repo {repo_id}")
+        changes: dict[str, object] = {}
+        if private is not None:
+            changes["private"] = private
+        if gated is not None:
+            changes["gated"] = "auto" if gated is True else gated
+        if disabled is not None:
+            changes["disabled"] = disabled
+        repo.update_meta(**changes)
+
     # --- seeding ---
 
     def seed_repo(

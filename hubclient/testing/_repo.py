@@ -245,6 +245,12 @@ class Repo:
                 return Resolved(sha, "sha", sha)
         raise HubError.revision_not_found(revision or rev)
 
+    def refs_copy(self) -> Refs:
+        """A consistent copy of the refs (safe to iterate while another thread commits)."""
+        with self.lock:
+            refs = self.refs
+            return Refs(dict(refs.heads), dict(refs.tags), dict(refs.prs), refs.next_pr)
+
     def _save_refs(self) -> None:
         atomic_write_json(self.folder / "refs.json", self.refs.to_json())
 

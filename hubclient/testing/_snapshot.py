@@ -46,6 +46,10 @@ class Snapshot:
         self.files = files
 
     @cached_property
+    def sorted_paths(self) -> list[str]:
+        return sorted(self.files)
+
+    @cached_property
     def dir_oids(self) -> dict[str, str]:
         return tree_oids({path: entry.oid for path, entry in self.files.items()})
 

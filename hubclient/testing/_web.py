@@ -120,6 +120,8 @@ class Ctx:
         repo = self.store.find(repo_type, repo_id)
         if repo is None or not self.can_read(repo):
             raise HubError.repo_not_found(repo_id, self.identity is not None)
+        if repo.meta.get("disabled"):
+            raise HubError(403, "Access to this resource is disabled.")
         return repo
 
     def writable_repo(self, repo_type: str, repo_id: str) -> Repo:

@@ -184,3 +184,24 @@ async def test_validate_yaml(local_hub: LocalHub) -> None:
             json={"content": "---\nlicense: mit\n---\n", "repoType": "model"},
         )
     assert answer.json() == {"errors": [], "warnings": []}
+
+
+async def test_disabled_repos(local_hub: LocalHub) -> None:
+    local_hub.seed_repo("alice/off", {"a.txt": b"a"})
+    local_hub.update_repo("alice/off", disabled=True)
+    async with client(local_hub, ALICE_TOKEN) as http:
+        for url in (f"{HUB}/api/models/alice/off", f"{HUB}/alice/off/resolve/main/a.txt"):
+            answer = await http.get(url)
+            assert answer.status_code == 403
+            assert answer.headers["x-error-message"] == "Access to this resource is disabled."
+    with pytest.raises(KeyError):
+        local_hub.update_repo("alice/none", private=True)
+
+
+async def test_listing_card_data(local_hub: LocalHub) -> None:
+    local_hub.seed_repo("alice/card", {"README.md": b"---\nlicense: mit\n---\n"})
+    async with client(local_hub, ALICE_TOKEN) as http:
+        plain = (await http.get(f"{HUB}/api/models")).json()
+        with_card = (await http.get(f"{HUB}/api/models", params={"cardData": "true"})).json()
+    assert "cardData" not in plain[0]
+    assert with_card[0]["cardData"] == {"license": "mit"}
