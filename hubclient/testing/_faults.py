@@ -372,7 +372,12 @@ class _Instrumented:
 
 
 class _Exchange:
-    """One request going through the middleware: its counters, its fault and its record."""
+    """One request going through the middleware: its counters, its fault and its record.
+
+    The record is added to the log *before* the client can see the end of the exchange (before
+    the last body message is handed to the server, before the connection is cut), so a test that
+    reads the log right after its request returned always finds that request there.
+    """
 
     def __init__(self, owner: _Instrumented, scope: Scope, receive: Receive, send: Send) -> None:
         self.owner = owner
@@ -381,11 +386,14 @@ class _Exchange:
         self._send = send
         self.method: str = scope["method"]
         self.path: str = scope["path"]
+        self.rule: FaultRule | None = None
+        self.started = time.monotonic()
         self.status = 0
         self.request_bytes = 0
         self.response_bytes = 0
         self.response_headers: dict[str, str] = {}
-        self.response_complete = False
+        self.expected_bytes: int | None = None
+        self.recorded = False
 
     async def receive(self) -> Message:
         message = await self._receive()
@@ -397,15 +405,42 @@ class _Exchange:
         if message["type"] == "http.response.start":
             self.status = int(message["status"])
             self.response_headers = _headers_dict(message.get("headers", []))
+            length = self.response_headers.get("content-length")
+            self.expected_bytes = int(length) if length and length.isdigit() else None
+            if self.method == "HEAD" or self.status in (204, 304) or self.expected_bytes == 0:
+                self.record()  # the client is done once it has the headers
         elif message["type"] == "http.response.body":
             self.response_bytes += len(message.get("body", b""))
-            if not message.get("more_body", False):
-                self.response_complete = True
+            if not message.get("more_body", False) or (
+                self.expected_bytes is not None and self.response_bytes >= self.expected_bytes
+            ):
+                self.record()  # the client is done once it has Content-Length bytes
         await self._send(message)
 
+    def record(self) -> None:
+        """Add this request to the log (once)."""
+        if self.recorded:
+            return
+        self.recorded = True
+        self.owner.log.add(
+            RequestRecord(
+                origin=self.owner.origin,
+                method=self.method,
+                path=self.path,
+                query=self.scope.get("query_string", b"").decode("latin-1"),
+                headers=_headers_dict(self.scope.get("headers", [])),
+                status=self.status,
+                request_bytes=self.request_bytes,
+                response_bytes=self.response_bytes,
+                fault=self.rule.action if self.rule is not None else None,
+                started=self.started,
+                ended=time.monotonic(),
+                response_headers=self.response_headers,
+            )
+        )
+
     async def run(self) -> None:
-        started = time.monotonic()
-        rule = self.owner.faults.pick(self.owner.origin, self.method, self.path)
+        self.rule = rule = self.owner.faults.pick(self.owner.origin, self.method, self.path)
         try:
             if rule is None:
                 await self.owner.app(self.scope, self.receive, self.send)
@@ -419,22 +454,7 @@ class _Exchange:
             else:  # drop after some bytes, truncate
                 await self._send_partially(rule)
         finally:
-            self.owner.log.add(
-                RequestRecord(
-                    origin=self.owner.origin,
-                    method=self.method,
-                    path=self.path,
-                    query=self.scope.get("query_string", b"").decode("latin-1"),
-                    headers=_headers_dict(self.scope.get("headers", [])),
-                    status=self.status,
-                    request_bytes=self.request_bytes,
-                    response_bytes=self.response_bytes,
-                    fault=rule.action if rule is not None else None,
-                    started=started,
-                    ended=time.monotonic(),
-                    response_headers=self.response_headers,
-                )
-            )
+            self.record()  # the app crashed, or never finished its answer
 
     async def _drain(self) -> None:
         while True:
@@ -472,6 +492,7 @@ class _Exchange:
         await self._cut()
 
     async def _cut(self) -> None:
+        self.record()
         transport = _server_transport(self._receive)
         if transport is None:
             raise ConnectionDropped(f"connection dropped ({self.method} {self.path})")
@@ -486,7 +507,6 @@ def instrument(app: ASGIApp, *, origin: str, faults: Faults, log: RequestLog) ->
     """Wrap an ASGI app so that `faults` apply to it and every HTTP request lands in `log`.
 
     `origin` (``"hub"`` or ``"storage"``) is matched against `FaultRule.origin` and stored in each
-    record.
-    Other scopes (lifespan, websocket) pass through untouched.
+    record. Other scopes (lifespan, websocket) pass through untouched.
     """
     return _Instrumented(app, origin, faults, log)

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
+from hubclient.testing import ALICE_TOKEN, LocalHub
 from hubclient.testing._faults import (
     ConnectionDropped,
     FaultRule,
@@ -576,3 +577,173 @@ def test_concurrency_on_a_socket(served: str, tiny: TinyApp, log: RequestLog) ->
         t.join(timeout=30)
     assert results == [200] * 4
     assert log.max_in_flight(method="GET", path="/gate") == 4
+
+
+# --- end to end through the local Hub ----------------------------------------------------------
+# The same faults, wired by the local Hub into both of its origins, seen by a plain httpx client.
+
+
+def hub_client(hub: LocalHub) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=hub.async_transport(),
+        headers={"authorization": f"Bearer {ALICE_TOKEN}"},
+        timeout=30,
+    )
+
+
+def seed_lfs(hub: LocalHub, size: int = 50_000) -> bytes:
+    content = bytes(i % 251 for i in range(size))
+    hub.seed_repo("alice/faults", {"w.bin": content, "a.txt": b"regular"})
+    return content
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("status", [500, 503])
+async def test_hub_answers_an_injected_status(local_hub: LocalHub, status: int) -> None:
+    rule = local_hub.faults.add(FaultRule(status=status, path="^/api/whoami-v2$"))
+    async with hub_client(local_hub) as client:
+        failed = await client.get(f"{local_hub.hub_url}/api/whoami-v2")
+        ok = await client.get(f"{local_hub.hub_url}/api/whoami-v2")
+    assert failed.status_code == status
+    assert failed.json()["error"] == failed.headers["x-error-message"]
+    assert ok.status_code == 200
+    assert ok.json()["name"] == "alice"
+    assert local_hub.faults.fired(rule) == 1
+    assert [(r.status, r.fault) for r in local_hub.log.filter(path="whoami")] == [
+        (status, "status"),
+        (200, None),
+    ]
+
+
+@pytest.mark.anyio
+async def test_storage_answers_an_injected_status(local_hub: LocalHub) -> None:
+    seed_lfs(local_hub)
+    local_hub.faults.add(FaultRule(status=503, origin="storage", method="GET"))
+    async with hub_client(local_hub) as client:
+        redirect = await client.get(f"{local_hub.hub_url}/alice/faults/resolve/main/w.bin")
+        assert redirect.status_code == 302
+        location = redirect.headers["location"]
+        assert location.startswith(local_hub.storage_url)
+        assert (await client.get(location)).status_code == 503
+        assert (await client.get(location)).status_code == 200
+    assert [r.status for r in local_hub.log.filter(origin="storage")] == [503, 200]
+    assert [r.status for r in local_hub.log.filter(origin="hub")] == [302]
+
+
+@pytest.mark.anyio
+async def test_hub_rate_limits(local_hub: LocalHub) -> None:
+    local_hub.faults.add(FaultRule(status=429, retry_after=2, path="whoami"))
+    local_hub.faults.add(FaultRule(status=429, ratelimit_reset=30, path="whoami"))
+    async with hub_client(local_hub) as client:
+        first = await client.get(f"{local_hub.hub_url}/api/whoami-v2")
+        second = await client.get(f"{local_hub.hub_url}/api/whoami-v2")
+    assert first.status_code == second.status_code == 429
+    assert first.headers["retry-after"] == "2"
+    assert second.headers["ratelimit"] == '"api";r=0;t=30'
+
+
+@pytest.mark.anyio
+async def test_hub_delays(local_hub: LocalHub) -> None:
+    local_hub.faults.add(FaultRule(action="delay", delay=0.2, path="whoami"))
+    async with hub_client(local_hub) as client:
+        r = await client.get(f"{local_hub.hub_url}/api/whoami-v2")
+    assert r.status_code == 200
+    (rec,) = local_hub.log.filter(path="whoami")
+    assert rec.fault == "delay"
+    assert rec.duration >= 0.19
+
+
+@pytest.mark.anyio
+async def test_in_process_drop_and_truncate_become_transport_errors(local_hub: LocalHub) -> None:
+    seed_lfs(local_hub)
+    local_hub.faults.add(FaultRule(action="drop", path="whoami"))
+    local_hub.faults.add(FaultRule(action="truncate", origin="storage", after_bytes=100))
+    async with hub_client(local_hub) as client:
+        with pytest.raises(httpx.TransportError):
+            await client.get(f"{local_hub.hub_url}/api/whoami-v2")
+        redirect = await client.get(f"{local_hub.hub_url}/alice/faults/resolve/main/w.bin")
+        with pytest.raises(httpx.TransportError):
+            await client.get(redirect.headers["location"])
+    assert [r.fault for r in local_hub.log.records] == ["drop", None, "truncate"]
+
+
+@pytest.mark.anyio
+async def test_probability_and_counts_through_the_hub(local_hub: LocalHub) -> None:
+    rule = local_hub.faults.add(FaultRule(status=503, probability=0.5, times=None, path="whoami"))
+    async with hub_client(local_hub) as client:
+        statuses = [
+            (await client.get(f"{local_hub.hub_url}/api/whoami-v2")).status_code for _ in range(30)
+        ]
+    assert set(statuses) == {200, 503}
+    assert statuses.count(503) == local_hub.faults.fired(rule)
+    assert local_hub.faults.matched(rule) == 30
+
+
+@pytest.mark.anyio
+async def test_skip_and_times_through_the_hub(local_hub: LocalHub) -> None:
+    local_hub.faults.add(FaultRule(status=500, skip=1, times=2, path="whoami"))
+    async with hub_client(local_hub) as client:
+        statuses = [
+            (await client.get(f"{local_hub.hub_url}/api/whoami-v2")).status_code for _ in range(4)
+        ]
+    assert statuses == [200, 500, 500, 200]
+
+
+def test_served_drop_and_truncate(served_hub: Any) -> None:
+    content = seed_lfs(served_hub.hub, size=200_000)
+    hub = served_hub.hub
+    hub.faults.add(FaultRule(action="drop", path="whoami"))
+    hub.faults.add(FaultRule(action="truncate", origin="storage", after_bytes=1000))
+    hub.faults.add(FaultRule(action="drop", origin="storage", after_bytes=5000))
+    auth = {"authorization": f"Bearer {ALICE_TOKEN}"}
+    with httpx.Client(headers=auth, timeout=30) as client:
+        with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+            client.get(f"{served_hub.hub_url}/api/whoami-v2")
+        assert client.get(f"{served_hub.hub_url}/api/whoami-v2").json()["name"] == "alice"
+        resolve = f"{served_hub.hub_url}/alice/faults/resolve/main/w.bin"
+        location = client.get(resolve).headers["location"]
+        assert location.startswith(served_hub.storage_url)
+        for expected in (1000, 5000):
+            got = bytearray()
+            with client.stream("GET", location) as r:
+                assert r.status_code == 200
+                assert r.headers["content-length"] == str(len(content))
+                with pytest.raises(httpx.RemoteProtocolError):
+                    read_into(r, got)
+            assert bytes(got) == content[:expected]
+        assert client.get(location).content == content
+    storage = hub.log.filter(origin="storage", method="GET")
+    assert [(r.fault, r.response_bytes) for r in storage] == [
+        ("truncate", 1000),
+        ("drop", 5000),
+        (None, len(content)),
+    ]
+
+
+def test_served_status_and_delay(served_hub: Any) -> None:
+    hub = served_hub.hub
+    hub.faults.add(FaultRule(status=503, retry_after=1, method="POST"))
+    hub.faults.add(FaultRule(action="delay", delay=0.1, path="whoami"))
+    auth = {"authorization": f"Bearer {ALICE_TOKEN}"}
+    with httpx.Client(headers=auth, timeout=30) as client:
+        r = client.post(f"{served_hub.hub_url}/api/validate-yaml", json={"content": "x" * 100_000})
+        assert r.status_code == 503
+        assert r.headers["retry-after"] == "1"
+        # the body was drained: the same keep-alive connection serves the next request
+        assert client.get(f"{served_hub.hub_url}/api/whoami-v2").status_code == 200
+    (delayed,) = hub.log.filter(path="whoami")
+    assert delayed.fault == "delay"
+
+
+def test_a_request_is_logged_before_its_client_sees_the_end(
+    served: str, tiny: TinyApp, log: RequestLog
+) -> None:
+    with httpx.Client(base_url=served) as client:
+        for i in range(20):
+            if i % 3 == 0:
+                client.head("/data")
+            elif i % 3 == 1:
+                client.get("/stream")  # Content-Length, then an empty last message
+            else:
+                client.get("/data", params={"n": 10})
+            assert len(log) == i + 1
