@@ -46,7 +46,7 @@ from hubclient.models.commits import (
     CommitResponse,
     ValidateYamlResponse,
 )
-from hubclient.progress import Phase, ProgressCallback
+from hubclient.progress import FileState, Phase, ProgressCallback
 from hubclient.upload._context import UploadContext
 from hubclient.upload._errors import CommitConflictError, hint_for_commit_error
 from hubclient.upload._lfs import upload_lfs_additions
@@ -505,7 +505,11 @@ async def create_commit(
         kept: list[CommitOperation] = []
         for op in ops:
             if isinstance(op, CommitOperationAdd):
-                if by_op[id(op)].unchanged and not is_deleted(op.path_in_repo):
+                addition = by_op[id(op)]
+                if addition.unchanged and not is_deleted(op.path_in_repo):
+                    ctx.reporter.file(
+                        op.path_in_repo, FileState.SKIPPED, addition.size, addition.size
+                    )
                     continue
             elif isinstance(op, CommitOperationCopy):
                 source = copy_sources[(op.src_path_in_repo, op.src_revision)]
@@ -544,6 +548,11 @@ async def create_commit(
         _add_hint(err, ctx.repo_id, deleting=deleting)
         raise
     answer = CommitResponse.model_validate(response.json())
+    if ctx.reporter.enabled:
+        for op in kept:
+            if isinstance(op, CommitOperationAdd) and by_op[id(op)].upload_mode == "regular":
+                size = by_op[id(op)].size
+                ctx.reporter.file(op.path_in_repo, FileState.DONE, size, size)
     ctx.reporter.phase(Phase.DONE)
     return CommitInfo(
         commit_url=answer.commit_url,

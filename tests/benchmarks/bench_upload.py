@@ -133,9 +133,17 @@ _HUBCLIENT_FILE = """
             await client.upload_file(path_or_fileobj=sys.argv[3], path_in_repo="big.bin",
                                      repo_id=sys.argv[2])
             return time.perf_counter() - start
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    def status_kib(field):
+        # /proc's VmHWM is this process's own peak RSS (ru_maxrss can carry the parent's
+        # peak over fork+exec on Linux).
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field):
+                    return int(line.split()[1])
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = status_kib("VmRSS:")
     seconds = anyio.run(main)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = status_kib("VmHWM:")
     print(json.dumps({"seconds": seconds, "rss_before_kib": before, "rss_peak_kib": peak}))
 """
 
@@ -148,6 +156,10 @@ _HF_FILE = """
     api.upload_file(path_or_fileobj=sys.argv[3], path_in_repo="big.bin", repo_id=sys.argv[2])
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1])
     print(json.dumps({"seconds": seconds, "rss_peak_kib": peak}))
 """
 

@@ -66,9 +66,17 @@ async def test_regular_lfs_and_multipart_round_trip(
     assert await read_back(client, REPO, "empty.txt") == b""
     assert await read_back(client, REPO, "single.bin") == single
     assert await read_back(client, REPO, "nested/big.bin") == big.read_bytes()
+    downloaded = await client.hf_hub_download(REPO, "nested/big.bin", cache_dir=tmp_path / "c")
+    assert await anyio.Path(downloaded).read_bytes() == big.read_bytes()
     log = small_hub.log
     assert log.count("storage", "PUT") == 1 + 6
     assert log.count("hub", "POST", r"/commit/") == 1
+    assert all("authorization" not in r.headers for r in log.filter("storage"))
+    assert all("authorization" not in r.headers for r in log.filter("hub", path="lfs/complete"))
+    assert all("content-type" not in r.headers for r in log.filter("storage", "PUT"))
+    verifies = log.filter("hub", "POST", path="verify$")
+    assert verifies
+    assert all(r.headers.get("authorization") for r in verifies)
 
 
 async def test_parts_of_one_file_go_up_in_parallel_within_the_limit(
@@ -341,6 +349,8 @@ async def test_progress_events_tell_the_story(client: AsyncHubClient, small_hub:
     uploads = [e for e in events if isinstance(e, FileProgress) and e.state is FileState.UPLOADING]
     assert uploads[-1].done == len(data)
     assert [u.done for u in uploads] == sorted(u.done for u in uploads)
+    done = {e.path for e in events if isinstance(e, FileProgress) and e.state is FileState.DONE}
+    assert done == {"w.bin", "a.txt"}
     totals = [e for e in events if isinstance(e, TotalProgress)]
     assert totals[-1].bytes_done == totals[-1].bytes_total == len(data)
     assert totals[-1].files_done == 1

@@ -142,6 +142,8 @@ async def test_hubclient_reads_back_what_huggingface_hub_uploaded_and_skips_it(
         return str(info.oid)
 
     head = await anyio.to_thread.run_sync(upload)
+    ours = await sclient.hf_hub_download(REPO, "w.bin", cache_dir=tmp_path / "ours-cache")
+    assert await anyio.Path(ours).read_bytes() == big
     assert await read_back(sclient, REPO, "w.bin") == big
     assert await read_back(sclient, REPO, "t.txt") == b"t"
     with pytest.warns(UserWarning, match="No files have been modified"):
