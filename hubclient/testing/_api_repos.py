@@ -202,12 +202,14 @@ def _card(ctx: Ctx, snapshot: Snapshot) -> dict[str, Any] | None:
     if entry is None or entry.lfs or entry.size > 1_000_000:
         return None
     cache = ctx.state.cards
-    if entry.sha256 not in cache:
-        text = ctx.store.objects.read_bytes(entry.sha256).decode("utf-8", "replace")
-        if len(cache) >= _CARD_CACHE:
-            cache.clear()
-        cache[entry.sha256] = card_data(text)
-    return cache[entry.sha256]
+    if entry.sha256 in cache:
+        return cache.get(entry.sha256)
+    text = ctx.store.objects.read_bytes(entry.sha256).decode("utf-8", "replace")
+    data = card_data(text)
+    if len(cache) >= _CARD_CACHE:
+        cache.clear()
+    cache[entry.sha256] = data
+    return data
 
 
 def _siblings(snapshot: Snapshot, blobs: bool) -> list[dict[str, Any]]:

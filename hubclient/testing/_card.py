@@ -5,7 +5,6 @@ Only what repo listings need: ``key: value`` scalars, ``key: [a, b]`` and ``- it
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 __all__ = ["card_data", "card_tags"]
@@ -32,7 +31,6 @@ def _scalar(text: str) -> Any:
         return text
 
 
-@lru_cache(maxsize=256)
 def _parse(text: str) -> tuple[tuple[str, Any], ...] | None:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":

@@ -2,8 +2,8 @@
 
 Unlike `httpx.ASGITransport` it streams the request body into the app, spools big answers to a
 temp file (memory stays bounded for GiB downloads), and turns a connection cut by a fault
-(`ConnectionDropped`) into the transport errors a real socket gives: `httpx.RemoteProtocolError`
-before any answer, a short body followed by `httpx.ReadError` after the headers.
+(`ConnectionDropped`) into the errors httpx gives on a real socket: `httpx.RemoteProtocolError`
+before any answer, or a short body followed by `httpx.RemoteProtocolError` after the headers.
 """
 
 from __future__ import annotations
@@ -30,23 +30,36 @@ def _origin(url: httpx.URL) -> str:
 
 
 class _SpooledBody(httpx.AsyncByteStream):
-    def __init__(self, spool: Any, cut: bool) -> None:
+    def __init__(self, spool: Any, cut: bool, expected: str | None) -> None:
         self._spool = spool
         self._cut = cut
+        self._expected = expected
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         self._spool.seek(0)
+        received = 0
         while True:
             chunk = self._spool.read(_CHUNK)
             if not chunk:
                 break
+            received += len(chunk)
             yield chunk
             await anyio.lowlevel.checkpoint()
-        if self._cut:
-            raise httpx.ReadError("peer closed connection without sending complete message body")
+        if self._cut:  # what httpx says when a socket closes in the middle of a body
+            raise httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body: "
+                f"received {received} bytes, expected {self._expected or 'more'}"
+            )
 
     async def aclose(self) -> None:
         self._spool.close()
+
+
+def _content_length(headers: list[tuple[bytes, bytes]]) -> str | None:
+    for name, value in headers:
+        if name.lower() == b"content-length":
+            return value.decode("latin-1")
+    return None
 
 
 class LocalTransport(httpx.AsyncBaseTransport):
@@ -125,7 +138,7 @@ class LocalTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             status,
             headers=headers,
-            stream=_SpooledBody(spool, cut),
+            stream=_SpooledBody(spool, cut, _content_length(headers)),
             extensions={"http_version": b"HTTP/1.1"},
             request=request,
         )
