@@ -477,3 +477,27 @@ async def test_memory_stays_within_the_byte_budget_even_with_retries(
     assert ctx.budget.peak <= budget
     assert ctx.budget.in_use == 0  # nothing leaked by the failed attempts
     assert small_hub.log.max_in_flight("storage", "PUT") >= 2
+
+
+async def test_large_commit_bodies_are_streamed_with_an_exact_length(
+    client: AsyncHubClient, small_hub: LocalHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hubclient.upload._commit as commit_module
+
+    monkeypatch.setattr(commit_module, "_SMALL_COMMIT", 0)  # always the streaming path
+    small_hub.seed_repo(REPO, {"README.md": b"# hi\n"})
+    text = tmp_path / "big.txt"
+    text.write_bytes(b"".join(b"line %d of a long text file\n" % i for i in range(90_000)))
+    assert text.stat().st_size > 2 * 1024 * 1024
+    ops = [
+        CommitOperationAdd("big.txt", text),
+        CommitOperationAdd("small.txt", b"small\n"),
+        CommitOperationAdd("from-fileobj.txt", io.BytesIO(b"file object\n" * 1000)),
+        CommitOperationDelete("README.md"),
+    ]
+    info = await client.create_commit(REPO, ops, commit_message="big regular")
+    assert await head_sha(client, REPO) == info.oid
+    assert await read_back(client, REPO, "big.txt") == text.read_bytes()
+    assert await read_back(client, REPO, "from-fileobj.txt") == b"file object\n" * 1000
+    assert await read_back(client, REPO, "small.txt") == b"small\n"
+    assert small_hub.log.count("storage", "PUT") == 0  # all regular: inline in the commit
