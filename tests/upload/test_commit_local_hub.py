@@ -12,6 +12,7 @@ import pytest
 from hubclient import (
     AsyncHubClient,
     CommitConflictError,
+    CommitOperation,
     CommitOperationAdd,
     CommitOperationCopy,
     CommitOperationDelete,
@@ -489,7 +490,7 @@ async def test_large_commit_bodies_are_streamed_with_an_exact_length(
     text = tmp_path / "big.txt"
     text.write_bytes(b"".join(b"line %d of a long text file\n" % i for i in range(90_000)))
     assert text.stat().st_size > 2 * 1024 * 1024
-    ops = [
+    ops: list[CommitOperation] = [
         CommitOperationAdd("big.txt", text),
         CommitOperationAdd("small.txt", b"small\n"),
         CommitOperationAdd("from-fileobj.txt", io.BytesIO(b"file object\n" * 1000)),
