@@ -11,12 +11,14 @@ from hubclient.testing._repo import Repo
 from hubclient.testing._web import Ctx, json_response
 
 __all__ = [
+    "auth_check",
     "create_branch",
     "create_tag",
     "delete_branch",
     "delete_tag",
     "list_commits",
     "list_refs",
+    "super_squash",
 ]
 
 
@@ -88,6 +90,23 @@ async def create_tag(ctx: Ctx, repo: Repo, revision: str) -> Response:
     if not isinstance(tag, str) or not tag:
         raise HubError.bad_request("Missing 'tag'")
     repo.create_tag(tag, revision)
+    return json_response({})
+
+
+async def super_squash(ctx: Ctx, repo: Repo, branch: str) -> Response:
+    identity = ctx.check_write(repo.namespace)
+    body = await ctx.json_body()
+    message = body.get("message") if isinstance(body, dict) else None
+    commit = repo.squash(branch, str(message or f"Super-squash branch '{branch}'"), identity.user)
+    return json_response({"commitId": commit.id})
+
+
+async def auth_check(ctx: Ctx, repo: Repo, write: bool) -> Response:
+    """200 when the caller may read (and with `write`, write) the repo, else the usual error."""
+    if write:
+        ctx.check_write(repo.namespace)
+    else:
+        ctx.check_gated(repo)
     return json_response({})
 
 

@@ -174,6 +174,10 @@ class HubApp:
                 return await _api_commit.commit(ctx, repo, revision)
         elif action == "refs" and method == "GET" and not rest:
             return await _api_refs.list_refs(ctx, repo)
+        elif action == "super-squash" and method == "POST" and rest:
+            return await _api_refs.super_squash(ctx, repo, "/".join(rest))
+        elif action == "auth-check" and method == "GET" and rest in ([], ["write"]):
+            return await _api_refs.auth_check(ctx, repo, rest == ["write"])
         elif action == "settings" and method == "PUT" and not rest:
             return await _api_repos.update_settings(ctx, repo)
         elif action == "branch" and rest:

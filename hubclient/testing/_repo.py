@@ -415,6 +415,18 @@ class Repo:
         files[".gitattributes"] = FileEntry(len(content), git_blob_sha1(content), sha256, False)
         changed.add(".gitattributes")
 
+    def squash(self, branch: str, message: str, author: str) -> Commit:
+        """Replace the history of `branch` by one root commit holding its current files."""
+        with self.lock:
+            resolved = self.resolve(branch)
+            if resolved.kind != "branch":
+                raise HubError(400, f"{branch} is not a branch")
+            files = dict(self.snapshot(resolved.commit).files)
+            commit = self._write_commit(files, set(files), (), message, "", author)
+            self.refs.heads[resolved.name] = commit.id
+            self._save_refs()
+            return commit
+
     def create_branch(self, name: str, start: str | None) -> None:
         with self.lock:
             if name in self.refs.heads:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hubclient.testing import ALICE_TOKEN, LocalHub
+from hubclient.testing import ALICE_TOKEN, BOB_TOKEN, LocalHub
 
 from ._helpers import HUB, client, git_sha1, sha256
 
@@ -205,3 +205,26 @@ async def test_listing_card_data(local_hub: LocalHub) -> None:
         with_card = (await http.get(f"{HUB}/api/models", params={"cardData": "true"})).json()
     assert "cardData" not in plain[0]
     assert with_card[0]["cardData"] == {"license": "mit"}
+
+
+async def test_super_squash_and_auth_check(local_hub: LocalHub) -> None:
+    local_hub.seed_repo("alice/sq", {"a.txt": b"1"})
+    local_hub.seed_repo("alice/sq", {"b.txt": b"2"})
+    local_hub.seed_repo("alice/gated", {"a.txt": b"1"}, gated=True)
+    async with client(local_hub, ALICE_TOKEN) as http:
+        base = f"{HUB}/api/models/alice/sq"
+        squashed = await http.post(f"{base}/super-squash/main", json={"message": "squashed"})
+        assert squashed.status_code == 200
+        commits = (await http.get(f"{base}/commits/main")).json()
+        assert [c["title"] for c in commits] == ["squashed"]
+        files = (await http.get(f"{base}/tree/main")).json()
+        assert {e["path"] for e in files} == {".gitattributes", "a.txt", "b.txt"}
+        assert (await http.get(f"{base}/auth-check")).status_code == 200
+        assert (await http.get(f"{base}/auth-check/write")).status_code == 200
+    async with client(local_hub, BOB_TOKEN) as bob:
+        assert (await bob.get(f"{HUB}/api/models/alice/sq/auth-check")).status_code == 200
+        assert (await bob.get(f"{HUB}/api/models/alice/sq/auth-check/write")).status_code == 403
+        gated = await bob.get(f"{HUB}/api/models/alice/gated/auth-check")
+        assert gated.headers["x-error-code"] == "GatedRepo"
+        refused = await bob.post(f"{HUB}/api/models/alice/sq/super-squash/main", json={})
+        assert refused.status_code == 403
