@@ -320,6 +320,15 @@ async def repo_info(ctx: Ctx, repo: Repo, revision: str | None) -> Response:
     return json_response(data)
 
 
+_FILTER_KEYS = [
+    "tags",
+    "downloads",
+    "likes",
+    "trendingScore",
+    "lastModified",
+    "createdAt",
+    "cardData",
+]
 _SORT_KEYS = {
     "downloads": "downloads",
     "likes": "likes",
@@ -357,7 +366,7 @@ async def list_repos(ctx: Ctx, repo_type: str) -> Response:
     full = ctx.flag("full")
     items = []
     for repo, head in candidates:
-        data = repo_info_json(ctx, repo, head, expand=None, listing=True, full=True)
+        data = repo_info_json(ctx, repo, head, expand=_FILTER_KEYS, listing=True)
         if wanted and not all(tag in data.get("tags", []) for tag in wanted):
             continue
         items.append((repo, head, data))
