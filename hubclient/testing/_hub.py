@@ -54,6 +54,19 @@ class LocalHub:
         async with httpx.AsyncClient(transport=hub.async_transport()) as http:
             info = (await http.get(f"{hub.hub_url}/api/models/alice/model")).json()
         hub.close()
+
+    Args:
+        data_dir: where repos, commits, refs and objects live (``None``: a temp dir removed by
+            `close`). The same dir after a restart gives the same hub.
+        hub_url, storage_url: the in-process origins `async_transport` answers (served hubs use
+            their real ``http://127.0.0.1:<port>`` origins instead).
+        lfs_multipart_threshold, lfs_chunk_size: LFS uploads of at least the threshold go
+            multipart, in parts of ``lfs_chunk_size`` bytes; smaller ones use one PUT.
+        lfs_size_threshold: preupload answers ``lfs`` for files at least this big.
+        page_size, expand_page_size: entries per page of listings, tree and commits (the
+            second for tree with ``expand``); as low as 1.
+        signed_url_ttl: lifetime of presigned storage URLs, in seconds.
+        fault_seed: seed of the random draws of `FaultRule.probability`.
     """
 
     def __init__(
@@ -68,7 +81,7 @@ class LocalHub:
         page_size: int = 1000,
         expand_page_size: int = 50,
         signed_url_ttl: float = 3600.0,
-        seed: int = 0,
+        fault_seed: int = 0,
     ) -> None:
         if page_size < 1 or expand_page_size < 1 or lfs_chunk_size < 1:
             raise ValueError("page sizes and the chunk size must be >= 1")
@@ -91,7 +104,7 @@ class LocalHub:
         self.state = HubState(
             store, self.accounts, Signer(self.data_dir / "signing.key", signed_url_ttl), self.config
         )
-        self.faults = Faults(seed)
+        self.faults = Faults(fault_seed)
         self.log = RequestLog()
         self._served: list[ServedApps] = []
         self._closed = False
