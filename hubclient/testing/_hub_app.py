@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from urllib.parse import unquote
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -68,6 +68,8 @@ class HubApp:
             response = self._redirect(request, moved)
         except HubError as error:
             response = error_response(error)
+        except ClientDisconnect:
+            response = error_response(HubError(400, "Client disconnected"))
         except Exception:  # a bug: answer 500 like a real server, and say it in the log
             _log.exception("local hub: unexpected error on %s %s", request.method, request.url)
             response = error_response(HubError(500, "Internal Error (local hub)"))
@@ -119,7 +121,8 @@ class HubApp:
         segments = [unquote(s) for s in self._raw_segments(request)]
         method = request.method
         if segments and segments[0] == "api":
-            return await self._api(ctx, method, segments[1:])
+            # HEAD on an API route answers like GET (the body is dropped on the way out)
+            return await self._api(ctx, "GET" if method == "HEAD" else method, segments[1:])
         return await self._files(ctx, method, segments)
 
     async def _api(self, ctx: Ctx, method: str, seg: list[str]) -> Response:

@@ -111,3 +111,12 @@ async def test_moved_repo_answers_a_relative_redirect(local_hub: LocalHub, seede
         assert api.headers["location"] == "/api/models/acme/renamed/revision/main"
         followed = await http.get(f"{HUB}/api/models/alice/model", follow_redirects=True)
         assert followed.json()["id"] == "acme/renamed"
+
+
+async def test_head_on_api_routes(local_hub: LocalHub, seeded: str) -> None:
+    async with client(local_hub, ALICE_TOKEN) as http:
+        get = await http.get(f"{HUB}/api/models/alice/model")
+        head = await http.head(f"{HUB}/api/models/alice/model")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(get.content))
