@@ -27,6 +27,7 @@ from hubclient.cache._fs import (
     create_pointer,
     finalize_file,
     link_or_copy_blob,
+    mode_like_new_file,
 )
 from hubclient.cache._layout import (
     CACHEDIR_TAG_CONTENT,
@@ -89,6 +90,7 @@ __all__ = [
     "link_pointers",
     "mark_no_exist",
     "missing_files",
+    "mode_like_new_file",
     "new_temp_path",
     "normalize_etag",
     "prepare_repo",

@@ -25,6 +25,7 @@ __all__ = [
     "create_pointer",
     "finalize_file",
     "link_or_copy_blob",
+    "mode_like_new_file",
 ]
 
 
@@ -54,7 +55,7 @@ def create_cachedir_tag(directory: Path) -> None:
         atomic_write_text(tag, CACHEDIR_TAG_CONTENT)
 
 
-def _mode_like_new_file(directory: Path) -> int | None:
+def mode_like_new_file(directory: Path) -> int | None:
     """The mode a new file gets in ``directory`` (umask emulation without touching the umask,
     which is process-global and not thread-safe)."""
     probe = directory / f"tmp_{uuid.uuid4()}"
@@ -68,13 +69,15 @@ def _mode_like_new_file(directory: Path) -> int | None:
             probe.unlink()
 
 
-def finalize_file(tmp: Path, destination: Path) -> None:
+def finalize_file(tmp: Path, destination: Path, *, mode: int | None = None) -> None:
     """Give ``tmp`` the mode of a new file in its folder and rename it over ``destination``.
 
+    ``mode``: that mode if the caller already probed it (:func:`mode_like_new_file`).
     ``os.replace`` replaces an existing entry itself (a symlink into a shared store included)
     instead of writing through it.
     """
-    mode = _mode_like_new_file(tmp.parent)
+    if mode is None:
+        mode = mode_like_new_file(tmp.parent)
     if mode is not None:
         with contextlib.suppress(OSError):
             os.chmod(tmp, mode)
@@ -143,16 +146,24 @@ def create_pointer(
             target = relative_link(blob, pointer)
         except ValueError:  # different drives (Windows)
             target = os.path.abspath(blob)
-        tmp = pointer.with_name(f".{pointer.name}.{uuid.uuid4().hex[:8]}.link")
         try:
-            os.symlink(target, tmp)
-            os.replace(tmp, pointer)
+            os.symlink(target, pointer)
             return
+        except FileExistsError:
+            pass  # replaced atomically below
         except PermissionError:
-            pass  # symlinks refused across volumes: fall back to a copy
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+            target = ""  # symlinks refused across volumes: fall back to a copy
+        if target:
+            tmp = pointer.with_name(f".{pointer.name}.{uuid.uuid4().hex[:8]}.link")
+            try:
+                os.symlink(target, tmp)
+                os.replace(tmp, pointer)
+                return
+            except PermissionError:
+                pass
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
     link_or_copy_blob(blob, pointer, move=new_blob and not blob.is_symlink())
 
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
 from filelock import BaseFileLock, FileLock, SoftFileLock, Timeout
 
 __all__ = ["LockTimeoutError", "blob_lock"]
+
+T = TypeVar("T")
 
 
 class LockTimeoutError(TimeoutError):
@@ -32,10 +35,13 @@ class LockTimeoutError(TimeoutError):
 
 
 def _try_acquire(lock: BaseFileLock) -> BaseFileLock | None:
-    """One non-blocking attempt (a worker thread runs it). Falls back to a soft lock on file
-    systems without ``flock``."""
+    """One non-blocking attempt. Falls back to a soft lock on file systems without ``flock``."""
     try:
-        lock.acquire(blocking=False)
+        try:
+            lock.acquire(blocking=False)
+        except FileNotFoundError:
+            Path(lock.lock_file).parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire(blocking=False)
         return lock
     except Timeout:
         return None
@@ -48,24 +54,44 @@ def _try_acquire(lock: BaseFileLock) -> BaseFileLock | None:
         return soft
 
 
+def _attempt(lock: BaseFileLock, then: Callable[[], Any] | None) -> tuple[BaseFileLock | None, Any]:
+    """A worker thread's job: try the lock and, once held, run ``then`` in the same trip."""
+    held = _try_acquire(lock)
+    if held is None or then is None:
+        return held, None
+    try:
+        return held, then()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            held.release()
+        raise
+
+
 @contextlib.asynccontextmanager
 async def blob_lock(
-    path: Path, *, lock_timeout: float | None = None, poll: float = 0.05, max_poll: float = 0.5
-) -> AsyncIterator[None]:
+    path: Path,
+    *,
+    lock_timeout: float | None = None,
+    then: Callable[[], T] | None = None,
+    poll: float = 0.05,
+    max_poll: float = 0.5,
+) -> AsyncIterator[T | None]:
     """Hold the file lock at ``path`` for the body of the ``async with``.
 
     Attempts never block the loop (each is a non-blocking ``flock`` in a worker thread); the
-    wait between attempts is a cancellable ``anyio.sleep``. Raises :class:`LockTimeoutError`
-    after ``lock_timeout`` seconds (None: wait as long as it takes).
+    wait between attempts is a cancellable ``anyio.sleep``. ``then`` runs in the worker
+    thread right after the lock is taken (one trip instead of two); its result is what the
+    ``async with`` gives. Raises :class:`LockTimeoutError` after ``lock_timeout`` seconds
+    (None: wait as long as it takes).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     lock: BaseFileLock = FileLock(str(path), mode=0o664, thread_local=False)
     start = time.monotonic()
     delay = poll
     held: BaseFileLock | None = None
+    result: Any = None
     while held is None:
         with anyio.CancelScope(shield=True):  # never lose an acquired lock to a cancellation
-            held = await anyio.to_thread.run_sync(_try_acquire, lock)
+            held, result = await anyio.to_thread.run_sync(_attempt, lock, then)
         if held is not None:
             break
         waited = time.monotonic() - start
@@ -74,7 +100,7 @@ async def blob_lock(
         await anyio.sleep(delay if lock_timeout is None else min(delay, lock_timeout - waited))
         delay = min(max_poll, delay * 1.5)
     try:
-        yield
+        yield result
     finally:
         with contextlib.suppress(OSError):
             held.release()

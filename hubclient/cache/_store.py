@@ -47,7 +47,11 @@ def install_blob(
     etag: str,
     pointers: Sequence[Path],
     policy: SymlinkPolicy,
+    *,
+    mode: int | None = None,
 ) -> None:
-    """Rename the verified temp file to ``blobs/{etag}`` and create the pointers."""
-    finalize_file(tmp, repo.blob_path(etag))
+    """Rename the verified temp file to ``blobs/{etag}`` and create the pointers.
+
+    ``mode``: the file mode for the blob if already probed (else probed here)."""
+    finalize_file(tmp, repo.blob_path(etag), mode=mode)
     link_pointers(repo, etag, pointers, policy, new_blob=True)

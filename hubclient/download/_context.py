@@ -22,6 +22,7 @@ from hubclient.cache import (
     huggingface_dir,
     install_blob,
     link_pointers,
+    mode_like_new_file,
     new_temp_path,
     write_download_metadata,
 )
@@ -53,6 +54,14 @@ class Context:
     reporter: Reporter
     policy: SymlinkPolicy
     transfer: Transfer
+    modes: dict[Path, int | None] = field(default_factory=dict)
+    """The mode of a new file, per folder (probed once per call, not once per blob)."""
+
+    def mode_for(self, directory: Path) -> int | None:
+        """(blocking) The mode new files get in ``directory``, probed once."""
+        if directory not in self.modes:
+            self.modes[directory] = mode_like_new_file(directory)
+        return self.modes[directory]
 
     @classmethod
     def build(cls, http: HubHttp, options: DownloadOptions | None, reporter: Reporter) -> Context:
@@ -70,8 +79,12 @@ class Context:
         counter = self._on_bytes(job)
         for path in job.paths:
             self.reporter.file(path, FileState.DOWNLOADING, 0, job.size)
-        async with blob_lock(repo.lock_path(job.etag), lock_timeout=self.options.lock_timeout):
-            if not force and await anyio.to_thread.run_sync(blob.exists):
+        async with blob_lock(
+            repo.lock_path(job.etag),
+            lock_timeout=self.options.lock_timeout,
+            then=None if force else blob.exists,
+        ) as already_there:
+            if already_there:
                 # another process (or an earlier run) finished it while we waited
                 await anyio.to_thread.run_sync(
                     lambda: link_pointers(repo, job.etag, job.pointers, self.policy, new_blob=False)
@@ -85,7 +98,8 @@ class Context:
                 def store() -> None:
                     tmp = new_temp_path(repo.blobs_dir, job.etag)
                     _write_verified(tmp, data, job.expected, job.source.url)
-                    install_blob(repo, tmp, job.etag, job.pointers, self.policy)
+                    mode = self.mode_for(repo.blobs_dir)
+                    install_blob(repo, tmp, job.etag, job.pointers, self.policy, mode=mode)
 
                 await anyio.to_thread.run_sync(store)
             else:
@@ -98,7 +112,14 @@ class Context:
                 counter(offset)
                 await self._fetch_file(job, tmp, offset, counter)
                 await anyio.to_thread.run_sync(
-                    lambda: install_blob(repo, tmp, job.etag, job.pointers, self.policy)
+                    lambda: install_blob(
+                        repo,
+                        tmp,
+                        job.etag,
+                        job.pointers,
+                        self.policy,
+                        mode=self.mode_for(repo.blobs_dir),
+                    )
                 )
         self._done(job)
 

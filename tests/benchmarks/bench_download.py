@@ -10,7 +10,7 @@ uvicorn-served local Hub (in a subprocess, so no client shares its GIL). One run
     python -m pytest tests/benchmarks/bench_download.py -m benchmark -s
 
 Each client runs in a fresh interpreter with an empty cache. The repos are seeded through the
-Hub's own upload API (huggingface_hub ``upload_folder``), as a user would.
+data dir with ``python -m hubclient.testing seed`` before the server starts.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,29 +57,36 @@ def _env() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The local Hub in a subprocess, its data dir seeded first (``seed`` command)."""
     data = tmp_path_factory.mktemp("hub-data")
+    src = tmp_path_factory.mktemp("sources")
+    small = src / "small"
+    for i in range(1000):
+        sub = small / f"d{i % 10}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"f{i}.txt").write_bytes(os.urandom(2048).hex().encode())  # 4 KB each
+    _seed(data, "alice/bench-dl-a", small)
+    for repo, size, seed in (("alice/bench-dl-b", GIB, 1), ("alice/bench-dl-d", 2 * GIB, 2)):
+        folder = src / repo.replace("/", "-")
+        folder.mkdir()
+        _big_file(folder / "big.bin", size, seed)
+        _seed(data, repo, folder)
+        shutil.rmtree(folder)
     process = subprocess.Popen(
-        [sys.executable, "-m", "hubclient.testing", "serve", "--data-dir", str(data),
-         "--port", "0"],
+        [sys.executable, "-m", "hubclient.testing", "serve", "--data", str(data),
+         "--token", f"alice={TOKEN}", "--log-level", "warning"],
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.DEVNULL,
         text=True,
         env=_env(),
         cwd=ROOT,
     )  # fmt: skip
-    hub_url = None
     assert process.stdout is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        if "http://" in line:
-            hub_url = line[line.index("http://") :].split()[0].rstrip(",;")
-            break
-    if hub_url is None:
+    line = process.stdout.readline()  # "READY hub=<url> storage=<url>"
+    if not line.startswith("READY"):
         process.kill()
-        pytest.fail("the local Hub did not start")
+        pytest.fail(f"the local Hub did not start: {line!r}")
+    hub_url = line.split()[1].removeprefix("hub=")
     try:
         yield Server(hub_url, process)
     finally:
@@ -89,6 +95,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _seed(data: Path, repo: str, folder: Path) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "hubclient.testing", "seed", repo, str(folder), "--data", str(data)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
 
 
 def _run(script: str, *args: str) -> dict[str, float]:
@@ -106,15 +124,6 @@ def _run(script: str, *args: str) -> dict[str, float]:
         raise AssertionError(f"benchmark child failed:\n{out.stdout}\n{out.stderr}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
-
-_SEED = """
-    import json, os, sys
-    from huggingface_hub import HfApi
-    api = HfApi(endpoint=sys.argv[1], token=os.environ["BENCH_TOKEN"])
-    api.create_repo(sys.argv[2], exist_ok=True)
-    info = api.upload_folder(repo_id=sys.argv[2], folder_path=sys.argv[3])
-    print(json.dumps({"commit": info.oid}))
-"""
 
 # Counts the requests a client sends by wrapping the transport's send (client side).
 _HUBCLIENT = """
@@ -178,10 +187,6 @@ _LIMIT = """
 """
 
 
-def _seed(server: Server, repo: str, folder: Path) -> str:
-    return str(_run(_SEED, server.hub_url, repo, str(folder))["commit"])
-
-
 def _big_file(path: Path, size: int, seed: int) -> None:
     block = os.urandom(2**20)
     with path.open("wb") as f:
@@ -205,18 +210,23 @@ def _report(name: str, ours: float, theirs: float) -> None:
     )
 
 
+def _commit(server: Server, repo: str) -> str:
+    import httpx
+
+    response = httpx.get(f"{server.hub_url}/api/models/{repo}", headers=_auth())
+    response.raise_for_status()
+    return str(response.json()["sha"])
+
+
+def _auth() -> dict[str, str]:
+    return {"authorization": f"Bearer {TOKEN}"}
+
+
 def test_a_1000_files_of_4kb_and_c_cached_rerun(server: Server, tmp_path: Path) -> None:
-    folder = tmp_path / "src"
-    for i in range(1000):
-        sub = folder / f"d{i % 10}"
-        sub.mkdir(parents=True, exist_ok=True)
-        (sub / f"f{i}.txt").write_bytes(os.urandom(2048).hex().encode())  # 4 KB each
-    commit = _seed(server, "alice/bench-dl-a", folder)
+    commit = _commit(server, "alice/bench-dl-a")
     ours, theirs = _pair(server, "alice/bench-dl-a", tmp_path)
     _report("(a) snapshot_download 1,000 x 4 KB", ours["seconds"], theirs["seconds"])
-    print(
-        f"[bench] (a) requests: hubclient {ours['requests']}, huggingface_hub {theirs['requests']}"
-    )
+    print(f"[bench] (a) requests: hubclient {ours['requests']}, hf {theirs['requests']}")
     again_ours, again_theirs = _pair(server, "alice/bench-dl-a", tmp_path, commit)
     print(
         f"[bench] (c) cached re-run at the pinned commit: requests hubclient "
@@ -226,11 +236,6 @@ def test_a_1000_files_of_4kb_and_c_cached_rerun(server: Server, tmp_path: Path) 
 
 
 def test_b_one_1gib_lfs_file(server: Server, tmp_path: Path) -> None:
-    folder = tmp_path / "src"
-    folder.mkdir()
-    _big_file(folder / "big.bin", GIB, seed=1)
-    _seed(server, "alice/bench-dl-b", folder)
-    shutil.rmtree(folder)
     limit = _run(_LIMIT, server.hub_url, "alice/bench-dl-b", "big.bin", str(tmp_path / "limit"))
     (tmp_path / "limit").unlink()
     ours, theirs = _pair(server, "alice/bench-dl-b", tmp_path)
@@ -244,11 +249,6 @@ def test_b_one_1gib_lfs_file(server: Server, tmp_path: Path) -> None:
 
 
 def test_d_peak_rss_downloading_2gib(server: Server, tmp_path: Path) -> None:
-    folder = tmp_path / "src"
-    folder.mkdir()
-    _big_file(folder / "big2.bin", 2 * GIB, seed=2)
-    _seed(server, "alice/bench-dl-d", folder)
-    shutil.rmtree(folder)
     ours = _run(_HUBCLIENT, server.hub_url, "alice/bench-dl-d", str(tmp_path / "c"), "")
     print(
         f"\n[bench] (d) hubclient downloading 2 GiB: {ours['seconds']:.2f}s, peak RSS "
