@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from huggingface_hub import constants, hf_hub_download
+from huggingface_hub.errors import HfHubHTTPError
 
 from hubclient.testing import FaultRule
 from tests.conformance._support import CHUNK_SIZE, Conformance, payload
@@ -91,3 +92,37 @@ def test_dropped_storage_request_is_retried(conf: Conformance) -> None:
     assert conf.hub.faults.fired(rule) == 1
     gets = conf.hub.log.filter(origin="storage", method="GET")
     assert [(r.fault, r.status) for r in gets] == [("drop", 0), (None, 200)]
+
+
+def test_metadata_head_503_is_tried_again(conf: Conformance) -> None:
+    repo_id = conf.new_repo("head-503")
+    conf.api.upload_file(path_or_fileobj=b"data", path_in_repo="d.txt", repo_id=repo_id)
+    rule = conf.hub.faults.add(FaultRule(status=503, method="HEAD", path=r"/resolve/"))
+    conf.hub.log.clear()
+    path = hf_hub_download(repo_id, "d.txt", **conf.download_kwargs())
+    assert Path(path).read_bytes() == b"data"
+    assert conf.hub.faults.fired(rule) == 1
+    assert [r.status for r in conf.hub.log.filter(method="HEAD", path=r"/resolve/")] == [503, 200]
+
+
+def test_a_slow_hub_falls_back_to_the_cache(conf: Conformance) -> None:
+    repo_id = conf.new_repo("slow-head")
+    conf.api.upload_file(path_or_fileobj=b"cached", path_in_repo="c.txt", repo_id=repo_id)
+    first = hf_hub_download(repo_id, "c.txt", **conf.download_kwargs())
+    conf.hub.faults.add(FaultRule(action="delay", delay=1.5, method="HEAD", times=None))
+    again = hf_hub_download(repo_id, "c.txt", etag_timeout=0.3, **conf.download_kwargs())
+    assert again == first
+
+
+def test_commit_errors_are_not_retried(conf: Conformance) -> None:
+    repo_id = conf.new_repo("commit-500")
+    before = conf.api.repo_info(repo_id).sha
+    conf.hub.faults.add(FaultRule(status=500, method="POST", path=r"/commit/"))
+    with pytest.raises(HfHubHTTPError) as info:
+        conf.api.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=repo_id)
+    assert info.value.response.status_code == 500
+    assert "Injected fault" in str(info.value)
+    assert conf.api.repo_info(repo_id).sha == before
+    assert conf.hub.log.count(method="POST", path=r"/commit/") == 1
+    conf.api.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=repo_id)
+    assert "x.txt" in conf.api.list_repo_files(repo_id)
