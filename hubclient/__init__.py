@@ -41,6 +41,8 @@ from hubclient._sync import (
 )
 from hubclient._urls import hf_hub_url
 from hubclient._version import __version__
+from hubclient.cache import CACHED_NO_EXIST, try_to_load_from_cache
+from hubclient.download import DownloadIntegrityError, DownloadOptions, DryRunFileInfo, RemoteFile
 from hubclient.errors import (
     BadRequestError,
     DisabledRepoError,
@@ -105,6 +107,7 @@ from hubclient.progress import (
 from hubclient.upload import CommitConflictError, LfsUploadError, PreuploadedFile, UploadOptions
 
 __all__ = [
+    "CACHED_NO_EXIST",
     "AccessTokenInfo",
     "AsyncHubClient",
     "AuthInfo",
@@ -120,6 +123,9 @@ __all__ = [
     "CommitOperationDelete",
     "DatasetInfo",
     "DisabledRepoError",
+    "DownloadIntegrityError",
+    "DownloadOptions",
+    "DryRunFileInfo",
     "EntryNotFoundError",
     "FileMetadataError",
     "FileProgress",
@@ -150,6 +156,7 @@ __all__ = [
     "ProgressEvent",
     "RateLimitedError",
     "RemoteEntryNotFoundError",
+    "RemoteFile",
     "RepoFile",
     "RepoFolder",
     "RepoInfo",
@@ -195,6 +202,7 @@ __all__ = [
     "revision_exists",
     "snapshot_download",
     "space_info",
+    "try_to_load_from_cache",
     "upload_file",
     "upload_folder",
     "whoami",
