@@ -293,3 +293,44 @@ async def test_blob_lock_wait_is_cancellable(tmp_path: Path) -> None:
         assert scope.cancelled_caught
     async with blob_lock(path, lock_timeout=1):  # released properly
         pass
+
+
+def make_shared_blob_cache(cache: Path, repo: RepoCache, commit: str, data: bytes) -> str:
+    """The 2.x shared Xet store: blobs/<2 hex>/<hash> (+ marker), per-repo blob = a symlink."""
+    xet = hashlib.sha256(b"xet" + data).hexdigest()
+    store = cache / "blobs"
+    (store / xet[:2]).mkdir(parents=True)
+    (store / ".huggingface-shared-blobs").write_text("1\n")
+    (store / xet[:2] / xet).write_bytes(data)
+    etag = hashlib.sha256(data).hexdigest()
+    prepare_repo(repo, commit)
+    os.symlink(os.path.relpath(store / xet[:2] / xet, repo.blobs_dir), repo.blob_path(etag))
+    pointer = repo.pointer_path(commit, "w.safetensors")
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(os.path.relpath(repo.blob_path(etag), pointer.parent), pointer)
+    write_ref(repo, "main", commit)
+    return etag
+
+
+def test_shared_blob_layout_is_read_and_never_written_through(tmp_path: Path) -> None:
+    repo = RepoCache(tmp_path, "acme/m")
+    data = b"weights" * 100
+    etag = make_shared_blob_cache(tmp_path, repo, COMMIT, data)
+    found = try_to_load_from_cache("acme/m", "w.safetensors", tmp_path)
+    assert isinstance(found, str)
+    assert Path(found).read_bytes() == data
+    # a second commit with the same content links the same per-repo blob
+    from hubclient.cache import link_pointers
+
+    other = repo.pointer_path(COMMIT2, "w.safetensors")
+    link_pointers(repo, etag, [other], SymlinkPolicy(), new_blob=False)
+    assert other.read_bytes() == data
+    # replacing the blob (force download) replaces the link, never the shared payload
+    tmp = repo.blobs_dir / f"{etag}.abcdef12.incomplete"
+    tmp.write_bytes(data)
+    install_blob(repo, tmp, etag, [other], SymlinkPolicy())
+    assert not repo.blob_path(etag).is_symlink()
+    shared = next((tmp_path / "blobs").glob("*/*"))
+    assert shared.read_bytes() == data
+    scan_warnings = __import__("huggingface_hub").scan_cache_dir(tmp_path).warnings
+    assert scan_warnings == []
