@@ -53,7 +53,7 @@ from hubclient.upload._lfs import upload_lfs_additions
 from hubclient.upload._options import UploadOptions
 from hubclient.upload._plan import Addition, hash_additions, plan_additions
 from hubclient.upload._report import Reporter
-from hubclient.upload._source import source_for
+from hubclient.upload._source import SourceChangedError, source_for
 
 __all__ = ["PreuploadedFile", "create_commit", "preupload_lfs_files"]
 
@@ -394,7 +394,7 @@ async def _stream_lines(ctx: UploadContext, lines: Sequence[_Line]) -> AsyncIter
                     try:
                         data = await anyio.to_thread.run_sync(reader.read_at, done, n)
                         if len(data) != n:
-                            raise OSError(f"{line.addition.source.description} changed")
+                            raise SourceChangedError(f"{line.addition.source.description} changed")
                         encoded = base64.b64encode(data)
                     finally:
                         ctx.budget.release(n)
@@ -424,7 +424,7 @@ async def _stream_lines(ctx: UploadContext, lines: Sequence[_Line]) -> AsyncIter
         )
         for item, content in zip(group, contents, strict=True):
             if item.addition is not None and len(content) != item.addition.size:
-                raise OSError(f"{item.addition.source.description} changed")
+                raise SourceChangedError(f"{item.addition.source.description} changed")
             yield item.prefix + base64.b64encode(content) + item.suffix
 
 
@@ -527,9 +527,11 @@ async def create_commit(
         lines = _commit_lines(kept, by_op, copy_sources, header)
         length = sum(len(line) if isinstance(line, bytes) else line.size for line in lines)
         ctx.reporter.phase(Phase.COMMITTING, files=len(kept))
-        body: bytes | AsyncIterator[bytes] = _coalesce(_stream_lines(ctx, lines))
+        body: bytes | AsyncIterator[bytes]
         if length <= _SMALL_COMMIT:  # one buffer: fewer, larger writes for both sides
             body = b"".join([chunk async for chunk in _stream_lines(ctx, lines)])
+        else:  # streamed from disk, memory bounded
+            body = _coalesce(_stream_lines(ctx, lines))
         response = await http.request(
             "POST",
             commit_path(ctx.repo_type, ctx.repo_id, ctx.revision),
