@@ -11,8 +11,9 @@ from typing import Any
 from starlette.responses import Response
 
 from hubclient.testing._errors import HubError
+from hubclient.testing._operations import Delete, Operation, Put, Rename
 from hubclient.testing._patterns import GitAttributes, GitIgnore
-from hubclient.testing._repo import Delete, Operation, Put, Rename, Repo
+from hubclient.testing._repo import Repo
 from hubclient.testing._snapshot import Snapshot
 from hubclient.testing._web import PREFIXES, Ctx, json_response
 

@@ -10,7 +10,8 @@ from starlette.responses import Response
 
 from hubclient.testing._card import card_data, card_tags
 from hubclient.testing._errors import HubError
-from hubclient.testing._repo import Repo, iso_date
+from hubclient.testing._records import iso_date
+from hubclient.testing._repo import Repo
 from hubclient.testing._snapshot import Snapshot
 from hubclient.testing._store import REPO_TYPES
 from hubclient.testing._web import Ctx, json_response

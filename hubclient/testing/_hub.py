@@ -18,8 +18,9 @@ from hubclient.testing._errors import HubError
 from hubclient.testing._faults import Faults, RequestLog, instrument
 from hubclient.testing._gitobjects import DEFAULT_GITATTRIBUTES
 from hubclient.testing._hub_app import HubApp
+from hubclient.testing._operations import Operation, Put
 from hubclient.testing._patterns import GitAttributes
-from hubclient.testing._repo import Operation, Put, Repo
+from hubclient.testing._repo import Repo
 from hubclient.testing._serve import ServedApps, bind, start, url_of
 from hubclient.testing._signing import Signer
 from hubclient.testing._storage_app import StorageApp

@@ -6,125 +6,20 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from hubclient.testing._errors import HubError
-from hubclient.testing._gitobjects import (
-    DEFAULT_GITATTRIBUTES,
-    commit_oid,
-    git_blob_sha1,
-    lfs_pointer,
-)
+from hubclient.testing._gitobjects import DEFAULT_GITATTRIBUTES, commit_oid, git_blob_sha1
 from hubclient.testing._objects import atomic_write_json, read_json
+from hubclient.testing._operations import Operation, Put, Rename, apply_operations
 from hubclient.testing._patterns import GitAttributes
+from hubclient.testing._records import Commit, Refs, Resolved
 from hubclient.testing._snapshot import FileEntry, Snapshot
 
-__all__ = ["Commit", "Delete", "Operation", "Put", "Rename", "Repo", "iso_date"]
+__all__ = ["Repo"]
 
 _HEX = re.compile(r"[0-9a-f]{7,40}\Z")
-
-
-def iso_date(timestamp: float) -> str:
-    """``YYYY-MM-DDTHH:MM:SS.fffZ``: the only shape the Python client parses."""
-    moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-@dataclass(frozen=True)
-class Commit:
-    id: str
-    tree: str
-    parents: tuple[str, ...]
-    title: str
-    message: str
-    author: str
-    timestamp: float
-
-    @property
-    def date(self) -> str:
-        return iso_date(self.timestamp)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "tree": self.tree,
-            "parents": list(self.parents),
-            "title": self.title,
-            "message": self.message,
-            "author": self.author,
-            "timestamp": self.timestamp,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Commit:
-        return cls(
-            data["id"],
-            data["tree"],
-            tuple(data["parents"]),
-            data["title"],
-            data["message"],
-            data["author"],
-            float(data["timestamp"]),
-        )
-
-
-@dataclass(frozen=True)
-class Put:
-    """Add or replace a file whose content is already in the object store."""
-
-    path: str
-    sha256: str
-    size: int
-    lfs: bool
-    content: bytes | None = None  # regular files: the bytes (for the git blob oid)
-
-
-@dataclass(frozen=True)
-class Delete:
-    path: str
-    folder: bool = False
-
-
-@dataclass(frozen=True)
-class Rename:
-    path: str
-    old_path: str
-
-
-Operation = Put | Delete | Rename
-
-
-@dataclass
-class Refs:
-    heads: dict[str, str] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
-    prs: dict[int, str] = field(default_factory=dict)
-    next_pr: int = 1
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "heads": self.heads,
-            "tags": self.tags,
-            "prs": {str(k): v for k, v in self.prs.items()},
-            "next_pr": self.next_pr,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Refs:
-        prs = {int(k): v for k, v in data.get("prs", {}).items()}
-        return cls(dict(data["heads"]), dict(data["tags"]), prs, int(data.get("next_pr", 1)))
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """A revision resolved to a commit; `kind` is ``branch``, ``tag``, ``pr`` or ``sha``."""
-
-    commit: str
-    kind: str
-    name: str
 
 
 class Repo:
@@ -341,7 +236,7 @@ class Repo:
                         f"(parent commit {parent_commit} is not the head {base} of {revision})",
                     )
             files = dict(self.snapshot(base).files)
-            changed = _apply_operations(files, operations, base, object_size)
+            changed = apply_operations(files, operations, base, object_size)
             new_lfs = [op.path for op in operations if isinstance(op, Put) and op.lfs]
             new_lfs += [
                 op.path for op in operations if isinstance(op, Rename) and files[op.path].lfs
@@ -377,7 +272,7 @@ class Repo:
                 len(DEFAULT_GITATTRIBUTES), git_blob_sha1(DEFAULT_GITATTRIBUTES), sha256, False
             )
         }
-        changed = _apply_operations(files, operations, "", object_size) | {".gitattributes"}
+        changed = apply_operations(files, operations, "", object_size) | {".gitattributes"}
         new_lfs = [op.path for op in operations if isinstance(op, Put) and op.lfs]
         if new_lfs:
             self._track_lfs(files, new_lfs, changed, store_regular)
@@ -461,9 +356,6 @@ class Repo:
             del self.refs.tags[name]
             self._save_refs()
 
-    def file_entry_at(self, commit_id: str, path: str) -> FileEntry | None:
-        return self.snapshot(commit_id).files.get(path)
-
 
 def _same_commit(head: str, parent: str) -> bool:
     parent = parent.lower()
@@ -477,79 +369,3 @@ def _valid_ref_name(name: str) -> bool:
         and not name.startswith(("/", "refs/"))
         and (re.fullmatch(r"[A-Za-z0-9._/\-]+", name) is not None)
     )
-
-
-def _apply_operations(
-    files: dict[str, FileEntry],
-    operations: list[Operation],
-    base: str,
-    object_size: Callable[[str], int | None],
-) -> set[str]:
-    changed: set[str] = set()
-    folders = _Folders(files)
-    for op in operations:
-        if isinstance(op, Put):
-            if op.lfs:
-                size = object_size(op.sha256)
-                if size is None:
-                    raise HubError(422, f"LFS object {op.sha256} for {op.path} was never uploaded")
-                oid = git_blob_sha1(lfs_pointer(op.sha256, size))
-                entry = FileEntry(size, oid, op.sha256, True)
-            else:
-                content = op.content if op.content is not None else b""
-                entry = FileEntry(len(content), git_blob_sha1(content), op.sha256, False)
-            folders.check(op.path)
-            files[op.path] = entry
-            changed.add(op.path)
-        elif isinstance(op, Rename):
-            source = files.pop(op.old_path, None)
-            if source is None:
-                raise HubError.entry_not_found(
-                    op.old_path, base, f"A file with this name doesn't exist: {op.old_path}"
-                )
-            folders.dirty = True
-            folders.check(op.path)
-            files[op.path] = source
-            changed.add(op.path)
-        elif op.folder:
-            prefix = op.path.rstrip("/") + "/"
-            doomed = [p for p in files if p.startswith(prefix)]
-            if not doomed:
-                raise HubError.entry_not_found(
-                    op.path, base, f"A folder with this name doesn't exist: {op.path}"
-                )
-            for p in doomed:
-                del files[p]
-            folders.dirty = True
-        else:
-            if op.path not in files:
-                raise HubError.entry_not_found(
-                    op.path, base, f"A file with this name doesn't exist: {op.path}"
-                )
-            del files[op.path]
-            folders.dirty = True
-    return changed
-
-
-class _Folders:
-    """The folder paths of a changing file set, to refuse a file where a folder is (and back)."""
-
-    def __init__(self, files: dict[str, FileEntry]) -> None:
-        self.files = files
-        self.dirty = True
-        self.folders: set[str] = set()
-
-    def check(self, path: str) -> None:
-        if self.dirty:
-            self.folders = {
-                p.rsplit("/", i)[0] for p in self.files for i in range(1, p.count("/") + 1)
-            }
-            self.dirty = False
-        parts = path.split("/")
-        for depth in range(1, len(parts)):
-            parent = "/".join(parts[:depth])
-            if parent in self.files:
-                raise HubError(400, f"Cannot create {path}: {parent} is a file")
-            self.folders.add(parent)
-        if path in self.folders:
-            raise HubError(400, f"Cannot create file {path}: a folder with this name exists")
