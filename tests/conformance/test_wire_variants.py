@@ -1,0 +1,231 @@
+"""The wire variants of other clients (huggingface.js, huggingface_hub 0.20), sent by hand.
+
+hub-protocol.md §1.1, §2.5, §2.6, §4.3, §4.7 and §8.2 ask the server to accept them too.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from huggingface_hub import CommitOperationAdd
+
+from tests.conformance._support import ALICE_TOKEN, Conformance, git_blob_sha1, payload
+
+pytestmark = pytest.mark.conformance
+
+AUTH = {"authorization": f"Bearer {ALICE_TOKEN}"}
+BIG = payload(4000, seed=90)
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(headers=AUTH, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def repo(conf: Conformance) -> str:
+    repo_id = conf.new_repo("wire")
+    conf.api.create_commit(
+        repo_id,
+        [
+            CommitOperationAdd("hello.txt", b"hello world"),
+            CommitOperationAdd("sub/dir/a.txt", b"a"),
+            CommitOperationAdd("sub/w.bin", BIG),
+        ],
+        commit_message="wire",
+    )
+    conf.api.upload_file(
+        path_or_fileobj=b"pr", path_in_repo="sub/pr.txt", repo_id=repo_id, create_pr=True
+    )
+    return repo_id
+
+
+def test_paths_info_with_a_json_body(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    r = http.post(
+        f"{conf.endpoint}/api/models/{repo}/paths-info/main",
+        json={"paths": ["hello.txt", "sub", "missing"], "expand": False},
+    )
+    assert r.status_code == 200
+    assert sorted(e["path"] for e in r.json()) == ["hello.txt", "sub"]
+
+
+def test_raw_revision_and_path_in_tree_urls(
+    conf: Conformance, repo: str, http: httpx.Client
+) -> None:
+    raw = http.get(f"{conf.endpoint}/api/models/{repo}/tree/refs/pr/1/sub")
+    assert raw.status_code == 200
+    assert "sub/pr.txt" in {e["path"] for e in raw.json()}
+    quoted = http.get(f"{conf.endpoint}/api/models/{repo}/tree/refs%2Fpr%2F1/sub%2Fdir")
+    assert quoted.status_code == 200
+    assert [e["path"] for e in quoted.json()] == ["sub/dir/a.txt"]
+
+
+def test_revision_head(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    r = http.get(f"{conf.endpoint}/api/models/{repo}/revision/HEAD")
+    assert r.status_code == 200
+    assert r.json()["sha"] == conf.api.repo_info(repo).sha
+
+
+@pytest.mark.parametrize("flag", ["true", "True", "1"])
+def test_query_booleans(conf: Conformance, repo: str, http: httpx.Client, flag: str) -> None:
+    paths: list[str] = []
+    url: str | None = f"{conf.endpoint}/api/models/{repo}/tree/main?recursive={flag}"
+    while url is not None:
+        r = http.get(url)
+        assert r.status_code == 200
+        paths += [e["path"] for e in r.json()]
+        url = r.links.get("next", {}).get("url")
+    assert "sub/dir/a.txt" in paths
+
+
+def test_pagination_link_header(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    r = http.get(f"{conf.endpoint}/api/models/{repo}/tree/main", params={"recursive": "true"})
+    link = r.headers["link"]
+    assert link.startswith(f"<{conf.endpoint}/")
+    assert '>; rel="next"' in link
+    assert "recursive=true" in link
+    assert "cursor=" in link
+
+
+def test_commits_with_bracketed_expand(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    r = http.get(
+        f"{conf.endpoint}/api/models/{repo}/commits/main", params={"expand[]": "formatted"}
+    )
+    assert r.status_code == 200
+    first = r.json()[0]
+    assert {"id", "title", "message", "date", "authors"} <= set(first)
+    assert "formatted" in first
+
+
+def test_lfs_batch_variants(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    fresh = payload(3000, seed=91)
+    body = {
+        "operation": "upload",
+        "transfers": ["basic", "multipart", "xet"],
+        "objects": [
+            {"oid": hashlib.sha256(fresh).hexdigest(), "size": len(fresh)},
+            {"oid": hashlib.sha256(BIG).hexdigest(), "size": len(BIG)},
+        ],
+        "hash_algo": "sha_256",
+    }
+    r = http.post(
+        f"{conf.endpoint}/{repo}.git/info/lfs/objects/batch",
+        json=body,
+        headers={"accept": "application/vnd.git-lfs+json"},
+    )
+    assert r.status_code == 200
+    answer = r.json()
+    assert answer.get("transfer") != "xet"
+    new, stored = answer["objects"]
+    assert "upload" in new["actions"]
+    assert "actions" not in stored  # already stored: nothing to upload
+
+
+def test_compact_ndjson_commit(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    lines = [
+        {"key": "header", "value": {"summary": "from js"}},
+        {
+            "key": "file",
+            "value": {"path": "js.txt", "content": "written by js", "encoding": "utf-8"},
+        },
+        {
+            "key": "file",
+            "value": {
+                "path": "b64.txt",
+                "content": base64.b64encode(b"base64").decode(),
+                "encoding": "base64",
+            },
+        },
+        {"key": "deletedFile", "value": {"path": "hello.txt"}},
+    ]
+    body = "\n".join(json.dumps(line, separators=(",", ":")) for line in lines)  # no last newline
+    r = http.post(
+        f"{conf.endpoint}/api/models/{repo}/commit/main",
+        content=body.encode(),
+        headers={"content-type": "application/x-ndjson"},
+    )
+    assert r.status_code == 200, r.text
+    assert len(r.json()["commitOid"]) == 40
+    files = set(conf.api.list_repo_files(repo))
+    assert {"js.txt", "b64.txt"} <= files
+    assert "hello.txt" not in files
+
+
+def test_js_style_download_info(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    headers = {"range": "bytes=0-0", "accept": "application/vnd.xet-fileinfo+json, */*"}
+    r = http.get(
+        f"{conf.endpoint}/{repo}/resolve/main/sub/w.bin", headers=headers, follow_redirects=True
+    )
+    assert r.status_code == 206
+    assert r.headers["content-range"] == f"bytes 0-0/{len(BIG)}"
+    assert r.headers["etag"].strip('"') == hashlib.sha256(BIG).hexdigest()
+    assert str(r.url).startswith(conf.storage_url)
+    regular = http.get(f"{conf.endpoint}/{repo}/resolve/main/hello.txt", headers=headers)
+    assert regular.status_code == 206
+    assert regular.headers["content-range"] == "bytes 0-0/11"
+    assert regular.headers["etag"].strip('"') == git_blob_sha1(b"hello world")
+
+
+@pytest.mark.parametrize(
+    ("spec", "status", "content", "content_range"),
+    [
+        ("bytes=2-4", 206, b"llo", "bytes 2-4/11"),
+        ("bytes=6-", 206, b"world", "bytes 6-10/11"),
+        ("bytes=-3", 206, b"rld", "bytes 8-10/11"),
+        ("bytes=20-", 416, None, "bytes */11"),
+    ],
+)
+def test_ranges_on_a_regular_file(
+    conf: Conformance,
+    repo: str,
+    http: httpx.Client,
+    spec: str,
+    status: int,
+    content: bytes | None,
+    content_range: str,
+) -> None:
+    r = http.get(f"{conf.endpoint}/{repo}/resolve/main/hello.txt", headers={"range": spec})
+    assert r.status_code == status
+    assert r.headers["content-range"] == content_range
+    if content is not None:
+        assert r.content == content
+
+
+def test_ranges_on_storage(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    location = http.get(f"{conf.endpoint}/{repo}/resolve/main/sub/w.bin").headers["location"]
+    with httpx.Client(timeout=30) as anonymous:  # presigned: no token needed
+        r = anonymous.get(location, headers={"range": "bytes=100-199"})
+        assert r.status_code == 206
+        assert r.content == BIG[100:200]
+        assert r.headers["content-range"] == f"bytes 100-199/{len(BIG)}"
+        bad = anonymous.get(location, headers={"range": f"bytes={len(BIG)}-"})
+        assert bad.status_code == 416
+
+
+def test_old_client_create_body(conf: Conformance, http: httpx.Client) -> None:
+    name = conf.repo_id("old-style").split("/")[1]
+    r = http.post(
+        f"{conf.endpoint}/api/repos/create",
+        json={"name": name, "organization": None, "private": True},
+    )
+    assert r.status_code == 200
+    assert r.json()["url"] == f"{conf.endpoint}/alice/{name}"
+    assert conf.api.repo_info(f"alice/{name}").private is True
+    listed = http.get(
+        f"{conf.endpoint}/api/models", params={"search": name, "direction": "-1", "full": "True"}
+    )
+    assert [m["id"] for m in listed.json()] == [f"alice/{name}"]
+
+
+def test_head_has_a_real_content_length(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    r = http.head(f"{conf.endpoint}/{repo}/resolve/main/hello.txt")
+    assert r.status_code == 200
+    assert r.headers["content-length"] == "11"
+    assert r.headers["accept-ranges"] == "bytes"
+    assert r.headers["x-repo-commit"] == conf.api.repo_info(repo).sha
