@@ -229,3 +229,114 @@ def test_head_has_a_real_content_length(conf: Conformance, repo: str, http: http
     assert r.headers["content-length"] == "11"
     assert r.headers["accept-ranges"] == "bytes"
     assert r.headers["x-repo-commit"] == conf.api.repo_info(repo).sha
+
+
+def test_tampered_storage_urls_are_refused(
+    conf: Conformance, repo: str, http: httpx.Client
+) -> None:
+    location = http.get(f"{conf.endpoint}/{repo}/resolve/main/sub/w.bin").headers["location"]
+    url = httpx.URL(location)
+    signed = {k: v for k, v in url.params.items() if k.lower().startswith("x-")}
+    assert signed  # presigned: an expiry and a signature
+    with httpx.Client(timeout=30) as anonymous:
+        assert anonymous.get(url).status_code == 200
+        for name, value in signed.items():
+            forged = url.copy_set_param(name, value[:-1] + ("1" if value[-1] == "0" else "0"))
+            assert anonymous.get(forged).status_code in (400, 401, 403)
+        assert anonymous.get(url.copy_with(query=None)).status_code in (400, 401, 403)
+        other = str(url).replace(hashlib.sha256(BIG).hexdigest(), hashlib.sha256(b"x").hexdigest())
+        assert anonymous.get(other).status_code in (400, 401, 403, 404)
+
+
+def lfs_batch(
+    conf: Conformance, http: httpx.Client, repo: str, content: bytes
+) -> dict[str, object]:
+    r = http.post(
+        f"{conf.endpoint}/{repo}.git/info/lfs/objects/batch",
+        json={
+            "operation": "upload",
+            "transfers": ["basic", "multipart"],
+            "objects": [{"oid": hashlib.sha256(content).hexdigest(), "size": len(content)}],
+            "hash_algo": "sha256",
+        },
+    )
+    assert r.status_code == 200
+    obj: dict[str, object] = r.json()["objects"][0]
+    return obj
+
+
+def test_a_basic_put_with_the_wrong_bytes_is_refused(
+    conf: Conformance, repo: str, http: httpx.Client
+) -> None:
+    content = payload(2000, seed=92)
+    actions = lfs_batch(conf, http, repo, content)["actions"]
+    assert isinstance(actions, dict)
+    href = actions["upload"]["href"]
+    with httpx.Client(timeout=30) as anonymous:
+        assert anonymous.put(href, content=payload(2000, seed=93)).status_code >= 400
+        assert anonymous.put(href, content=content).status_code < 300
+    assert "actions" not in lfs_batch(conf, http, repo, content)
+
+
+def test_multipart_completion_checks_the_parts(
+    conf: Conformance, repo: str, http: httpx.Client
+) -> None:
+    from tests.conformance._support import CHUNK_SIZE
+
+    content = payload(3 * CHUNK_SIZE, seed=94)
+    oid = hashlib.sha256(content).hexdigest()
+    actions = lfs_batch(conf, http, repo, content)["actions"]
+    assert isinstance(actions, dict)
+    header = actions["upload"]["header"]
+    chunk = int(header["chunk_size"])
+    parts = sorted((int(k), v) for k, v in header.items() if k.isdigit())
+    etags = []
+    with httpx.Client(timeout=30) as anonymous:
+        for number, url in parts:
+            r = anonymous.put(url, content=content[(number - 1) * chunk : number * chunk])
+            assert r.status_code < 300
+            etags.append({"partNumber": number, "etag": r.headers["etag"]})
+        completion = actions["upload"]["href"]
+        wrong = [dict(p, etag='"0000"') if p["partNumber"] == 2 else p for p in etags]
+        assert anonymous.post(completion, json={"oid": oid, "parts": wrong}).status_code >= 400
+        assert anonymous.post(completion, json={"oid": oid, "parts": etags}).status_code < 300
+    commit = "\n".join(
+        json.dumps(line)
+        for line in (
+            {"key": "header", "value": {"summary": "multipart by hand"}},
+            {
+                "key": "lfsFile",
+                "value": {"path": "hand.bin", "algo": "sha256", "oid": oid, "size": len(content)},
+            },
+        )
+    )
+    r = http.post(
+        f"{conf.endpoint}/api/models/{repo}/commit/main",
+        content=commit.encode(),
+        headers={"content-type": "application/x-ndjson"},
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_commit_of_an_unknown_lfs_object_is_refused(
+    conf: Conformance, repo: str, http: httpx.Client
+) -> None:
+    missing = hashlib.sha256(b"never uploaded").hexdigest()
+    commit = "\n".join(
+        json.dumps(line)
+        for line in (
+            {"key": "header", "value": {"summary": "dangling"}},
+            {
+                "key": "lfsFile",
+                "value": {"path": "x.bin", "algo": "sha256", "oid": missing, "size": 14},
+            },
+        )
+    )
+    r = http.post(
+        f"{conf.endpoint}/api/models/{repo}/commit/main",
+        content=commit.encode(),
+        headers={"content-type": "application/x-ndjson"},
+    )
+    assert 400 <= r.status_code < 500
+    assert r.json()["error"]
+    assert "x.bin" not in conf.api.list_repo_files(repo)
