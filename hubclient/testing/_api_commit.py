@@ -146,6 +146,17 @@ def _operation(ctx: Ctx, key: str, value: dict[str, Any]) -> Operation:
             data = content.encode("utf-8")
         else:
             raise HubError.bad_request(f"Unknown encoding {encoding!r} for {path}")
+        # the Hub's pre-receive checks: big or binary content must go through LFS
+        if len(data) >= ctx.config.lfs_size_threshold:
+            raise HubError.bad_request(
+                f"Your push was rejected because it contains files larger than "
+                f"{ctx.config.lfs_size_threshold} bytes ({path}). Please use LFS."
+            )
+        if looks_binary(data[:512]):
+            raise HubError.bad_request(
+                f"Your push was rejected because it contains binary files ({path}). "
+                "Please use LFS."
+            )
         return Put(path, ctx.store.objects.put_bytes(data), len(data), False, data)
     if key == "lfsFile":
         oid = value.get("oid")

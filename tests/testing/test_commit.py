@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from hubclient.testing import ALICE_TOKEN, LocalHub
+from hubclient.testing import ALICE_TOKEN, LocalHub, standard_hub
 
 from ._helpers import HUB, client, commit, file_op, git_sha1, lfs_op, ndjson, sha256, upload_lfs
 
@@ -192,3 +193,18 @@ async def test_pull_requests(local_hub: LocalHub) -> None:
         assert "p.txt" not in await tree_files(http, "alice/ops")
         without = (await http.get(f"{HUB}/api/models/alice/ops/refs")).json()
         assert "pullRequests" not in without
+
+
+async def test_regular_content_must_be_small_text(tmp_path: Path) -> None:
+    with standard_hub(LocalHub(tmp_path / "hub", lfs_size_threshold=100)) as hub:
+        hub.seed_repo("alice/ops", {"a.txt": b"a"})
+        async with client(hub, ALICE_TOKEN) as http:
+            binary = await commit(http, "alice/ops", ndjson("x", file_op("b.dat", b"\0\1")))
+            assert binary.status_code == 400
+            assert "binary" in binary.json()["error"]
+            big = await commit(http, "alice/ops", ndjson("x", file_op("big.txt", b"t" * 100)))
+            assert big.status_code == 400
+            ok = await commit(http, "alice/ops", ndjson("x", file_op("ok.txt", b"t" * 99)))
+            assert ok.status_code == 200
+            empty = await commit(http, "alice/ops", ndjson("x", file_op("empty.bin", b"")))
+            assert empty.status_code == 200
