@@ -104,6 +104,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 def _run(script: str, server: Server, *args: str) -> dict[str, float]:
     """Run ``script`` in a fresh interpreter; it prints one JSON line of figures."""
+    os.sync()  # start from clean page cache writeback: the previous run's writes do not count
     out = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script), server.hub_url, *args],
         capture_output=True,
