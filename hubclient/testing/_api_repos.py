@@ -19,6 +19,7 @@ from hubclient.testing._web import Ctx, json_response
 __all__ = [
     "create_repo",
     "delete_repo",
+    "get_space_runtime",
     "list_repos",
     "move_repo",
     "repo_info",
@@ -231,6 +232,24 @@ def _siblings(snapshot: Snapshot, blobs: bool) -> list[dict[str, Any]]:
     return out
 
 
+def space_runtime() -> dict[str, Any]:
+    """A Space that is always running on the smallest hardware (nothing is ever built here)."""
+    return {
+        "stage": "RUNNING",
+        "hardware": {"current": "cpu-basic", "requested": "cpu-basic"},
+        "storage": None,
+        "gcTimeout": 172800,
+        "replicas": {"current": 1, "requested": 1},
+        "devMode": False,
+    }
+
+
+async def get_space_runtime(ctx: Ctx, repo: Repo) -> Response:
+    if repo.type != "space":
+        raise HubError(404, "Only Spaces have a runtime")
+    return json_response(space_runtime())
+
+
 def repo_info_json(
     ctx: Ctx,
     repo: Repo,
@@ -276,10 +295,7 @@ def repo_info_json(
         values["sdk"] = repo.meta.get("sdk", "gradio")
         values["subdomain"] = repo.id.replace("/", "-").replace("_", "-").lower()
         values["host"] = f"{ctx.hub_url}/spaces/{repo.id}"
-        values["runtime"] = {
-            "stage": "RUNNING",
-            "hardware": {"current": "cpu-basic", "requested": "cpu-basic"},
-        }
+        values["runtime"] = space_runtime()
     head: dict[str, Any] = {"_id": repo.meta["uid"][:24], "id": repo.id}
     if expand:
         keys = [k for k in expand if k in values or k == "siblings"]

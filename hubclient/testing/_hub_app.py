@@ -177,6 +177,8 @@ class HubApp:
                 return await _api_commit.commit(ctx, repo, revision)
         elif action == "refs" and method == "GET" and not rest:
             return await _api_refs.list_refs(ctx, repo)
+        elif action == "runtime" and method == "GET" and not rest:
+            return await _api_repos.get_space_runtime(ctx, repo)
         elif action == "super-squash" and method == "POST" and rest:
             return await _api_refs.super_squash(ctx, repo, "/".join(rest))
         elif action == "auth-check" and method == "GET" and rest in ([], ["write"]):

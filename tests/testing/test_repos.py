@@ -228,3 +228,13 @@ async def test_super_squash_and_auth_check(local_hub: LocalHub) -> None:
         assert gated.headers["x-error-code"] == "GatedRepo"
         refused = await bob.post(f"{HUB}/api/models/alice/sq/super-squash/main", json={})
         assert refused.status_code == 403
+
+
+async def test_space_runtime(local_hub: LocalHub) -> None:
+    local_hub.seed_repo("alice/app", {"app.py": b"print(1)"}, repo_type="space")
+    async with client(local_hub, ALICE_TOKEN) as http:
+        runtime = (await http.get(f"{HUB}/api/spaces/alice/app/runtime")).json()
+        assert runtime["stage"] == "RUNNING"
+        info = (await http.get(f"{HUB}/api/spaces/alice/app")).json()
+        assert info["runtime"] == runtime
+        assert (await http.get(f"{HUB}/spaces/alice/app/resolve/main/app.py")).content == b"print(1)"
