@@ -189,3 +189,17 @@ def test_private_repos_are_not_listed_for_others(conf: Conformance) -> None:
     assert [m.id for m in conf.api.list_models(search="hidden-list")] == [hidden]
     assert not list(conf.bob.list_models(search="hidden-list"))
     assert not list(conf.anon.list_models(search="hidden-list"))
+
+
+def test_move_into_an_org_and_permissions(conf: Conformance) -> None:
+    repo_id = conf.new_repo("to-org")
+    target = conf.repo_id("from-alice", namespace="acme")
+    with pytest.raises(HfHubHTTPError) as info:
+        conf.bob.move_repo(repo_id, conf.repo_id("stolen", namespace="bob"))
+    assert info.value.response.status_code in (401, 403, 404)
+    with pytest.raises(HfHubHTTPError) as info:
+        conf.bob.delete_repo(repo_id)
+    assert info.value.response.status_code in (401, 403, 404)
+    conf.api.move_repo(repo_id, target)
+    assert conf.api.repo_info(target).id == target
+    assert target in [m.id for m in conf.api.list_models(author="acme")]

@@ -347,3 +347,19 @@ def test_others_cannot_write(conf: Conformance) -> None:
     with pytest.raises(HfHubHTTPError) as info:
         conf.bob.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=repo_id)
     assert info.value.response.status_code in (401, 403)
+
+
+def test_dataset_pull_request(conf: Conformance) -> None:
+    repo_id = conf.new_repo("data-pr", repo_type="dataset")
+    pr = conf.api.upload_file(
+        path_or_fileobj=b"a,b\n1,2\n",
+        path_in_repo="data.csv",
+        repo_id=repo_id,
+        repo_type="dataset",
+        create_pr=True,
+    )
+    assert pr.pr_url == f"{conf.endpoint}/datasets/{repo_id}/discussions/1"
+    assert pr.pr_revision == "refs/pr/1"
+    assert read_remote(conf, repo_id, "data.csv", revision="refs/pr/1", repo_type="dataset") == (
+        b"a,b\n1,2\n"
+    )
