@@ -154,8 +154,7 @@ def _operation(ctx: Ctx, key: str, value: dict[str, Any]) -> Operation:
             )
         if looks_binary(data[:512]):
             raise HubError.bad_request(
-                f"Your push was rejected because it contains binary files ({path}). "
-                "Please use LFS."
+                f"Your push was rejected because it contains binary files ({path}). Please use LFS."
             )
         return Put(path, ctx.store.objects.put_bytes(data), len(data), False, data)
     if key == "lfsFile":

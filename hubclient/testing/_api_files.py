@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from starlette.responses import Response
 
@@ -115,10 +115,8 @@ async def resolve_file(ctx: Ctx, repo: Repo, revision: str, path: str) -> Respon
     headers = {"X-Repo-Commit": resolved.commit}
     if entry.lfs:
         signed = f"/lfs/{entry.sha256}"
-        name = quote(path.rsplit("/", 1)[-1])
-        location = (
-            f"{ctx.storage_url}{signed}?{ctx.state.signer.query('GET', signed)}&filename={name}"
-        )
+        query = ctx.state.signer.query("GET", signed, {"filename": path.rsplit("/", 1)[-1]})
+        location = f"{ctx.storage_url}{signed}?{query}"
         body = f"Found. Redirecting to {location}".encode()
         headers.update(
             {

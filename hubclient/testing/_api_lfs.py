@@ -131,12 +131,7 @@ def _join_parts(objects: ObjectStore, session: UploadSession) -> None:
 
 async def complete_multipart(ctx: Ctx, upload_id: str) -> Response:
     request = ctx.request
-    problem = ctx.state.signer.check(
-        "POST",
-        request.url.path,
-        request.query_params.get("X-Expires"),
-        request.query_params.get("X-Signature"),
-    )
+    problem = ctx.state.signer.check("POST", request.url.path, request.query_params.multi_items())
     if problem:
         raise HubError(403, f"Invalid completion URL: {problem}")
     objects = ctx.store.objects

@@ -24,24 +24,34 @@ class Signer:
             key_file.write_text(self._key.hex())
         self.ttl = ttl
 
-    def _signature(self, method: str, path: str, expires: int) -> str:
-        message = f"{method.upper()}\n{path}\n{expires}".encode()
+    def _signature(self, method: str, path: str, items: list[tuple[str, str]]) -> str:
+        canonical = urlencode(sorted(items))
+        message = f"{method.upper()}\n{path}\n{canonical}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
-    def query(self, method: str, path: str, ttl: float | None = None) -> str:
-        """The query string (``X-Expires=…&X-Signature=…``) that makes `path` valid for `method`."""
+    def query(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str] | None = None,
+        ttl: float | None = None,
+    ) -> str:
+        """The query string that makes `path` valid for `method`: `params`, ``X-Expires`` and an
+        ``X-Signature`` over all of them (changing any parameter breaks the signature)."""
         expires = int(time.time() + (self.ttl if ttl is None else ttl)) + 1
-        return urlencode(
-            {"X-Expires": expires, "X-Signature": self._signature(method, path, expires)}
-        )
+        items = [*(params or {}).items(), ("X-Expires", str(expires))]
+        return urlencode([*items, ("X-Signature", self._signature(method, path, items))])
 
-    def check(self, method: str, path: str, expires: str | None, signature: str | None) -> str:
-        """``""`` when the signature is valid and unexpired, else why not."""
-        if not expires or not signature or not expires.isdigit():
+    def check(self, method: str, path: str, query: list[tuple[str, str]]) -> str:
+        """``""`` when the query's signature is valid and unexpired, else why not."""
+        signatures = [v for k, v in query if k == "X-Signature"]
+        items = [(k, v) for k, v in query if k != "X-Signature"]
+        expires = [v for k, v in items if k == "X-Expires"]
+        if len(signatures) != 1 or len(expires) != 1 or not expires[0].isdigit():
             return "missing signature"
-        expected = self._signature(method, path, int(expires))
-        if not hmac.compare_digest(expected, signature):
+        expected = self._signature(method, path, items)
+        if not hmac.compare_digest(expected, signatures[0]):
             return "signature does not match"
-        if int(expires) < time.time():
+        if int(expires[0]) < time.time():
             return "request has expired"
         return ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -50,10 +50,7 @@ class StorageApp:
 
     def _check(self, request: Request, method: str) -> None:
         problem = self.state.signer.check(
-            method,
-            request.url.path,
-            request.query_params.get("X-Expires"),
-            request.query_params.get("X-Signature"),
+            method, request.url.path, request.query_params.multi_items()
         )
         if problem:
             raise HubError(403, f"AccessDenied: {problem}", "AccessDenied")
@@ -80,6 +77,9 @@ class StorageApp:
         if size is None:
             raise HubError(404, f"NoSuchKey: {oid}")
         headers = {"ETag": f'"{oid}"', "Cache-Control": "private, max-age=3600"}
+        filename = request.query_params.get("filename")
+        if filename:
+            headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
         return file_response(request, objects.path(oid), size, headers, "application/octet-stream")
 
     async def _put_object(self, request: Request, oid: str) -> Response:

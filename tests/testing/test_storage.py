@@ -41,6 +41,7 @@ async def test_download_with_ranges_and_etag(local_hub: LocalHub) -> None:
         assert whole.headers["etag"] == f'"{sha256(BLOB)}"'
         assert whole.headers["content-length"] == str(len(BLOB))
         assert whole.headers["accept-ranges"] == "bytes"
+        assert whole.headers["content-disposition"] == "inline; filename*=UTF-8''w.bin"
         part = await http.get(url, headers={"range": "bytes=10-19"})
         assert (part.status_code, part.content) == (206, BLOB[10:20])
         assert part.headers["content-range"] == f"bytes 10-19/{len(BLOB)}"
@@ -63,6 +64,8 @@ async def test_tampered_urls_are_refused(local_hub: LocalHub) -> None:
         with_query(url, **{"X-Signature": signature[:-1] + ("0" if signature[-1] != "0" else "1")}),
         with_query(url, **{"X-Expires": str(int(expires) + 1000)}),
         with_query(url.replace(sha256(BLOB), other)),
+        with_query(url, filename="other.bin"),
+        url + "&extra=1",
         url.split("?", 1)[0],
     ]
     async with client(local_hub) as http:
