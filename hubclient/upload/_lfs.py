@@ -33,7 +33,7 @@ from hubclient.progress import FileState, Phase
 from hubclient.upload._budget import ByteBudget
 from hubclient.upload._context import UploadContext
 from hubclient.upload._errors import LfsUploadError
-from hubclient.upload._plan import Addition
+from hubclient.upload._plan import Addition, hash_one
 from hubclient.upload._source import Reader, SourceChangedError
 from hubclient.upload._tasks import run_concurrently
 
@@ -279,39 +279,82 @@ async def upload_lfs_additions(
 ) -> list[tuple[Addition, bool]]:
     """Make sure every LFS object of ``additions`` is stored; returns (addition, was_sent).
 
-    Objects already stored (no ``actions`` in the batch answer) are not sent again; the same
-    content at several paths is sent once.
+    Additions already hashed are announced to the LFS batch endpoint in batches; the large
+    ones left unhashed (``pipeline_threshold``) each go hash → batch → transfer on their own,
+    so hashing overlaps transfers. Objects already stored (no ``actions`` in the batch answer)
+    are not sent again; the same content at several paths is sent once.
     """
     lfs = [a for a in additions if a.upload_mode == "lfs" and not a.should_ignore]
     if not lfs:
         return []
-    by_oid: dict[str, Addition] = {}
+    ready: dict[str, Addition] = {}
+    deferred: list[Addition] = []
     for a in lfs:
-        assert a.sha256 is not None
-        by_oid.setdefault(a.sha256, a)
-    specs = [LfsObjectSpec(oid=oid, size=a.size) for oid, a in by_oid.items()]
-    answers = await _request_batches(ctx, specs)
+        if a.sha256 is None:
+            deferred.append(a)
+        else:
+            ready.setdefault(a.sha256, a)
+    specs = [LfsObjectSpec(oid=oid, size=a.size) for oid, a in ready.items()]
+    answers = await _request_batches(ctx, specs) if specs else []
     to_send: list[tuple[Addition, LfsBatchObject]] = []
-    sent: set[str] = set()
     for obj in answers:
-        addition = by_oid.get(obj.oid)
-        if addition is None:
-            continue
-        if obj.actions is not None and obj.actions.upload is not None:
+        addition = ready.get(obj.oid)
+        if addition is not None and obj.actions is not None and obj.actions.upload is not None:
             to_send.append((addition, obj))
-            sent.add(obj.oid)
+    planned_bytes = sum(a.size for a, _ in to_send) + sum(a.size for a in deferred)
     ctx.reporter.phase(
-        Phase.UPLOADING, files=len(to_send), total_bytes=sum(a.size for a, _ in to_send)
+        Phase.UPLOADING, files=len(to_send) + len(deferred), total_bytes=planned_bytes
     )
-    ctx.reporter.start_totals(len(to_send), sum(a.size for a, _ in to_send))
-    for a in lfs:
-        if a.sha256 not in sent:
-            ctx.reporter.file(a.path, FileState.SKIPPED, a.size, a.size)
+    ctx.reporter.start_totals(len(to_send) + len(deferred), planned_bytes)
+
+    sent: set[str] = set()
+    settled: dict[str, anyio.Event] = {}  # oid -> set once that object is stored
     files = anyio.Semaphore(ctx.options.max_concurrent_files)
+    hashing = anyio.Semaphore(max(1, ctx.options.hash_workers))
+    for _, obj in to_send:
+        settled[obj.oid] = anyio.Event()
 
-    async def one(addition: Addition, obj: LfsBatchObject) -> None:
-        async with files:
-            await _upload_object(ctx, addition, obj)
+    async def transfer(addition: Addition, obj: LfsBatchObject) -> None:
+        try:
+            async with files:
+                await _upload_object(ctx, addition, obj)
+            sent.add(obj.oid)
+        finally:
+            settled[obj.oid].set()
 
-    await run_concurrently(partial(one, addition, obj) for addition, obj in to_send)
+    async def pipeline(addition: Addition) -> None:
+        async with hashing:
+            await hash_one(ctx, addition, True, False)
+        oid = addition.sha256
+        assert oid is not None
+        if oid in settled or oid in ready:  # the same content is (being) handled elsewhere
+            if oid in settled:
+                await settled[oid].wait()
+            _skipped(ctx, addition)
+            return
+        settled[oid] = anyio.Event()
+        try:
+            [obj] = await _request_batches(ctx, [LfsObjectSpec(oid=oid, size=addition.size)])
+            if obj.actions is not None and obj.actions.upload is not None:
+                async with files:
+                    await _upload_object(ctx, addition, obj)
+                sent.add(oid)
+            else:
+                _skipped(ctx, addition)
+        finally:
+            settled[oid].set()
+
+    for a in lfs:
+        if a.sha256 is not None and all(a is not s for s, _ in to_send):
+            ctx.reporter.file(a.path, FileState.SKIPPED, a.size, a.size)
+    jobs = [partial(transfer, addition, obj) for addition, obj in to_send]
+    jobs += [partial(pipeline, addition) for addition in deferred]
+    await run_concurrently(jobs)
     return [(a, a.sha256 in sent) for a in lfs]
+
+
+def _skipped(ctx: UploadContext, addition: Addition) -> None:
+    """A deferred file turned out to be stored already: count it as done in the totals."""
+    ctx.reporter.file(addition.path, FileState.SKIPPED, addition.size, addition.size)
+    ctx.reporter.add_bytes(addition.size)
+    ctx.reporter.file_finished()

@@ -23,6 +23,10 @@ class UploadOptions:
         max_retries: retries of one PUT (part or basic) or completion/verify after the first try.
         backoff_base: first wait before a retry, doubled each time up to ``backoff_max``.
         backoff_max: the longest wait between two retries.
+        pipeline_threshold: LFS files at least this big are hashed, announced to the LFS batch
+            endpoint and uploaded one by one, as soon as their own hash is known, so that
+            hashing one file overlaps uploading another (smaller ones are hashed first and
+            announced in batches).
     """
 
     max_concurrent_files: int = 5
@@ -36,6 +40,7 @@ class UploadOptions:
     max_retries: int = 5
     backoff_base: float = 1.0
     backoff_max: float = 8.0
+    pipeline_threshold: int = 64 * 1024 * 1024
 
     def __post_init__(self) -> None:
         for name in (
@@ -47,6 +52,7 @@ class UploadOptions:
             "hash_workers",
             "preupload_batch_size",
             "lfs_batch_size",
+            "pipeline_threshold",
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"UploadOptions.{name} must be at least 1")

@@ -29,7 +29,7 @@ from hubclient.upload._hashing import hash_source
 from hubclient.upload._source import ContentSource, PathSource, source_for
 from hubclient.upload._tasks import run_concurrently
 
-__all__ = ["Addition", "hash_additions", "plan_additions"]
+__all__ = ["Addition", "hash_additions", "hash_one", "plan_additions"]
 
 _PREUPLOAD_CONCURRENCY = 4
 _KEEP_PER_FILE = 64 * 1024
@@ -148,43 +148,52 @@ async def plan_additions(
     return [addition for batch in planned for addition in batch]
 
 
+async def hash_one(ctx: UploadContext, addition: Addition, want256: bool, want1: bool) -> None:
+    """Hash one addition in worker threads, reporting HASHING progress."""
+    reporter = ctx.reporter
+
+    def progress(done: int) -> None:
+        reporter.file(addition.path, FileState.HASHING, done, addition.size)
+
+    reporter.file(addition.path, FileState.HASHING, 0, addition.size)
+    digests = await hash_source(
+        addition.source,
+        sha256=want256,
+        sha1=want1,
+        limiter=ctx.hash_limiter,
+        on_progress=progress if reporter.enabled else None,
+    )
+    if digests.sha256 is not None:
+        addition.sha256 = digests.sha256
+    if digests.sha1 is not None:
+        addition.sha1 = digests.sha1
+
+
 async def hash_additions(ctx: UploadContext, additions: Sequence[Addition]) -> None:
     """sha256 for what goes to LFS; git sha1 for regular files the Hub already has a version of.
 
     Hashes are computed only where they are needed; files hash in parallel worker threads.
+    LFS files of ``pipeline_threshold`` bytes or more are left for the upload pipeline, which
+    hashes them while other files go up.
     """
     todo: list[tuple[Addition, bool, bool]] = []
     for a in additions:
-        want256 = a.upload_mode == "lfs" and a.sha256 is None
+        want256 = (
+            a.upload_mode == "lfs"
+            and a.sha256 is None
+            and not a.should_ignore
+            and a.size < ctx.options.pipeline_threshold
+        )
         want1 = a.upload_mode == "regular" and a.remote_oid is not None and a.sha1 is None
-        if (want256 and not a.should_ignore) or want1:
+        if want256 or want1:
             todo.append((a, want256, want1))
     if not todo:
         return
     ctx.reporter.phase(Phase.HASHING, files=len(todo), total_bytes=sum(a.size for a, _, _ in todo))
-    reporter = ctx.reporter
-
-    async def one(addition: Addition, want256: bool, want1: bool) -> None:
-        def progress(done: int) -> None:
-            reporter.file(addition.path, FileState.HASHING, done, addition.size)
-
-        reporter.file(addition.path, FileState.HASHING, 0, addition.size)
-        digests = await hash_source(
-            addition.source,
-            sha256=want256,
-            sha1=want1,
-            limiter=ctx.hash_limiter,
-            on_progress=progress if reporter.enabled else None,
-        )
-        if digests.sha256 is not None:
-            addition.sha256 = digests.sha256
-        if digests.sha1 is not None:
-            addition.sha1 = digests.sha1
-
     workers = anyio.Semaphore(max(1, ctx.options.hash_workers))
 
     async def bounded(addition: Addition, want256: bool, want1: bool) -> None:
         async with workers:
-            await one(addition, want256, want1)
+            await hash_one(ctx, addition, want256, want1)
 
     await run_concurrently(partial(bounded, a, want256, want1) for a, want256, want1 in todo)

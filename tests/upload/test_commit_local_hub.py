@@ -502,3 +502,46 @@ async def test_large_commit_bodies_are_streamed_with_an_exact_length(
     assert await read_back(client, REPO, "from-fileobj.txt") == b"file object\n" * 1000
     assert await read_back(client, REPO, "small.txt") == b"small\n"
     assert small_hub.log.count("storage", "PUT") == 0  # all regular: inline in the commit
+
+
+async def test_large_files_go_hash_batch_transfer_one_by_one(
+    client: AsyncHubClient, small_hub: LocalHub, tmp_path: Path
+) -> None:
+    stored = blob(3 * SMALL_CHUNK, seed=20)
+    small_hub.seed_repo(REPO, {"already.bin": stored})
+    files = []
+    for i in range(3):
+        path = tmp_path / f"f{i}.bin"
+        path.write_bytes(blob(4 * SMALL_CHUNK + i, seed=21 + i))
+        files.append(path)
+    twin = tmp_path / "twin.bin"
+    twin.write_bytes(files[0].read_bytes())
+    small = blob(SMALL_CHUNK, seed=30)  # under the threshold: hashed first, batched
+    ops = [CommitOperationAdd(p.name, p) for p in files]
+    ops += [
+        CommitOperationAdd("twin.bin", twin),
+        CommitOperationAdd("again.bin", stored),
+        CommitOperationAdd("small.bin", small),
+    ]
+    events: list[ProgressEvent] = []
+    options = UploadOptions(pipeline_threshold=2 * SMALL_CHUNK, hash_workers=2)
+    small_hub.log.clear()
+    await client.create_commit(
+        REPO, ops, commit_message="pipeline", upload_options=options, progress=events.append
+    )
+    for path in [*files, twin]:
+        assert await read_back(client, REPO, path.name) == path.read_bytes()
+    assert await read_back(client, REPO, "again.bin") == stored
+    assert await read_back(client, REPO, "small.bin") == small
+    batches = small_hub.log.filter("hub", "POST", path=r"\.git/info/lfs/objects/batch$")
+    assert len(batches) == 1 + 4  # the small one's batch, then one per distinct large object
+    # f0 and twin share their content: sent once (4 parts); f1 and f2 have 5 parts each
+    assert small_hub.log.count("storage", "PUT") == 1 + 4 + 5 + 5
+    skipped = {
+        e.path for e in events if isinstance(e, FileProgress) and e.state is FileState.SKIPPED
+    }
+    assert {"again.bin"} <= skipped
+    assert len({"f0.bin", "twin.bin"} & skipped) == 1
+    totals = [e for e in events if isinstance(e, TotalProgress)]
+    assert totals[-1].bytes_done == totals[-1].bytes_total
+    assert totals[-1].files_done == totals[-1].files_total
