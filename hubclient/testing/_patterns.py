@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 __all__ = ["GitAttributes", "GitIgnore", "wildmatch"]
 
@@ -53,11 +53,21 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 def wildmatch(pattern: str, path: str) -> bool:
     """Git's matching rule: a pattern without a slash matches the base name at any depth."""
-    anchored = "/" in pattern.rstrip("/")
-    pattern = pattern.lstrip("/")
-    if anchored:
-        return _compile(pattern).match(path) is not None
-    return _compile(pattern).match(path.rsplit("/", 1)[-1]) is not None
+    return _Matcher.of(pattern).match(path)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    regex: re.Pattern[str]
+    anchored: bool
+
+    @classmethod
+    def of(cls, pattern: str) -> _Matcher:
+        return cls(_compile(pattern.lstrip("/")), "/" in pattern.rstrip("/"))
+
+    def match(self, path: str) -> bool:
+        target = path if self.anchored else path.rsplit("/", 1)[-1]
+        return self.regex.match(target) is not None
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,11 @@ class GitAttributes:
     """The LFS rules of a `.gitattributes` text (the last matching line wins, as in git)."""
 
     rules: tuple[tuple[str, bool], ...]
+
+    @cached_property
+    def _matchers(self) -> tuple[tuple[_Matcher, bool], ...]:
+        # the last matching line wins: look from the end
+        return tuple((_Matcher.of(p), lfs) for p, lfs in reversed(self.rules))
 
     @classmethod
     def parse(cls, text: str) -> GitAttributes:
@@ -86,11 +101,11 @@ class GitAttributes:
         return cls(tuple(rules))
 
     def is_lfs(self, path: str) -> bool:
-        result = False
-        for pattern, lfs in self.rules:
-            if wildmatch(pattern, path):
-                result = lfs
-        return result
+        base = path.rsplit("/", 1)[-1]
+        for matcher, lfs in self._matchers:
+            if matcher.regex.match(path if matcher.anchored else base) is not None:
+                return lfs
+        return False
 
 
 @dataclass(frozen=True)
