@@ -189,7 +189,7 @@ def _serve(args: argparse.Namespace) -> int:
         for repo_id, folder in args.seed:
             sha = hub.seed_repo(repo_id, Path(folder))
             _log.info("seeded %s from %s at %s", repo_id, folder, sha)
-        with hub.serve(args.host, args.port, args.storage_port) as served:
+        with hub.serve(args.host, args.port, args.storage_port, log_level=args.log_level) as served:
             _log.info(
                 "hub %s, storage %s, data %s", served.hub_url, served.storage_url, hub.data_dir
             )

@@ -143,13 +143,18 @@ class LocalHub:
 
     @contextmanager
     def serve(
-        self, host: str = "127.0.0.1", port: int = 0, storage_port: int = 0
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        storage_port: int = 0,
+        *,
+        log_level: str = "warning",
     ) -> Iterator[ServedHub]:
         """Serve both origins with uvicorn (port 0: a free port) until the block exits."""
         hub_sock, storage_sock = bind(host, port), bind(host, storage_port)
         hub_url, storage_url = url_of(hub_sock), url_of(storage_sock)
         hub_app, storage_app = self.apps(hub_url, storage_url)
-        served = start([(hub_app, hub_sock), (storage_app, storage_sock)])
+        served = start([(hub_app, hub_sock), (storage_app, storage_sock)], log_level=log_level)
         self._served.append(served)
         try:
             yield ServedHub(hub_url, storage_url, self)

@@ -237,4 +237,24 @@ async def test_space_runtime(local_hub: LocalHub) -> None:
         assert runtime["stage"] == "RUNNING"
         info = (await http.get(f"{HUB}/api/spaces/alice/app")).json()
         assert info["runtime"] == runtime
-        assert (await http.get(f"{HUB}/spaces/alice/app/resolve/main/app.py")).content == b"print(1)"
+        assert (
+            await http.get(f"{HUB}/spaces/alice/app/resolve/main/app.py")
+        ).content == b"print(1)"
+
+
+async def test_raw_revision_and_path_segments(local_hub: LocalHub) -> None:
+    """huggingface.js puts the revision and the folder in raw: ``tree/refs/pr/1/sub/dir``."""
+    local_hub.seed_repo("alice/js", {"sub/dir/a.txt": b"a"})
+    async with client(local_hub, ALICE_TOKEN) as http:
+        pr = await http.post(
+            f"{HUB}/api/models/alice/js/commit/main?create_pr=1",
+            content=b'{"key":"header","value":{"summary":"pr"}}\n'
+            b'{"key":"file","value":{"path":"sub/dir/b.txt","content":"Yg==","encoding":"base64"}}',
+        )
+        assert pr.status_code == 200
+        raw = (await http.get(f"{HUB}/api/models/alice/js/tree/refs/pr/1/sub/dir")).json()
+        encoded = (await http.get(f"{HUB}/api/models/alice/js/tree/refs%2Fpr%2F1/sub%2Fdir")).json()
+        assert raw == encoded
+        assert [e["path"] for e in raw] == ["sub/dir/a.txt", "sub/dir/b.txt"]
+        heads = await http.get(f"{HUB}/api/models/alice/js/revision/refs%2Fheads%2Fmain")
+        assert heads.json()["id"] == "alice/js"
