@@ -45,6 +45,7 @@ import anyio.lowlevel
 import httpx
 
 from hubclient._settings import HubSettings
+from hubclient._transport import default_transport
 from hubclient._urls import origin_of
 from hubclient.errors import (
     BadRequestError,
@@ -118,6 +119,24 @@ class _Pool:
         self._loop_token: object | None = None
         self._closed = False
         self.gates: dict[str, float] = {}  # origin -> time.monotonic() until which to wait
+        self._slots: anyio.Semaphore | None = None
+        self._slots_loop: object | None = None
+
+    def slots(self) -> anyio.Semaphore | None:
+        """At most ``max_connections`` buffered requests inside httpx at once.
+
+        Waiting here is cheap; waiting inside httpcore's pool is not (its bookkeeping is
+        quadratic in queued requests and connections, which at 64+ concurrent calls costs more
+        CPU than the calls themselves).
+        """
+        size = self._settings.max_connections
+        if not size:
+            return None
+        loop = _current_loop_token()
+        if self._slots is None or loop is not self._slots_loop:
+            self._slots = anyio.Semaphore(size)
+            self._slots_loop = loop
+        return self._slots
 
     def get(self) -> httpx.AsyncClient:
         if self._closed:
@@ -131,13 +150,14 @@ class _Pool:
             self._loop_token = loop
         if self._client is None:
             s = self._settings
+            limits = httpx.Limits(
+                max_connections=s.max_connections or None,
+                max_keepalive_connections=s.max_keepalive_connections,
+                keepalive_expiry=s.keepalive_expiry,
+            )
             self._client = httpx.AsyncClient(
-                transport=self._transport,
-                limits=httpx.Limits(
-                    max_connections=s.max_connections or None,
-                    max_keepalive_connections=s.max_keepalive_connections,
-                    keepalive_expiry=s.keepalive_expiry,
-                ),
+                transport=self._transport or default_transport(limits),
+                limits=limits,
                 timeout=_default_timeout(s),
                 follow_redirects=False,
             )
@@ -399,6 +419,9 @@ class HubHttp:
         while True:
             await self._wait_gate(origin)
             body = content() if callable(content) else content
+            slots = None if stream else self._pool.slots()
+            if slots is not None:
+                await slots.acquire()
             try:
                 response = await self._attempt(
                     method,
@@ -415,6 +438,9 @@ class HubHttp:
                     trace_id=trace_id,
                 )
             except _RETRYABLE_TRANSPORT_ERRORS as exc:
+                if slots is not None:
+                    slots.release()
+                    slots = None
                 if attempt >= max_retries:
                     raise
                 attempt += 1
@@ -430,6 +456,9 @@ class HubHttp:
                 )
                 await anyio.sleep(delay)
                 continue
+            finally:
+                if slots is not None:
+                    slots.release()
 
             status = response.status_code
             if status in RETRY_STATUSES:

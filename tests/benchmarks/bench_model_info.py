@@ -107,11 +107,13 @@ def hub_process() -> Iterator[tuple[str, str]]:
 # ---------------------------------------------------------------- the two clients
 
 
-def bench_hubclient(hub_url: str, sha: str, calls: int, concurrency: int) -> Result:
+def bench_hubclient(
+    hub_url: str, sha: str, calls: int, concurrency: int, connections: int = 64
+) -> Result:
     from hubclient import AsyncHubClient
 
     async def main() -> Result:
-        async with AsyncHubClient(hub_url, token=TOKEN, max_connections=concurrency) as client:
+        async with AsyncHubClient(hub_url, token=TOKEN, max_connections=connections) as client:
 
             async def run(n: int) -> None:
                 remaining = [n]
