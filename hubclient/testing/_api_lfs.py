@@ -169,6 +169,7 @@ async def complete_multipart(ctx: Ctx, upload_id: str) -> Response:
 
 
 async def verify(ctx: Ctx, repo: Repo) -> Response:
+    ctx.check_write(repo.namespace)  # unlike the presigned URLs, verify is authenticated
     body = await ctx.json_body()
     if not isinstance(body, dict):
         raise HubError(422, "Expected {oid, size}")

@@ -135,6 +135,14 @@ async def test_completion_refuses_corrupt_parts(hub: LocalHub) -> None:
     assert not hub.store.objects.has(sha256(BIG))
 
 
+async def test_verify_needs_write_access(hub: LocalHub) -> None:
+    url = f"{HUB}/alice/model.git/info/lfs/objects/verify"
+    async with client(hub) as anon:
+        assert (await anon.post(url, json={"oid": sha256(BIG), "size": 1})).status_code == 401
+    async with client(hub, "hf_alice_read") as reader:
+        assert (await reader.post(url, json={"oid": sha256(BIG), "size": 1})).status_code == 403
+
+
 async def test_verify_and_commit_need_the_object(hub: LocalHub) -> None:
     async with client(hub, ALICE_TOKEN) as http:
         verify = await http.post(
