@@ -6,10 +6,13 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 __all__ = ["ObjectStore", "ObjectWriter", "UploadSession", "atomic_write_json", "read_json"]
 
@@ -98,10 +101,12 @@ class ObjectStore:
             folder.mkdir(parents=True, exist_ok=True)
 
     def path(self, sha256: str) -> Path:
+        if _SHA256.fullmatch(sha256) is None:
+            raise ValueError(f"not a sha256: {sha256!r}")
         return self.root / sha256[:2] / sha256
 
     def has(self, sha256: str) -> bool:
-        return len(sha256) == 64 and self.path(sha256).is_file()
+        return _SHA256.fullmatch(sha256) is not None and self.path(sha256).is_file()
 
     def size(self, sha256: str) -> int | None:
         try:
