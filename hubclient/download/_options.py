@@ -27,17 +27,18 @@ class DownloadOptions:
         await client.snapshot_download("acme/m", options=opts)
     """
 
-    max_files_in_flight: int = 16
+    max_files_in_flight: int = 8
     """Files (blobs) transferred at once."""
     max_connections: int = 32
     """Requests of one download call in flight at once (files and byte-range parts)."""
-    parallel_threshold: int = 64 * 2**20
-    """Files at least this big are fetched as parallel byte ranges."""
-    part_size: int = 16 * 2**20
+    parallel_threshold: int = 256 * 2**20
+    """Files at least this big are fetched as parallel byte ranges (worth it when one
+    connection is capped, as CDN connections often are; on loopback one stream is cheaper)."""
+    part_size: int = 64 * 2**20
     """Size of one byte range of a parallel download."""
     max_parts_per_file: int = 4
     """Byte ranges of one file in flight at once."""
-    chunk_size: int = 2**20
+    chunk_size: int = 2 * 2**20
     """Bytes per read from the network and per write to disk."""
     buffer_chunks: int = 4
     """Chunks queued between the network and the disk writer of one file."""

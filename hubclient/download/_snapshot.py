@@ -137,7 +137,6 @@ async def snapshot_download(
                 ignore_patterns,
                 api_error,
                 local_files_only,
-                tree_json,
             )
         )
 
@@ -283,7 +282,6 @@ def _from_disk(
     ignore_patterns: str | Sequence[str] | None,
     api_error: BaseException | None,
     local_files_only: bool,
-    tree_json: object,
 ) -> str:
     """The cached snapshot (or local dir) when the Hub is not asked or cannot answer."""
     from hubclient.cache import missing_files

@@ -100,6 +100,8 @@ class RemoteFile:
                             hasher.update(chunk)
                     yield chunk
             except httpx.TransportError:
+                if self.size is not None and pos >= self.size:
+                    break  # every byte arrived; only the connection's end was broken
                 failures = 0 if pos > start else failures + 1
                 if failures > self._resume_attempts or self.size is None:
                     raise

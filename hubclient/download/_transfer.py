@@ -134,6 +134,8 @@ class Transfer:
             return b""
         failures = 0
         while True:
+            if expected.size is not None and len(buf) >= expected.size:
+                return bytes(buf)  # complete, even if the connection broke after the last byte
             start = len(buf)
             headers = {"accept-encoding": "identity"}
             if start:
@@ -162,7 +164,7 @@ class Transfer:
                             continue
                     elif not start:
                         self._check_full_answer(response, expected)
-                    async for chunk in response.aiter_bytes(self.options.chunk_size):
+                    async for chunk in response.aiter_bytes():
                         if expected.size is not None and len(buf) + len(chunk) > expected.size:
                             raise DownloadIntegrityError(
                                 f"{source.url}: received more than the expected "
@@ -299,6 +301,19 @@ class Transfer:
         pos = offset
         size = expected.size
         failures = 0
+        # Pieces are gathered here (not in httpx's chunker) so that bytes received before a
+        # cut are written and resumed after, never fetched twice.
+        pending = bytearray()
+
+        async def flush() -> int:
+            if not pending:
+                return 0
+            data = bytes(pending)
+            pending.clear()
+            await send.send(data)
+            on_bytes(len(data))
+            return len(data)
+
         while size is None or pos < size:
             start = pos
             headers = {"accept-encoding": "identity"}
@@ -332,20 +347,22 @@ class Transfer:
                             continue
                     else:
                         self._check_full_answer(response, expected)
-                    async for chunk in response.aiter_bytes(self.options.chunk_size):
-                        if size is not None and pos + len(chunk) > size:
+                    async for piece in response.aiter_bytes():
+                        if size is not None and pos + len(pending) + len(piece) > size:
                             raise DownloadIntegrityError(
                                 f"{source.url}: received more than the expected {size} bytes"
                             )
-                        await send.send(chunk)
-                        pos += len(chunk)
-                        on_bytes(len(chunk))
+                        pending += piece
+                        if len(pending) >= self.options.chunk_size:
+                            pos += await flush()
             except httpx.TransportError:
+                pos += await flush()  # what arrived before the cut is good: keep it
                 failures = 0 if pos > start else failures + 1
                 if failures > self.options.resume_attempts:
                     raise
                 await self._pause(failures)
                 continue
+            pos += await flush()
             if size is None:
                 return
             if pos < size:
@@ -464,6 +481,17 @@ class Transfer:
     ) -> None:
         pos = start
         failures = 0
+        pending = bytearray()
+
+        async def flush(at: int) -> int:
+            if not pending:
+                return 0
+            data = bytes(pending)
+            pending.clear()
+            await anyio.to_thread.run_sync(_pwrite_all, fd, [data], at)
+            on_bytes(len(data))
+            return len(data)
+
         while pos < end:
             begin = pos
             try:
@@ -487,23 +515,15 @@ class Transfer:
                             f"{url}: bad answer to a byte-range request "
                             f"({response.status_code}, {response.headers.get('content-range')})"
                         )
-                    pending: list[bytes] = []
-                    pending_len = 0
-                    async for chunk in response.aiter_bytes(self.options.chunk_size):
-                        if pos + pending_len + len(chunk) > end:
+                    async for piece in response.aiter_bytes():
+                        if pos + len(pending) + len(piece) > end:
                             raise DownloadIntegrityError(f"{url}: range answer too long")
-                        pending.append(chunk)
-                        pending_len += len(chunk)
-                        if pending_len >= 4 * self.options.chunk_size:
-                            await anyio.to_thread.run_sync(_pwrite_all, fd, pending, pos)
-                            pos += pending_len
-                            on_bytes(pending_len)
-                            pending, pending_len = [], 0
-                    if pending:
-                        await anyio.to_thread.run_sync(_pwrite_all, fd, pending, pos)
-                        pos += pending_len
-                        on_bytes(pending_len)
+                        pending += piece
+                        if len(pending) >= self.options.chunk_size:
+                            pos += await flush(pos)
+                    pos += await flush(pos)
             except httpx.TransportError:
+                pos += await flush(pos)  # keep what arrived before the cut
                 failures = 0 if pos > begin else failures + 1
                 if failures > self.options.resume_attempts:
                     raise

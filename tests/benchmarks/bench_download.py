@@ -138,10 +138,13 @@ _HUBCLIENT = """
         return await original(self, request, **kwargs)
     httpx.AsyncClient.send = counting
     async def main():
+        from hubclient import DownloadOptions
+        options = DownloadOptions(**json.loads(sys.argv[5])) if len(sys.argv) > 5 else None
         async with AsyncHubClient(endpoint=sys.argv[1], token=os.environ["BENCH_TOKEN"],
                                   cache_dir=sys.argv[3]) as client:
             start = time.perf_counter()
-            await client.snapshot_download(sys.argv[2], revision=sys.argv[4] or None)
+            await client.snapshot_download(sys.argv[2], revision=sys.argv[4] or None,
+                                           options=options)
             return time.perf_counter() - start
     seconds = anyio.run(main)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -240,6 +243,14 @@ def test_b_one_1gib_lfs_file(server: Server, tmp_path: Path) -> None:
     (tmp_path / "limit").unlink()
     ours, theirs = _pair(server, "alice/bench-dl-b", tmp_path)
     _report("(b) snapshot_download one 1 GiB LFS file", ours["seconds"], theirs["seconds"])
+    one_stream = _run(
+        _HUBCLIENT, server.hub_url, "alice/bench-dl-b", str(tmp_path / "c-seq"), "",
+        json.dumps({"parallel_threshold": 2**40}),
+    )  # fmt: skip
+    print(
+        f"[bench] (b) hubclient with one stream (no byte ranges): {one_stream['seconds']:.2f}s; "
+        f"default options use {GIB // (64 * 2**20)} ranges of 64 MiB, 4 at once"
+    )
     print(
         f"[bench] (b) machine limit (one loopback GET + sha256 + write): {limit['seconds']:.2f}s "
         f"({GIB / limit['seconds'] / 2**20:.0f} MiB/s); hubclient "
