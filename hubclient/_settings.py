@@ -77,9 +77,11 @@ class HubSettings(BaseModel):
     """The token sent to the Hub origin by default (None: anonymous)."""
     offline: bool = False
     """Raise ``OfflineModeIsEnabled`` before any request is sent."""
-    hf_home: Path = Path("~/.cache/huggingface").expanduser()
-    hub_cache: Path = Path("~/.cache/huggingface/hub").expanduser()
-    token_path: Path = Path("~/.cache/huggingface/token").expanduser()
+    hf_home: Path = Field(default_factory=lambda: Path("~/.cache/huggingface").expanduser())
+    hub_cache: Path = Field(default_factory=lambda: Path("~/.cache/huggingface/hub").expanduser())
+    token_path: Path = Field(
+        default_factory=lambda: Path("~/.cache/huggingface/token").expanduser()
+    )
     disable_progress_bars: bool = False
 
     timeout: float | None = 60.0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hubclient import (
     GitCommitInfo,
@@ -179,3 +181,32 @@ def test_repo_url(url: str, endpoint: str, repo_type: str, repo_id: str) -> None
 def test_repo_url_rejects_other_hosts() -> None:
     with pytest.raises(ValueError, match="not a repo URL"):
         RepoUrl.parse("http://evil.local/a/b", endpoint="http://h.local")
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+_declared = (
+    set(ModelInfo.model_fields)
+    | {f.alias for f in ModelInfo.model_fields.values() if f.alias}
+    | {"model-index", "modelIndex", "_id"}
+)
+
+
+@given(
+    extra=st.dictionaries(
+        st.text(min_size=1, max_size=12).filter(lambda k: k not in _declared),
+        _json_values,
+        max_size=6,
+    )
+)
+def test_unknown_fields_never_fail(extra: dict[str, object]) -> None:
+    """Whatever new keys the Hub adds tomorrow, parsing succeeds and keeps them."""
+    payload = {"id": "acme/m", "sha": "a" * 40, **extra}
+    info = ModelInfo.model_validate(payload)
+    assert info.id == "acme/m"
+    assert info.model_extra == extra
