@@ -9,7 +9,6 @@ import anyio
 from starlette.responses import Response
 
 from hubclient.testing._errors import HubError
-from hubclient.testing._objects import ObjectStore, UploadSession
 from hubclient.testing._repo import Repo
 from hubclient.testing._web import Ctx, json_response
 
@@ -116,19 +115,6 @@ def _strip_etag(value: Any) -> str:
     return text.strip('"')
 
 
-def _join_parts(objects: ObjectStore, session: UploadSession) -> None:
-    writer = objects.writer()
-    try:
-        for number in range(1, session.parts + 1):
-            with objects.part_path(session, number).open("rb") as part:
-                while chunk := part.read(1024 * 1024):
-                    writer.write(chunk)
-    except BaseException:
-        writer.abort()
-        raise
-    writer.finish(session.oid, session.size)
-
-
 async def complete_multipart(ctx: Ctx, upload_id: str) -> Response:
     request = ctx.request
     problem = ctx.state.signer.check("POST", request.url.path, request.query_params.multi_items())
@@ -161,7 +147,7 @@ async def complete_multipart(ctx: Ctx, upload_id: str) -> Response:
         if _strip_etag(stored) != etag:
             raise HubError.bad_request(f"Part {number}: etag {etag} does not match {stored}")
     try:
-        await anyio.to_thread.run_sync(_join_parts, objects, session)
+        await anyio.to_thread.run_sync(objects.finish_upload, session)
     except ValueError as exc:
         raise HubError.bad_request(f"Multipart upload does not match its oid: {exc}") from exc
     objects.drop_upload(session)

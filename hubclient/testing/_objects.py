@@ -148,14 +148,21 @@ class ObjectStore:
             return None
         return UploadSession(upload_id, data["oid"], data["size"], data["chunk_size"])
 
-    def part_writer(self, session: UploadSession, number: int) -> tuple[Any, Path]:
-        tmp = self.uploads_dir / session.id / f".{number}.{uuid.uuid4().hex}.tmp"
-        return tmp.open("wb"), tmp
+    def data_path(self, session: UploadSession) -> Path:
+        """The file the parts are written into, each at its own offset (no join step)."""
+        return self.uploads_dir / session.id / "data"
 
-    def save_part(self, session: UploadSession, number: int, tmp: Path, etag: str) -> None:
-        folder = self.uploads_dir / session.id
-        os.replace(tmp, folder / f"{number}.part")
-        (folder / f"{number}.etag").write_text(etag)
+    def open_data(self, session: UploadSession) -> int:
+        """A file descriptor on the upload's data file, for `os.pwrite` (close it after use)."""
+        return os.open(self.data_path(session), os.O_RDWR | os.O_CREAT, 0o644)
+
+    def set_part_etag(self, session: UploadSession, number: int, etag: str | None) -> None:
+        """Record a complete part (or, with ``None``, forget it while it is rewritten)."""
+        path = self.uploads_dir / session.id / f"{number}.etag"
+        if etag is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(etag)
 
     def part_etag(self, session: UploadSession, number: int) -> str | None:
         try:
@@ -163,8 +170,25 @@ class ObjectStore:
         except OSError:
             return None
 
-    def part_path(self, session: UploadSession, number: int) -> Path:
-        return self.uploads_dir / session.id / f"{number}.part"
+    def finish_upload(self, session: UploadSession) -> None:
+        """Check the joined parts against the session's sha256 and size, then store the object.
+
+        Blocking (it reads the whole object): run it in a worker thread.
+        """
+        data = self.data_path(session)
+        digest = hashlib.sha256()
+        with data.open("rb") as f:
+            while chunk := f.read(4 * 1024 * 1024):
+                digest.update(chunk)
+        size = data.stat().st_size
+        if digest.hexdigest() != session.oid or size != session.size:
+            raise ValueError(
+                f"got sha256 {digest.hexdigest()} ({size} bytes), "
+                f"expected {session.oid} ({session.size} bytes)"
+            )
+        target = self.path(session.oid)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(data, target)
 
     def drop_upload(self, session: UploadSession) -> None:
         """Remove the parts (the session record stays, so a retried completion still succeeds)."""

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import uuid
+from collections.abc import Callable
 from urllib.parse import quote, unquote
 
+import anyio
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -21,6 +24,8 @@ from hubclient.testing._web import HubState, drain, error_response, file_respons
 __all__ = ["StorageApp"]
 
 _log = logging.getLogger("hubclient.testing")
+_BATCH = 1024 * 1024
+_SMALL = 64 * 1024
 
 
 class StorageApp:
@@ -86,13 +91,12 @@ class StorageApp:
         objects = self.state.store.objects
         writer = objects.writer()
         try:
-            async for chunk in request.stream():
-                writer.write(chunk)
+            await _stream_in(request, writer.write)
         except BaseException:
             writer.abort()
             raise
         try:
-            digest = writer.finish(expected_sha256=oid)
+            digest = await anyio.to_thread.run_sync(writer.finish, oid)
         except ValueError as exc:
             raise HubError(400, f"BadDigest: {exc}", "BadDigest") from exc
         return Response(b"", 200, headers={"ETag": f'"{digest}"'})
@@ -105,24 +109,57 @@ class StorageApp:
         if not number_text.isdigit() or not 1 <= int(number_text) <= session.parts:
             raise HubError(400, f"Invalid part number {number_text}", "InvalidPart")
         number = int(number_text)
+        expected = session.part_size(number)
+        offset = (number - 1) * session.chunk_size
+        declared = request.headers.get("content-length")
+        if declared is not None and declared != str(expected):
+            # refused before anything is written: an earlier upload of this part stays valid
+            raise HubError(
+                400, f"IncompleteBody: part {number} has {declared} bytes, expected {expected}"
+            )
         md5 = hashlib.md5()
         size = 0
-        handle, tmp = objects.part_writer(session, number)
+        objects.set_part_etag(session, number, None)  # a rewrite in progress is no part
+
+        def write(data: bytes) -> None:
+            nonlocal size
+            if size + len(data) > expected:
+                raise HubError(400, f"IncompleteBody: part {number} is longer than {expected}")
+            os.pwrite(fd, data, offset + size)
+            md5.update(data)
+            size += len(data)
+
+        fd = objects.open_data(session)
         try:
-            with handle:
-                async for chunk in request.stream():
-                    handle.write(chunk)
-                    md5.update(chunk)
-                    size += len(chunk)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        expected = session.part_size(number)
+            await _stream_in(request, write)
+        finally:
+            os.close(fd)
         if size != expected:
-            tmp.unlink(missing_ok=True)
             raise HubError(
                 400, f"IncompleteBody: part {number} has {size} bytes, expected {expected}"
             )
         etag = f'"{md5.hexdigest()}"'
-        objects.save_part(session, number, tmp, etag)
+        objects.set_part_etag(session, number, etag)
         return json_response({}, headers={"ETag": etag})
+
+
+async def _stream_in(request: Request, sink: Callable[[bytes], None]) -> None:
+    """Feed the request body to `sink` in batches of about 1 MiB, from a worker thread.
+
+    Hashing and disk writes then leave the event loop free (hashlib and file writes release
+    the GIL), so parallel uploads can use several cores.
+    """
+    pending: list[bytes] = []
+    buffered = 0
+    async for chunk in request.stream():
+        pending.append(chunk)
+        buffered += len(chunk)
+        if buffered >= _BATCH:
+            await anyio.to_thread.run_sync(sink, b"".join(pending))
+            pending, buffered = [], 0
+    if pending:
+        data = b"".join(pending)
+        if len(data) >= _SMALL:
+            await anyio.to_thread.run_sync(sink, data)
+        else:
+            sink(data)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import anyio
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 
@@ -249,11 +250,14 @@ def parse_range(header: str | None, total: int) -> tuple[int, int] | str | None:
 
 
 async def _read_file(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
+    # big bodies are read from a worker thread, so the event loop keeps serving others
+    threaded = length >= 4 * 1024 * 1024
     with path.open("rb") as f:
         f.seek(start)
         remaining = length
         while remaining > 0:
-            chunk = f.read(min(1024 * 1024, remaining))
+            size = min(1024 * 1024, remaining)
+            chunk = await anyio.to_thread.run_sync(f.read, size) if threaded else f.read(size)
             if not chunk:
                 break
             remaining -= len(chunk)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
@@ -152,3 +153,26 @@ async def test_verify_and_commit_need_the_object(hub: LocalHub) -> None:
         answer = await commit(http, "alice/model", ndjson("x", lfs_op("w.bin", BIG)))
         assert answer.status_code == 422
         assert "never uploaded" in answer.json()["error"]
+
+
+async def test_parts_in_parallel_and_out_of_order(hub: LocalHub) -> None:
+    async with client(hub, ALICE_TOKEN) as http:
+        obj = (await batch(http, {"oid": sha256(BIG), "size": len(BIG)}))["objects"][0]
+    header = obj["actions"]["upload"]["header"]
+    keys = sorted((k for k in header if k.isdigit()), key=int)
+    etags: dict[int, str] = {}
+    async with httpx.AsyncClient(transport=hub.async_transport()) as anon:
+
+        async def put(i: int) -> None:
+            answer = await anon.put(header[keys[i]], content=BIG[i * CHUNK : (i + 1) * CHUNK])
+            etags[i + 1] = answer.headers["etag"]
+
+        async with anyio.create_task_group() as tg:
+            for i in reversed(range(len(keys))):
+                tg.start_soon(put, i)
+        parts = [{"partNumber": n, "etag": etags[n]} for n in sorted(etags)]
+        done = await anon.post(
+            obj["actions"]["upload"]["href"], json={"oid": sha256(BIG), "parts": parts}
+        )
+    assert done.status_code == 200
+    assert hub.store.objects.path(sha256(BIG)).read_bytes() == BIG
