@@ -94,7 +94,9 @@ async def batch(ctx: Ctx, repo: Repo) -> Response:
     operation = body.get("operation", "upload")
     if operation == "upload":
         ctx.check_write(repo.namespace)
-    elif operation != "download":
+    elif operation == "download":
+        ctx.check_gated(repo)
+    else:
         raise HubError(422, f"Unknown operation {operation!r}")
     hash_algo = str(body.get("hash_algo", "sha256")).lower()
     if hash_algo not in ("sha256", "sha_256"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from hubclient.testing import ALICE_READ_TOKEN, ALICE_TOKEN, BOB_TOKEN, LocalHub
@@ -104,3 +106,18 @@ async def test_gated_repos(local_hub: LocalHub) -> None:
         assert (answer.status_code, answer.headers["x-error-code"]) == (401, "GatedRepo")
     async with client(local_hub, ALICE_TOKEN) as alice:
         assert (await alice.get(f"{HUB}/alice/gated/resolve/main/a.txt")).content == b"a"
+
+
+async def test_gated_lfs_downloads_through_the_batch_api(local_hub: LocalHub) -> None:
+    local_hub.seed_repo("alice/gated", {"w.bin": b"\0w"}, gated=True)
+    body = {
+        "operation": "download",
+        "objects": [{"oid": hashlib.sha256(b"\0w").hexdigest(), "size": 2}],
+    }
+    async with client(local_hub, BOB_TOKEN) as bob:
+        refused = await bob.post(f"{HUB}/alice/gated.git/info/lfs/objects/batch", json=body)
+        assert refused.headers["x-error-code"] == "GatedRepo"
+    async with client(local_hub, ALICE_TOKEN) as alice:
+        answer = await alice.post(f"{HUB}/alice/gated.git/info/lfs/objects/batch", json=body)
+        href = answer.json()["objects"][0]["actions"]["download"]["href"]
+        assert (await alice.get(href)).content == b"\0w"
