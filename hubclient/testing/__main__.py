@@ -233,7 +233,11 @@ def _seed(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        return _serve(args)
+        try:
+            return _serve(args)
+        except OSError as exc:  # e.g. the port is taken
+            print(f"error: cannot serve: {exc}", file=sys.stderr)
+            return 1
     return _seed(args)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -136,3 +137,14 @@ def test_help_documents_every_flag() -> None:
     top = run("--help")
     assert "serve" in top.stdout
     assert "seed" in top.stdout
+
+
+def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run("serve", "--port", port, "--data", str(tmp_path / "d"), timeout=60)
+    assert result.returncode == 1
+    assert "cannot serve" in result.stderr
+    assert result.stdout == ""
