@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import anyio
 import httpx
 import pytest
@@ -11,7 +13,7 @@ from hubclient import (
     HfHubHTTPError,
     RateLimitedError,
 )
-from hubclient.testing import FaultRule, LocalHub
+from hubclient.testing import ALICE_TOKEN, FaultRule, LocalHub
 
 from .conftest import make_client
 
@@ -194,3 +196,56 @@ def test_backoff_is_capped_with_jitter() -> None:
         delays = {client._http._backoff(attempt) for _ in range(50)}
         assert all(cap / 2 <= d <= cap for d in delays)
         assert len(delays) > 1
+
+
+async def test_truncated_body_is_retried(
+    client: AsyncHubClient, local_hub: LocalHub, model_sha: str
+) -> None:
+    rule = local_hub.faults.add(FaultRule(action="truncate", after_bytes=10, path=INFO_PATH))
+    local_hub.log.clear()
+    assert (await client.model_info("alice/model")).sha == model_sha
+    assert local_hub.faults.fired(rule) == 1
+    assert len(local_hub.log.filter(path=INFO_PATH)) == 2
+
+
+async def test_read_timeout_is_retried(served_hub: Any) -> None:
+    """On real sockets (the in-process transport has no timeouts): a slow answer times out
+    and the retry succeeds; without retries the timeout is raised."""
+    sha = served_hub.hub.seed_repo("alice/model", {"a.txt": b"x"})
+    slow = served_hub.hub.faults.add(FaultRule(action="delay", delay=3.0, path=INFO_PATH, times=1))
+    async with AsyncHubClient(
+        served_hub.hub_url, token=ALICE_TOKEN, retry_backoff_base=0.01
+    ) as client:
+        assert (await client.model_info("alice/model", timeout=0.5)).sha == sha
+        assert served_hub.hub.faults.fired(slow) == 1  # the first try was the slow one
+        served_hub.hub.faults.add(FaultRule(action="delay", delay=3.0, path=INFO_PATH, times=1))
+        strict = client.with_options(max_retries=0, timeout=0.5)
+        with pytest.raises(httpx.TimeoutException):
+            await strict.model_info("alice/model")
+
+
+async def test_stream_retries_before_the_body(
+    client: AsyncHubClient, local_hub: LocalHub, model_sha: str
+) -> None:
+    local_hub.faults.add(FaultRule(status=503, method="GET", path="/resolve/", times=1))
+    url = f"{client.endpoint}/alice/model/resolve/main/config.json"
+    async with client._http.stream("GET", url) as response:
+        assert response.status_code == 200
+        assert await response.aread() == b'{"hidden_size": 8}\n'
+    assert len(local_hub.log.filter(path="/resolve/")) == 2
+
+
+async def test_copies_share_the_429_gate(local_hub: LocalHub, model_sha: str) -> None:
+    local_hub.faults.add(FaultRule(status=429, path=INFO_PATH, retry_after=0.4, times=1))
+    async with make_client(local_hub) as client:
+        other = client.with_options(timeout=10)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(client.model_info, "alice/model")
+            for _ in range(1000):  # bounded wait until the 429 came back
+                if local_hub.log.filter(path=INFO_PATH):
+                    break
+                await anyio.sleep(0.005)
+            tg.start_soon(other.whoami)
+    limited = local_hub.log.filter(path=INFO_PATH)[0]
+    (whoami,) = local_hub.log.filter(path="/api/whoami-v2")
+    assert whoami.started - limited.ended >= 0.35
