@@ -1,4 +1,4 @@
-"""Developer sessions: `nox -l` lists them; `nox` runs the default ones (tests, lint, typecheck, sync)."""
+"""Developer sessions: `nox -l` lists them; `nox` runs tests, lint, typecheck and sync."""
 
 from __future__ import annotations
 
