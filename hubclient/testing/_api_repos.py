@@ -381,13 +381,17 @@ async def list_repos(ctx: Ctx, repo_type: str) -> Response:
         candidates.append((repo, head))
     expand = ctx.query_list("expand") or None
     full = ctx.flag("full")
-    items = []
+    sort = _SORT_KEYS.get(ctx.query("sort") or "")
+    # the per-repo summary is only computed for every candidate when filters or sort need it
+    everyone = bool(wanted) or sort is not None
+    items: list[tuple[Repo, str, dict[str, Any]]] = []
     for repo, head in candidates:
-        data = repo_info_json(ctx, repo, head, expand=_FILTER_KEYS, listing=True)
+        data = (
+            repo_info_json(ctx, repo, head, expand=_FILTER_KEYS, listing=True) if everyone else {}
+        )
         if wanted and not all(tag in data.get("tags", []) for tag in wanted):
             continue
         items.append((repo, head, data))
-    sort = _SORT_KEYS.get(ctx.query("sort") or "")
     items.sort(key=lambda item: item[0].id)
     if sort is not None:
         items.sort(key=lambda item: item[2].get(sort) or 0, reverse=True)
@@ -397,7 +401,8 @@ async def list_repos(ctx: Ctx, repo_type: str) -> Response:
         for repo, head, _ in page_items
     ]
     if ctx.flag("cardData") or ctx.flag("card_data"):
-        for item, (_, _, data) in zip(out, page_items, strict=True):
-            if "cardData" in data:
-                item["cardData"] = data["cardData"]
+        for item, (repo, head, _) in zip(out, page_items, strict=True):
+            card = repo_info_json(ctx, repo, head, expand=["cardData"]).get("cardData")
+            if card is not None:
+                item["cardData"] = card
     return json_response(out, headers=headers)
