@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -90,6 +91,10 @@ class LocalHub:
         self.data_dir = (
             Path(tempfile.mkdtemp(prefix="localhub-")) if data_dir is None else Path(data_dir)
         )
+        # a temporary data dir goes away with the hub even when close() is forgotten
+        self._cleanup = (
+            weakref.finalize(self, shutil.rmtree, self.data_dir, True) if self._temp else None
+        )
         self.hub_url = hub_url.rstrip("/")
         self.storage_url = storage_url.rstrip("/")
         self.config = Config(
@@ -169,8 +174,8 @@ class LocalHub:
         self._closed = True
         for served in list(self._served):
             served.stop()
-        if self._temp:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self._cleanup is not None:
+            self._cleanup()
 
     def __enter__(self) -> LocalHub:
         return self
