@@ -270,3 +270,28 @@ async def test_many_files_bounded_concurrency(local_hub: LocalHub, cache_dir: Pa
     got = files_under(Path(folder))
     assert {k: got[k] for k in files} == files
     assert local_hub.log.max_in_flight(method="GET", path=r"/resolve/") <= 4
+
+
+async def test_without_symlinks_files_are_real_and_found_by_huggingface_hub(
+    client: AsyncHubClient,
+    seeded: tuple[str, str],
+    cache_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from huggingface_hub import try_to_load_from_cache as hf_try
+
+    repo_id, _ = seeded
+    monkeypatch.setenv("HF_HUB_DISABLE_SYMLINKS", "1")
+    folder = await client.snapshot_download(repo_id)
+    check_real_files(Path(folder))
+    got = files_under(Path(folder))
+    for name, data in SMALL_FILES.items():
+        assert got[name] == data
+        found = hf_try(repo_id, name, cache_dir=cache_dir)
+        assert found == str(Path(folder, name))
+
+
+def check_real_files(folder: Path) -> None:
+    for root, _, names in os.walk(folder):
+        for name in names:
+            assert not Path(root, name).is_symlink()
