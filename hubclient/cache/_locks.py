@@ -2,12 +2,17 @@
 
 The lock only spares a second process (or task) the same download; correctness never depends
 on it (unique temp files, verification and atomic renames do that). It is the same file and
-the same ``flock`` huggingface_hub takes, so the two clients also avoid each other's work.
+the same ``flock(2)`` huggingface_hub takes through ``filelock``, so the two clients also avoid
+each other's work. On POSIX the flock is taken directly (a few system calls, no Python
+machinery per blob); elsewhere, or where ``flock`` is missing, ``filelock`` does it (and falls
+back to a soft lock).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -16,6 +21,11 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 from filelock import BaseFileLock, FileLock, SoftFileLock, Timeout
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["LockTimeoutError", "blob_lock"]
 
@@ -32,6 +42,58 @@ class LockTimeoutError(TimeoutError):
             "process is running any more, delete the lock file."
         )
         self.path = path
+
+
+_NO_FLOCK = frozenset({errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOLCK, errno.EINVAL})
+
+
+class _Flock:
+    """An exclusive ``flock`` on a lock file, created group-writable (0o664) like filelock's."""
+
+    def __init__(self, path: str) -> None:
+        self.lock_file = path
+        self._fd: int | None = None
+
+    def try_acquire(self) -> bool | None:
+        """True: held; False: held by someone else; None: this file system has no flock."""
+        assert fcntl is not None
+        try:
+            fd = self._open()
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(self.lock_file), exist_ok=True)
+            fd = self._open()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        except OSError as err:
+            os.close(fd)
+            if err.errno in _NO_FLOCK:
+                return None
+            raise
+        self._fd = fd
+        return True
+
+    def _open(self) -> int:
+        try:
+            fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o664)
+        except FileExistsError:
+            return os.open(self.lock_file, os.O_RDWR)
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o664)  # not narrowed by the umask: a shared cache stays shared
+        return fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None and fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+
+_Held = BaseFileLock | _Flock
 
 
 def _try_acquire(lock: BaseFileLock) -> BaseFileLock | None:
@@ -54,9 +116,15 @@ def _try_acquire(lock: BaseFileLock) -> BaseFileLock | None:
         return soft
 
 
-def _attempt(lock: BaseFileLock, then: Callable[[], Any] | None) -> tuple[BaseFileLock | None, Any]:
+def _attempt(path: str, then: Callable[[], Any] | None) -> tuple[_Held | None, Any]:
     """A worker thread's job: try the lock and, once held, run ``then`` in the same trip."""
-    held = _try_acquire(lock)
+    held: _Held | None = None
+    native = _Flock(path) if fcntl is not None else None
+    state = native.try_acquire() if native is not None else None
+    if state:
+        held = native
+    elif state is None:  # no flock here: filelock (soft lock fallback included)
+        held = _try_acquire(FileLock(path, mode=0o664, thread_local=False))
     if held is None or then is None:
         return held, None
     try:
@@ -84,14 +152,13 @@ async def blob_lock(
     ``async with`` gives. Raises :class:`LockTimeoutError` after ``lock_timeout`` seconds
     (None: wait as long as it takes).
     """
-    lock: BaseFileLock = FileLock(str(path), mode=0o664, thread_local=False)
     start = time.monotonic()
     delay = poll
-    held: BaseFileLock | None = None
+    held: _Held | None = None
     result: Any = None
     while held is None:
         with anyio.CancelScope(shield=True):  # never lose an acquired lock to a cancellation
-            held, result = await anyio.to_thread.run_sync(_attempt, lock, then)
+            held, result = await anyio.to_thread.run_sync(_attempt, str(path), then)
         if held is not None:
             break
         waited = time.monotonic() - start

@@ -334,3 +334,28 @@ def test_shared_blob_layout_is_read_and_never_written_through(tmp_path: Path) ->
     assert shared.read_bytes() == data
     scan_warnings = __import__("huggingface_hub").scan_cache_dir(tmp_path).warnings
     assert scan_warnings == []
+
+
+@pytest.mark.anyio
+async def test_our_lock_and_filelock_exclude_each_other(tmp_path: Path) -> None:
+    from filelock import FileLock, Timeout
+
+    path = tmp_path / ".locks" / "models--acme--m" / "e.lock"
+    async with blob_lock(path):
+        with pytest.raises(Timeout):
+            FileLock(str(path)).acquire(blocking=False)  # what huggingface_hub takes
+    assert stat_mode(path) == 0o664
+    theirs = FileLock(str(path), thread_local=False)
+    theirs.acquire()
+    try:
+        with pytest.raises(LockTimeoutError):
+            async with blob_lock(path, lock_timeout=0.2):
+                pass
+    finally:
+        theirs.release()
+    async with blob_lock(path, lock_timeout=1):
+        pass
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
