@@ -226,8 +226,9 @@ def _job_from_meta(
     filename: str,
     token: str | bool | None,
 ) -> BlobJob:
-    # Regular files are fetched at the commit (never a moving branch); LFS from the storage URL.
-    url = meta.location if meta.lfs else resolve_path(rtype, repo_id, filename, meta.commit_hash)
+    # Fetched through the resolve URL pinned at the commit (never a moving branch): each try
+    # (resume, range part) gets a fresh presigned storage URL, so a long transfer outlives one.
+    url = resolve_path(rtype, repo_id, filename, meta.commit_hash)
     expected = Expected.for_file(meta.size, meta.etag, lfs=meta.lfs)
     return BlobJob(meta.etag, meta.size, expected, Source(url, token, meta.etag), [filename], [])
 

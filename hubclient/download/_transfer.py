@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -392,7 +392,7 @@ class Transfer:
         size = expected.size
         assert size is not None
         opts = self.options
-        url = await self._locate(source)
+        where = _Location(await self._locate(source))
         hasher = Hasher(expected if opts.verify else Expected(size))
 
         def prepare() -> int:
@@ -412,7 +412,7 @@ class Transfer:
         async def part(start: int) -> None:
             end = min(size, start + opts.part_size)
             async with parts_sem:
-                await self._fetch_range(source, url, fd, start, end, size, on_bytes)
+                await self._fetch_range(source, where, fd, start, end, size, on_bytes)
             done.add(start)
             moved = False
             while state["contiguous"] < size and state["contiguous"] in done:
@@ -472,7 +472,7 @@ class Transfer:
     async def _fetch_range(
         self,
         source: Source,
-        url: str,
+        where: _Location,
         fd: int,
         start: int,
         end: int,
@@ -492,8 +492,10 @@ class Transfer:
             on_bytes(len(data))
             return len(data)
 
+        relocated = 0
         while pos < end:
             begin = pos
+            url = where.url
             try:
                 async with (
                     self.limiter,
@@ -522,6 +524,13 @@ class Transfer:
                         if len(pending) >= self.options.chunk_size:
                             pos += await flush(pos)
                     pos += await flush(pos)
+            except HfHubHTTPError as err:
+                # A presigned URL that expired during a long download: ask the Hub for a new one.
+                if err.status_code not in (401, 403, 410) or relocated >= 3:
+                    raise
+                relocated += 1
+                await where.refresh(url, lambda: self._locate(source))
+                continue
             except httpx.TransportError:
                 pos += await flush(pos)  # keep what arrived before the cut
                 failures = 0 if pos > begin else failures + 1
@@ -533,6 +542,20 @@ class Transfer:
                 failures = 0 if pos > begin else failures + 1
                 if failures > self.options.resume_attempts:
                     raise DownloadIntegrityError(f"{url}: short range answer")
+
+
+class _Location:
+    """The storage URL the parts of one file are fetched from, renewed once when it expires
+    (however many parts notice it at the same time)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._lock = anyio.Lock()
+
+    async def refresh(self, stale: str, locate: Callable[[], Awaitable[str]]) -> None:
+        async with self._lock:
+            if self.url == stale:
+                self.url = await locate()
 
 
 def _pwrite_all(fd: int, chunks: list[bytes], offset: int) -> None:

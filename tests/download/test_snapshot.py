@@ -295,3 +295,28 @@ def check_real_files(folder: Path) -> None:
     for root, _, names in os.walk(folder):
         for name in names:
             assert not Path(root, name).is_symlink()
+
+
+@pytest.mark.slow
+async def test_expired_storage_url_is_renewed(tmp_path: Path) -> None:
+    hub = LocalHub(signed_url_ttl=0)  # presigned URLs valid for about a second
+    try:
+        hub.add_user("alice")
+        hub.add_token(ALICE_TOKEN, user="alice", role="write")
+        data = payload(3 * 2**20, 11)
+        hub.seed_repo("alice/ttl", {"w.bin": data})
+        # the first ranged GET waits long enough for its URL to expire
+        hub.faults.add(FaultRule(action="delay", delay=2.2, origin="storage", times=1))
+        opts = DownloadOptions(parallel_threshold=2**20, part_size=2**20, max_parts_per_file=1)
+        async with AsyncHubClient(
+            endpoint=hub.hub_url,
+            token=ALICE_TOKEN,
+            transport=hub.async_transport(),
+            cache_dir=tmp_path / "cache",
+        ) as client:
+            folder = await client.snapshot_download("alice/ttl", options=opts)
+        assert files_under(Path(folder))["w.bin"] == data
+        assert hub.log.filter(origin="storage", status=403)
+        assert hub.log.count(origin="hub", method="HEAD", path=r"/resolve/") == 2
+    finally:
+        hub.close()
