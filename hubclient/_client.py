@@ -1215,7 +1215,7 @@ class AsyncHubClient:
         create_pr: bool | None = None,
         num_threads: int = 5,
         parent_commit: str | None = None,
-        upload_options: UploadOptions | None = None,
+        options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> CommitInfo:
         """Create one commit that adds, deletes and copies files (HfApi's ``create_commit``).
@@ -1236,10 +1236,10 @@ class AsyncHubClient:
             repo_type: ``"model"`` (default), ``"dataset"`` or ``"space"``.
             revision: the branch to commit to (default ``main``).
             create_pr: open a pull request with the commit instead of moving the branch.
-            num_threads: LFS files uploaded at once (``upload_options`` takes precedence).
+            num_threads: LFS files uploaded at once (``options`` takes precedence).
             parent_commit: fail with :class:`CommitConflictError` (nothing committed) unless the
                 branch still points to this commit.
-            upload_options: concurrency and memory limits (:class:`UploadOptions`).
+            options: concurrency and memory limits (:class:`UploadOptions`).
             progress: a callback receiving :mod:`hubclient.progress` events.
 
         Raises:
@@ -1270,7 +1270,7 @@ class AsyncHubClient:
             revision=revision,
             create_pr=create_pr,
             parent_commit=parent_commit,
-            options=upload_options or UploadOptions(max_concurrent_files=num_threads),
+            options=options or UploadOptions(max_concurrent_files=num_threads),
             progress=progress,
         )
 
@@ -1285,7 +1285,7 @@ class AsyncHubClient:
         create_pr: bool | None = None,
         num_threads: int = 5,
         gitignore_content: str | None = None,
-        upload_options: UploadOptions | None = None,
+        options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[PreuploadedFile]:
         """Upload the LFS content of ``additions`` now; commit them later with ``create_commit``.
@@ -1310,7 +1310,7 @@ class AsyncHubClient:
             revision=revision,
             create_pr=create_pr,
             gitignore_content=gitignore_content,
-            options=upload_options or UploadOptions(max_concurrent_files=num_threads),
+            options=options or UploadOptions(max_concurrent_files=num_threads),
             progress=progress,
         )
 
@@ -1327,7 +1327,7 @@ class AsyncHubClient:
         commit_description: str | None = None,
         create_pr: bool | None = None,
         parent_commit: str | None = None,
-        upload_options: UploadOptions | None = None,
+        options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> CommitInfo:
         """Upload one file (a path, bytes or a binary file object) in its own commit.
@@ -1355,7 +1355,7 @@ class AsyncHubClient:
             commit_description=commit_description,
             create_pr=create_pr,
             parent_commit=parent_commit,
-            options=upload_options,
+            options=options,
             progress=progress,
         )
 
@@ -1375,7 +1375,7 @@ class AsyncHubClient:
         allow_patterns: list[str] | str | None = None,
         ignore_patterns: list[str] | str | None = None,
         delete_patterns: list[str] | str | None = None,
-        upload_options: UploadOptions | None = None,
+        options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> CommitInfo:
         """Upload a local folder in one commit (HfApi's ``upload_folder``).
@@ -1408,7 +1408,7 @@ class AsyncHubClient:
             allow_patterns=allow_patterns,
             ignore_patterns=ignore_patterns,
             delete_patterns=delete_patterns,
-            options=upload_options,
+            options=options,
             progress=progress,
         )
 

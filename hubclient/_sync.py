@@ -1290,7 +1290,7 @@ class HubClient:
         create_pr: bool | None = None,
         num_threads: int = 5,
         parent_commit: str | None = None,
-        upload_options: UploadOptions | None = None,
+        options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> CommitInfo:
         """Create one commit that adds, deletes and copies files (HfApi's ``create_commit``).
@@ -1311,10 +1311,10 @@ class HubClient:
             repo_type: ``"model"`` (default), ``"dataset"`` or ``"space"``.
             revision: the branch to commit to (default ``main``).
             create_pr: open a pull request with the commit instead of moving the branch.
-            num_threads: LFS files uploaded at once (``upload_options`` takes precedence).
+            num_threads: LFS files uploaded at once (``options`` takes precedence).
             parent_commit: fail with :class:`CommitConflictError` (nothing committed) unless the
                 branch still points to this commit.
-            upload_options: concurrency and memory limits (:class:`UploadOptions`).
+            options: concurrency and memory limits (:class:`UploadOptions`).
             progress: a callback receiving :mod:`hubclient.progress` events.
 
         Raises:
@@ -1346,7 +1346,7 @@ class HubClient:
                 create_pr=create_pr,
                 num_threads=num_threads,
                 parent_commit=parent_commit,
-                upload_options=upload_options,
+                options=options,
                 progress=progress,
             )
         )
@@ -1362,7 +1362,7 @@ class HubClient:
         create_pr: bool | None = None,
         num_threads: int = 5,
         gitignore_content: str | None = None,
-        upload_options: UploadOptions | None = None,
+        options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[PreuploadedFile]:
         """Upload the LFS content of ``additions`` now; commit them later with ``create_commit``.
@@ -1388,7 +1388,7 @@ class HubClient:
                 create_pr=create_pr,
                 num_threads=num_threads,
                 gitignore_content=gitignore_content,
-                upload_options=upload_options,
+                options=options,
                 progress=progress,
             )
         )
@@ -1406,7 +1406,7 @@ class HubClient:
         commit_description: str | None = None,
         create_pr: bool | None = None,
         parent_commit: str | None = None,
-        upload_options: UploadOptions | None = None,
+        options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> CommitInfo:
         """Upload one file (a path, bytes or a binary file object) in its own commit.
@@ -1434,7 +1434,7 @@ class HubClient:
                 commit_description=commit_description,
                 create_pr=create_pr,
                 parent_commit=parent_commit,
-                upload_options=upload_options,
+                options=options,
                 progress=progress,
             )
         )
@@ -1455,7 +1455,7 @@ class HubClient:
         allow_patterns: list[str] | str | None = None,
         ignore_patterns: list[str] | str | None = None,
         delete_patterns: list[str] | str | None = None,
-        upload_options: UploadOptions | None = None,
+        options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> CommitInfo:
         """Upload a local folder in one commit (HfApi's ``upload_folder``).
@@ -1488,7 +1488,7 @@ class HubClient:
                 allow_patterns=allow_patterns,
                 ignore_patterns=ignore_patterns,
                 delete_patterns=delete_patterns,
-                upload_options=upload_options,
+                options=options,
                 progress=progress,
             )
         )
@@ -2322,7 +2322,7 @@ def create_commit(
     create_pr: bool | None = None,
     num_threads: int = 5,
     parent_commit: str | None = None,
-    upload_options: UploadOptions | None = None,
+    options: UploadOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> CommitInfo:
     """Call :meth:`HubClient.create_commit` on the default client.
@@ -2341,7 +2341,7 @@ def create_commit(
         create_pr=create_pr,
         num_threads=num_threads,
         parent_commit=parent_commit,
-        upload_options=upload_options,
+        options=options,
         progress=progress,
     )
 
@@ -2358,7 +2358,7 @@ def upload_file(
     commit_description: str | None = None,
     create_pr: bool | None = None,
     parent_commit: str | None = None,
-    upload_options: UploadOptions | None = None,
+    options: UploadOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> CommitInfo:
     """Call :meth:`HubClient.upload_file` on the default client.
@@ -2377,7 +2377,7 @@ def upload_file(
         commit_description=commit_description,
         create_pr=create_pr,
         parent_commit=parent_commit,
-        upload_options=upload_options,
+        options=options,
         progress=progress,
     )
 
@@ -2397,7 +2397,7 @@ def upload_folder(
     allow_patterns: list[str] | str | None = None,
     ignore_patterns: list[str] | str | None = None,
     delete_patterns: list[str] | str | None = None,
-    upload_options: UploadOptions | None = None,
+    options: UploadOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> CommitInfo:
     """Call :meth:`HubClient.upload_folder` on the default client.
@@ -2419,7 +2419,7 @@ def upload_folder(
         allow_patterns=allow_patterns,
         ignore_patterns=ignore_patterns,
         delete_patterns=delete_patterns,
-        upload_options=upload_options,
+        options=options,
         progress=progress,
     )
 

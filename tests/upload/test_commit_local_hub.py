@@ -91,7 +91,7 @@ async def test_parts_of_one_file_go_up_in_parallel_within_the_limit(
     )
     options = UploadOptions(max_parts_per_file=3, max_concurrent_parts=8)
     await client.upload_file(
-        path_or_fileobj=big, path_in_repo="big.bin", repo_id=REPO, upload_options=options
+        path_or_fileobj=big, path_in_repo="big.bin", repo_id=REPO, options=options
     )
     peak = small_hub.log.max_in_flight("storage", "PUT")
     assert 2 <= peak <= 3
@@ -113,7 +113,7 @@ async def test_files_and_parts_share_the_global_part_limit(
     )
     options = UploadOptions(max_concurrent_files=3, max_parts_per_file=4, max_concurrent_parts=5)
     ops = [CommitOperationAdd(p.name, p) for p in paths]
-    await client.create_commit(REPO, ops, commit_message="three", upload_options=options)
+    await client.create_commit(REPO, ops, commit_message="three", options=options)
     peak = small_hub.log.max_in_flight("storage", "PUT")
     assert 4 < peak <= 5
     for p in paths:
@@ -527,7 +527,7 @@ async def test_large_files_go_hash_batch_transfer_one_by_one(
     options = UploadOptions(pipeline_threshold=2 * SMALL_CHUNK, hash_workers=2)
     small_hub.log.clear()
     await client.create_commit(
-        REPO, ops, commit_message="pipeline", upload_options=options, progress=events.append
+        REPO, ops, commit_message="pipeline", options=options, progress=events.append
     )
     for path in [*files, twin]:
         assert await read_back(client, REPO, path.name) == path.read_bytes()
