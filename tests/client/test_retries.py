@@ -212,14 +212,14 @@ async def test_read_timeout_is_retried(served_hub: Any) -> None:
     """On real sockets (the in-process transport has no timeouts): a slow answer times out
     and the retry succeeds; without retries the timeout is raised."""
     sha = served_hub.hub.seed_repo("alice/model", {"a.txt": b"x"})
-    slow = served_hub.hub.faults.add(FaultRule(action="delay", delay=3.0, path=INFO_PATH, times=1))
+    slow = served_hub.hub.faults.add(FaultRule(action="delay", delay=4.0, path=INFO_PATH, times=1))
     async with AsyncHubClient(
         served_hub.hub_url, token=ALICE_TOKEN, retry_backoff_base=0.01
     ) as client:
-        assert (await client.model_info("alice/model", timeout=0.5)).sha == sha
+        assert (await client.model_info("alice/model", timeout=1.5)).sha == sha
         assert served_hub.hub.faults.fired(slow) == 1  # the first try was the slow one
-        served_hub.hub.faults.add(FaultRule(action="delay", delay=3.0, path=INFO_PATH, times=1))
-        strict = client.with_options(max_retries=0, timeout=0.5)
+        served_hub.hub.faults.add(FaultRule(action="delay", delay=4.0, path=INFO_PATH, times=1))
+        strict = client.with_options(max_retries=0, timeout=1.5)
         with pytest.raises(httpx.TimeoutException):
             await strict.model_info("alice/model")
 
