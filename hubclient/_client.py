@@ -24,11 +24,21 @@ import httpx
 
 from hubclient import _files, _refs, _repos, _users
 from hubclient import download as _download
+from hubclient import mirror as _mirror
 from hubclient import upload as _upload
 from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg
 from hubclient._settings import HubSettings, default_user_agent
+from hubclient._urls import origin_of
 from hubclient.download import DownloadOptions, DryRunFileInfo, RemoteFile
 from hubclient.errors import LocalTokenNotFoundError
+from hubclient.mirror import (
+    MirrorOptions,
+    MirrorPlan,
+    MirrorPlanItem,
+    MirrorProgressCallback,
+    MirrorReport,
+    MirrorResult,
+)
 from hubclient.models.commits import CommitInfo, CommitOperation, CommitOperationAdd
 from hubclient.models.files import HfFileMetadata, RepoFile, RepoFolder
 from hubclient.models.refs import GitCommitInfo, GitRefs
@@ -220,12 +230,7 @@ class AsyncHubClient:
             settings = settings.replace(token=token)
         elif token is False:
             settings = settings.model_copy(update={"token": None})
-        copy = object.__new__(type(self))
-        copy._settings = settings
-        copy._http = self._http.with_settings(settings)
-        copy._owns_pool = copy._http._pool is not self._http._pool
-        copy._whoami_cache = {}
-        return copy
+        return self._sibling(settings)
 
     # ------------------------------------------------------------------ users
 
@@ -1509,6 +1514,185 @@ class AsyncHubClient:
         )
 
     # --- end uploads ---
+
+    # --- mirroring ---
+
+    async def mirror_repo(
+        self,
+        repo_id: str,
+        *,
+        to: str | AsyncHubClient | HubSettings,
+        to_token: str | bool | None = None,
+        dest_repo_id: str | None = None,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        private: bool | None = None,
+        options: MirrorOptions | None = None,
+        progress: MirrorProgressCallback | None = None,
+    ) -> MirrorResult:
+        """Copy one repo from this client's Hub to another Hub (or another name on this one).
+
+        Every branch and tag is recreated (or only ``revision``) with the same paths and bytes:
+        same git oids and LFS sha256 per path. LFS objects stream from the source GET into the
+        destination upload (parts in parallel), nothing staged on disk unless
+        ``MirrorOptions(via_cache=True)``. What the destination already holds is not sent
+        again, large repos commit in batches, and running the call again after a crash
+        finishes the job. History is not replayed (the commit API cannot): the result says so.
+        Failures are recorded in the result (``result.ok``, ``result.errors``), not raised,
+        except bad arguments.
+
+        Args:
+            repo_id: the source repo.
+            to: the destination: a Hub URL (with ``to_token``), the settings of a client, or an
+                ``AsyncHubClient`` (then its token and transport are used).
+            to_token: the destination token when ``to`` is a URL. When None, this client's
+                token is used only if ``to`` is this client's own Hub; it is never sent to
+                another origin.
+            dest_repo_id: the destination repo id (default: ``repo_id``); created if missing.
+            repo_type: ``"model"`` (default), ``"dataset"`` or ``"space"``.
+            revision: one branch, tag or commit to mirror (default: every branch and tag).
+            private: visibility of a destination repo that has to be created (default: the
+                source's).
+            options: limits and behaviour (:class:`MirrorOptions`).
+            progress: a callback receiving :class:`MirrorProgress` events.
+
+        Example::
+
+            async with AsyncHubClient(token=src_token) as hub:
+                result = await hub.mirror_repo(
+                    "acme/model", to="https://hub.internal", to_token=dest_token
+                )
+                print(result.files_copied, result.bytes_copied, result.ok)
+        """
+        dest = self._destination(to, to_token)
+        try:
+            return await _mirror.mirror_repo(
+                self._http,
+                dest._http,
+                repo_id,
+                dest_repo_id=dest_repo_id,
+                repo_type=repo_type,
+                revision=revision,
+                private=private,
+                options=options,
+                progress=progress,
+            )
+        finally:
+            if dest is not to and dest is not self:
+                await dest.aclose()
+
+    async def mirror_repos(
+        self,
+        plan: MirrorPlan | Iterable[MirrorPlanItem | str] | str | Path,
+        *,
+        to: str | AsyncHubClient | HubSettings,
+        to_token: str | bool | None = None,
+        private: bool | None = None,
+        options: MirrorOptions | None = None,
+        progress: MirrorProgressCallback | None = None,
+    ) -> MirrorReport:
+        """Mirror many repos at once, from a plan, under global bounds (see :meth:`mirror_repo`).
+
+        ``plan`` is a :class:`MirrorPlan`, a list of items or ``"[type:]namespace/name[@rev]"``
+        strings, or the path of a plan file. ``options`` bounds repos, files and bytes in
+        flight over the whole job; a 429 from either Hub pauses the whole job's requests to
+        that Hub. One repo failing does not stop the others: the :class:`MirrorReport` has one
+        result per repo (``report.ok``, ``report.to_json()``).
+
+        Example::
+
+            report = await hub.mirror_repos("plan.txt", to="https://hub.internal", to_token=t)
+            Path("report.json").write_text(report.to_json())
+        """
+        dest = self._destination(to, to_token)
+        try:
+            return await _mirror.mirror_repos(
+                self._http,
+                dest._http,
+                plan,
+                private=private,
+                options=options,
+                progress=progress,
+            )
+        finally:
+            if dest is not to and dest is not self:
+                await dest.aclose()
+
+    async def download_repos(
+        self,
+        plan: MirrorPlan | Iterable[MirrorPlanItem | str] | str | Path,
+        *,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        options: MirrorOptions | None = None,
+        progress: MirrorProgressCallback | None = None,
+    ) -> MirrorReport:
+        """Download many repos onto local disk at once, each laid out as ``snapshot_download``
+        lays it out.
+
+        With ``cache_dir`` (default: this client's cache) every repo goes into the Hub cache
+        layout, one snapshot per mirrored branch and tag, readable offline by
+        huggingface_hub and transformers. With ``local_dir`` each repo goes into
+        ``local_dir/<repo_id>`` (datasets and spaces under ``datasets/`` and ``spaces/``),
+        as ``snapshot_download(local_dir=...)`` does. Global bounds and the report are those
+        of :meth:`mirror_repos`.
+
+        Example::
+
+            report = await hub.download_repos(["acme/model", "dataset:acme/corpus@v1"],
+                                              cache_dir="/mnt/hf-cache")
+        """
+        return await _mirror.download_repos(
+            self._http,
+            plan,
+            cache_dir=cache_dir,
+            local_dir=local_dir,
+            options=options,
+            progress=progress,
+        )
+
+    def _destination(
+        self, to: str | AsyncHubClient | HubSettings, to_token: str | bool | None
+    ) -> AsyncHubClient:
+        """The client for a mirror's destination; never carries this client's token to
+        another origin."""
+        if isinstance(to, AsyncHubClient):
+            if to_token is not None:
+                raise ValueError("to_token applies only when `to` is a URL or HubSettings")
+            return to
+        if isinstance(to, HubSettings):
+            settings = to
+            if isinstance(to_token, str):
+                settings = settings.replace(token=to_token)
+            elif to_token is False:
+                settings = settings.model_copy(update={"token": None})
+            return self._sibling(settings)
+        if not isinstance(to, str) or not to.startswith(("http://", "https://")):
+            raise ValueError(f"`to` must be a Hub URL (http:// or https://), got {to!r}")
+        same_hub = origin_of(to) == origin_of(self.endpoint)
+        if to_token is None:
+            token: str | bool = (self._settings.token or False) if same_hub else False
+        else:
+            token = to_token
+        settings = self._settings.replace(endpoint=to.rstrip("/"))
+        if isinstance(token, str):
+            settings = settings.replace(token=token)
+        elif token is False:
+            settings = settings.model_copy(update={"token": None})
+        elif settings.token is None:
+            raise LocalTokenNotFoundError("to_token=True but no token is configured")
+        return self._sibling(settings)
+
+    def _sibling(self, settings: HubSettings) -> AsyncHubClient:
+        """A client with other settings that shares this one's connection pool."""
+        copy = object.__new__(type(self))
+        copy._settings = settings
+        copy._http = self._http.with_settings(settings)
+        copy._owns_pool = copy._http._pool is not self._http._pool
+        copy._whoami_cache = {}
+        return copy
+
+    # --- end mirroring ---
 
 
 def _overrides(

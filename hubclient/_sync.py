@@ -22,6 +22,14 @@ from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
 from hubclient.download import DownloadOptions, DryRunFileInfo, RemoteFile
+from hubclient.mirror import (
+    MirrorOptions,
+    MirrorPlan,
+    MirrorPlanItem,
+    MirrorProgressCallback,
+    MirrorReport,
+    MirrorResult,
+)
 from hubclient.models.commits import CommitInfo, CommitOperation, CommitOperationAdd
 from hubclient.models.files import HfFileMetadata, RepoFile, RepoFolder
 from hubclient.models.refs import GitCommitInfo, GitRefs
@@ -1589,6 +1597,135 @@ class HubClient:
                 commit_description=commit_description,
                 create_pr=create_pr,
                 parent_commit=parent_commit,
+            )
+        )
+
+    def mirror_repo(
+        self,
+        repo_id: str,
+        *,
+        to: str | AsyncHubClient | HubSettings,
+        to_token: str | bool | None = None,
+        dest_repo_id: str | None = None,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        private: bool | None = None,
+        options: MirrorOptions | None = None,
+        progress: MirrorProgressCallback | None = None,
+    ) -> MirrorResult:
+        """Copy one repo from this client's Hub to another Hub (or another name on this one).
+
+        Every branch and tag is recreated (or only ``revision``) with the same paths and bytes:
+        same git oids and LFS sha256 per path. LFS objects stream from the source GET into the
+        destination upload (parts in parallel), nothing staged on disk unless
+        ``MirrorOptions(via_cache=True)``. What the destination already holds is not sent
+        again, large repos commit in batches, and running the call again after a crash
+        finishes the job. History is not replayed (the commit API cannot): the result says so.
+        Failures are recorded in the result (``result.ok``, ``result.errors``), not raised,
+        except bad arguments.
+
+        Args:
+            repo_id: the source repo.
+            to: the destination: a Hub URL (with ``to_token``), the settings of a client, or an
+                ``HubClient`` (then its token and transport are used).
+            to_token: the destination token when ``to`` is a URL. When None, this client's
+                token is used only if ``to`` is this client's own Hub; it is never sent to
+                another origin.
+            dest_repo_id: the destination repo id (default: ``repo_id``); created if missing.
+            repo_type: ``"model"`` (default), ``"dataset"`` or ``"space"``.
+            revision: one branch, tag or commit to mirror (default: every branch and tag).
+            private: visibility of a destination repo that has to be created (default: the
+                source's).
+            options: limits and behaviour (:class:`MirrorOptions`).
+            progress: a callback receiving :class:`MirrorProgress` events.
+
+        Example::
+
+            with HubClient(token=src_token) as hub:
+                result = hub.mirror_repo(
+                    "acme/model", to="https://hub.internal", to_token=dest_token
+                )
+                print(result.files_copied, result.bytes_copied, result.ok)
+        """
+        return self._runner.call(
+            lambda client: client.mirror_repo(
+                repo_id=repo_id,
+                to=to,
+                to_token=to_token,
+                dest_repo_id=dest_repo_id,
+                repo_type=repo_type,
+                revision=revision,
+                private=private,
+                options=options,
+                progress=progress,
+            )
+        )
+
+    def mirror_repos(
+        self,
+        plan: MirrorPlan | Iterable[MirrorPlanItem | str] | str | Path,
+        *,
+        to: str | AsyncHubClient | HubSettings,
+        to_token: str | bool | None = None,
+        private: bool | None = None,
+        options: MirrorOptions | None = None,
+        progress: MirrorProgressCallback | None = None,
+    ) -> MirrorReport:
+        """Mirror many repos at once, from a plan, under global bounds (see :meth:`mirror_repo`).
+
+        ``plan`` is a :class:`MirrorPlan`, a list of items or ``"[type:]namespace/name[@rev]"``
+        strings, or the path of a plan file. ``options`` bounds repos, files and bytes in
+        flight over the whole job; a 429 from either Hub pauses the whole job's requests to
+        that Hub. One repo failing does not stop the others: the :class:`MirrorReport` has one
+        result per repo (``report.ok``, ``report.to_json()``).
+
+        Example::
+
+            report = hub.mirror_repos("plan.txt", to="https://hub.internal", to_token=t)
+            Path("report.json").write_text(report.to_json())
+        """
+        return self._runner.call(
+            lambda client: client.mirror_repos(
+                plan=plan,
+                to=to,
+                to_token=to_token,
+                private=private,
+                options=options,
+                progress=progress,
+            )
+        )
+
+    def download_repos(
+        self,
+        plan: MirrorPlan | Iterable[MirrorPlanItem | str] | str | Path,
+        *,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        options: MirrorOptions | None = None,
+        progress: MirrorProgressCallback | None = None,
+    ) -> MirrorReport:
+        """Download many repos onto local disk at once, each laid out as ``snapshot_download``
+        lays it out.
+
+        With ``cache_dir`` (default: this client's cache) every repo goes into the Hub cache
+        layout, one snapshot per mirrored branch and tag, readable offline by
+        huggingface_hub and transformers. With ``local_dir`` each repo goes into
+        ``local_dir/<repo_id>`` (datasets and spaces under ``datasets/`` and ``spaces/``),
+        as ``snapshot_download(local_dir=...)`` does. Global bounds and the report are those
+        of :meth:`mirror_repos`.
+
+        Example::
+
+            report = hub.download_repos(["acme/model", "dataset:acme/corpus@v1"],
+                                              cache_dir="/mnt/hf-cache")
+        """
+        return self._runner.call(
+            lambda client: client.download_repos(
+                plan=plan,
+                cache_dir=cache_dir,
+                local_dir=local_dir,
+                options=options,
+                progress=progress,
             )
         )
 
