@@ -525,31 +525,11 @@ async def create_commit(
             summary=commit_message, description=description, parent_commit=parent_commit
         )
         lines = _commit_lines(kept, by_op, copy_sources, header)
-        length = sum(len(line) if isinstance(line, bytes) else line.size for line in lines)
         ctx.reporter.phase(Phase.COMMITTING, files=len(kept))
-        body: bytes | AsyncIterator[bytes]
-        if length <= _SMALL_COMMIT:  # one buffer: fewer, larger writes for both sides
-            body = b"".join([chunk async for chunk in _stream_lines(ctx, lines)])
-        else:  # streamed from disk, memory bounded
-            body = _coalesce(_stream_lines(ctx, lines))
-        response = await http.request(
-            "POST",
-            commit_path(ctx.repo_type, ctx.repo_id, ctx.revision),
-            content=body,
-            headers={"content-type": "application/x-ndjson", "content-length": str(length)},
-            params={"create_pr": "1"} if ctx.create_pr else None,
-            token=ctx.token,
-            retry=False,
-            raise_for_status=False,
-        )
-        if response.status_code in (409, 412):
-            raise _conflict(response, parent_commit)
-        if response.status_code >= 400:
-            raise error_from_response(response, method="POST")
+        answer = await send_commit(ctx, lines, parent_commit)
     except HfHubHTTPError as err:
         _add_hint(err, ctx.repo_id, deleting=deleting)
         raise
-    answer = CommitResponse.model_validate(response.json())
     if ctx.reporter.enabled:
         for op in kept:
             if isinstance(op, CommitOperationAdd) and by_op[id(op)].upload_mode == "regular":
@@ -563,6 +543,36 @@ async def create_commit(
         oid=answer.commit_oid,
         pr_url=answer.pull_request_url if ctx.create_pr else None,
     )
+
+
+async def send_commit(
+    ctx: UploadContext, lines: Sequence[_Line], parent_commit: str | None
+) -> CommitResponse:
+    """POST the NDJSON commit made of ``lines`` (never retried: a commit is not idempotent).
+
+    Raises :class:`CommitConflictError` on 409/412 and the typed HTTP errors otherwise.
+    """
+    length = sum(len(line) if isinstance(line, bytes) else line.size for line in lines)
+    body: bytes | AsyncIterator[bytes]
+    if length <= _SMALL_COMMIT:  # one buffer: fewer, larger writes for both sides
+        body = b"".join([chunk async for chunk in _stream_lines(ctx, lines)])
+    else:  # streamed from disk, memory bounded
+        body = _coalesce(_stream_lines(ctx, lines))
+    response = await ctx.http.request(
+        "POST",
+        commit_path(ctx.repo_type, ctx.repo_id, ctx.revision),
+        content=body,
+        headers={"content-type": "application/x-ndjson", "content-length": str(length)},
+        params={"create_pr": "1"} if ctx.create_pr else None,
+        token=ctx.token,
+        retry=False,
+        raise_for_status=False,
+    )
+    if response.status_code in (409, 412):
+        raise _conflict(response, parent_commit)
+    if response.status_code >= 400:
+        raise error_from_response(response, method="POST")
+    return CommitResponse.model_validate(response.json())
 
 
 def _conflict(response: Any, parent_commit: str | None) -> CommitConflictError:

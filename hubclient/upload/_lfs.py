@@ -4,14 +4,17 @@ Every PUT body is streamed from disk by offset (never a whole file in memory), u
 context's byte budget. Parts of a file go up several at once (``max_parts_per_file``), files go
 up several at once (``max_concurrent_files``), and all parts share ``max_concurrent_parts``.
 Each PUT is retried on its own by the HTTP layer, which calls the body factory again, so a
-retried part is read again from disk.
+retried part is read again from disk. Content that is not on disk (an
+:class:`~hubclient.upload._source.AsyncRangeSource`, e.g. another Hub's file) streams from its
+async range iterator instead, under the same budget; a retried part opens its range again.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from contextlib import aclosing
 from functools import partial
 
 import anyio
@@ -34,7 +37,7 @@ from hubclient.upload._budget import ByteBudget
 from hubclient.upload._context import UploadContext
 from hubclient.upload._errors import LfsUploadError
 from hubclient.upload._plan import Addition, hash_one
-from hubclient.upload._source import Reader, SourceChangedError
+from hubclient.upload._source import AsyncRangeSource, Reader, SourceChangedError
 from hubclient.upload._tasks import run_concurrently
 
 __all__ = ["upload_lfs_additions"]
@@ -100,10 +103,68 @@ class _RangeStream:
         self._give_back(sent=False)
 
 
+class _AsyncRangeStream:
+    """The body of one PUT attempt read from an async range iterator (remote content).
+
+    Like :class:`_RangeStream`: each chunk holds its share of the byte budget until httpx asks
+    for the next one. The iterator must give exactly ``length`` bytes; :meth:`aclose` closes it.
+    """
+
+    def __init__(
+        self,
+        chunks: AsyncIterator[bytes],
+        length: int,
+        budget: ByteBudget,
+        on_sent: Callable[[int], None],
+        what: str,
+    ) -> None:
+        self._chunks = chunks
+        self._remaining = length
+        self._budget = budget
+        self._on_sent = on_sent
+        self._held = 0
+        self._what = what
+
+    def __aiter__(self) -> _AsyncRangeStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        self._give_back(sent=True)
+        try:
+            data = await self._chunks.__anext__()
+        except StopAsyncIteration:
+            if self._remaining > 0:
+                raise SourceChangedError(f"{self._what} ended before its announced size") from None
+            raise
+        if len(data) > self._remaining:
+            raise SourceChangedError(f"{self._what} is longer than its announced size")
+        await self._budget.acquire(len(data))
+        self._held = len(data)
+        self._remaining -= len(data)
+        return data
+
+    def _give_back(self, *, sent: bool) -> None:
+        if self._held:
+            held, self._held = self._held, 0
+            self._budget.release(held)
+            if sent:
+                self._on_sent(held)
+
+    def close(self) -> None:
+        self._give_back(sent=False)
+
+    async def aclose(self) -> None:
+        self.close()
+        chunks = self._chunks
+        if isinstance(chunks, AsyncGenerator):
+            async with aclosing(chunks):
+                pass
+
+
 class _FileUpload:
     """Uploads one object's content; tracks its bytes for progress across retries."""
 
-    def __init__(self, ctx: UploadContext, addition: Addition, reader: Reader) -> None:
+    def __init__(self, ctx: UploadContext, addition: Addition, reader: Reader | None) -> None:
         self.ctx = ctx
         self.addition = addition
         self.reader = reader
@@ -122,10 +183,11 @@ class _FileUpload:
 
     async def put_range(self, url: str, offset: int, length: int) -> str | None:
         """PUT ``length`` bytes at ``offset``; returns the ``ETag`` answered (or None)."""
-        streams: list[_RangeStream] = []
+        streams: list[_RangeStream | _AsyncRangeStream] = []
         sent_in_attempt = [0]
+        source = self.addition.source
 
-        def body() -> _RangeStream:
+        def body() -> _RangeStream | _AsyncRangeStream:
             # A new attempt: forget the progress of the previous one.
             if sent_in_attempt[0]:
                 self.done -= sent_in_attempt[0]
@@ -133,6 +195,18 @@ class _FileUpload:
                 sent_in_attempt[0] = 0
             for old in streams:
                 old.close()
+            stream: _RangeStream | _AsyncRangeStream
+            if isinstance(source, AsyncRangeSource):
+                stream = _AsyncRangeStream(
+                    source.aiter_range(offset, length),
+                    length,
+                    self.ctx.budget,
+                    self._sender(sent_in_attempt),
+                    source.description,
+                )
+                streams.append(stream)
+                return stream
+            assert self.reader is not None
             stream = _RangeStream(
                 self.reader,
                 offset,
@@ -157,6 +231,9 @@ class _FileUpload:
         finally:
             for stream in streams:
                 stream.close()
+                if isinstance(stream, _AsyncRangeStream):
+                    with anyio.CancelScope(shield=True):
+                        await stream.aclose()
         etag: str | None = response.headers.get("etag")
         return etag
 
@@ -212,7 +289,11 @@ async def _upload_object(ctx: UploadContext, addition: Addition, obj: LfsBatchOb
     endpoint = ctx.http.endpoint
     reporter = ctx.reporter
     reporter.file(addition.path, FileState.UPLOADING, 0, addition.size)
-    reader = await anyio.to_thread.run_sync(addition.source.open)
+    reader = (
+        None
+        if isinstance(addition.source, AsyncRangeSource)
+        else await anyio.to_thread.run_sync(addition.source.open)
+    )
     try:
         transfer = _FileUpload(ctx, addition, reader)
         chunk_value = (upload.header or {}).get("chunk_size")
@@ -258,7 +339,8 @@ async def _upload_object(ctx: UploadContext, addition: Addition, obj: LfsBatchOb
                 retry=True,
             )
     finally:
-        reader.close()
+        if reader is not None:
+            reader.close()
     verify = actions.verify
     if verify is not None:
         reporter.file(addition.path, FileState.VERIFYING, addition.size, addition.size)

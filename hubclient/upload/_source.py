@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-__all__ = ["ContentSource", "Reader", "SourceChangedError", "source_for"]
+__all__ = ["AsyncRangeSource", "ContentSource", "Reader", "SourceChangedError", "source_for"]
 
 SAMPLE_SIZE = 512
 
@@ -61,6 +61,25 @@ class ContentSource:
         if len(data) != self.size:
             raise SourceChangedError(f"{self.description} changed while it was being uploaded")
         return data
+
+
+class AsyncRangeSource(ContentSource):
+    """Content that is not on this machine (e.g. a file of another Hub, read by ranged GETs).
+
+    The LFS engine streams a PUT body straight from :meth:`aiter_range` (one call per attempt,
+    so a retried part re-opens its range); nothing reads it by offset in a worker thread.
+    Subclasses set ``size`` and ``description``.
+    """
+
+    def aiter_range(self, offset: int, length: int) -> AsyncIterator[bytes]:
+        """Exactly ``length`` bytes at ``offset``, chunk by chunk (an async generator)."""
+        raise NotImplementedError
+
+    def open(self) -> Reader:
+        raise TypeError(f"{self.description} is read with aiter_range(), not open()")
+
+    def sample(self) -> bytes:
+        return b""
 
 
 class _PathReader:
