@@ -1,22 +1,35 @@
-"""PLACEHOLDER (helper M2 replaces this module): many repos at once."""
+"""Many repos at once, from a plan: Hub -> Hub (:func:`mirror_repos`) and Hub -> disk
+(:func:`download_repos`, in :mod:`hubclient.mirror._local`).
+
+One job shares one :class:`MirrorLimits` (files and LFS bytes in flight, over all repos) and
+at most ``options.max_concurrent_repos`` repos move at once. Politeness under 429 comes from
+the shared :class:`HubHttp`: a 429 from a Hub closes that origin's gate for every request of
+the job until its ``Retry-After`` has passed. One repo failing never stops the others; the
+report lists the results in plan order.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+import time
+
+import anyio
 
 from hubclient._http import HubHttp
-from hubclient.mirror._plan import MirrorPlan
+from hubclient.mirror._limits import MirrorLimits
+from hubclient.mirror._local import download_repos, failure_result
+from hubclient.mirror._plan import PlanLike, plan_items
+from hubclient.mirror._repo import mirror_repo
 from hubclient.mirror._types import (
     MirrorOptions,
     MirrorPlanItem,
+    MirrorProgress,
     MirrorProgressCallback,
     MirrorReport,
+    MirrorResult,
+    MirrorStage,
 )
 
-__all__ = ["download_repos", "mirror_repos"]
-
-PlanLike = MirrorPlan | Iterable[MirrorPlanItem | str] | str | Path
+__all__ = ["PlanLike", "download_repos", "mirror_repos"]
 
 
 async def mirror_repos(
@@ -28,16 +41,56 @@ async def mirror_repos(
     options: MirrorOptions | None = None,
     progress: MirrorProgressCallback | None = None,
 ) -> MirrorReport:
-    raise NotImplementedError
+    """Mirror every repo of ``plan`` from ``source`` to ``dest`` under global bounds.
 
+    Raises :class:`~hubclient.mirror.PlanError` for a bad plan (before any request); every
+    other failure ends up in its repo's result.
 
-async def download_repos(
-    source: HubHttp,
-    plan: PlanLike,
-    *,
-    cache_dir: str | Path | None = None,
-    local_dir: str | Path | None = None,
-    options: MirrorOptions | None = None,
-    progress: MirrorProgressCallback | None = None,
-) -> MirrorReport:
-    raise NotImplementedError
+    Example::
+
+        report = await mirror_repos(src_http, dst_http, ["acme/model", "dataset:acme/data@v1"])
+        assert report.ok, report.to_json()
+    """
+    items = plan_items(plan)
+    opts = options or MirrorOptions()
+    limits = MirrorLimits(opts)
+    started = time.monotonic()
+    results: list[MirrorResult | None] = [None] * len(items)
+    if progress is not None:
+        for item in items:
+            progress(MirrorProgress(item.repo_id, item.repo_type, MirrorStage.QUEUED))
+    repos = anyio.Semaphore(opts.max_concurrent_repos)
+
+    async def one(index: int, item: MirrorPlanItem) -> None:
+        async with repos:
+            repo_started = time.monotonic()
+            try:
+                results[index] = await mirror_repo(
+                    source,
+                    dest,
+                    item.repo_id,
+                    dest_repo_id=item.dest_repo_id,
+                    repo_type=item.repo_type,
+                    revision=item.revision,
+                    private=private,
+                    options=opts,
+                    limits=limits,
+                    progress=progress,
+                )
+            except Exception as err:  # anyio cancellation is a BaseException: it propagates
+                results[index] = failure_result(
+                    item,
+                    source=source.endpoint,
+                    destination=dest.endpoint,
+                    error=err,
+                    started=repo_started,
+                    progress=progress,
+                )
+
+    async with anyio.create_task_group() as tg:
+        for index, item in enumerate(items):
+            tg.start_soon(one, index, item)
+    return MirrorReport(
+        results=[r for r in results if r is not None],
+        duration_seconds=time.monotonic() - started,
+    )

@@ -1,0 +1,300 @@
+"""Hub -> local disk for many repos at once, each laid out as ``snapshot_download`` lays it out.
+
+Two layouts:
+
+* the Hub cache (``cache_dir``, default the client's): one snapshot per branch and tag of each
+  repo (or only the plan's revision), with ``refs/<name>`` pointing at it, so huggingface_hub
+  and transformers find every ref offline;
+* plain folders (``local_dir``): ``local_dir/<repo_id>`` for models,
+  ``local_dir/datasets/<repo_id>`` and ``local_dir/spaces/<repo_id>`` for the others (the
+  plan's destination id renames the folder), each holding one revision (default ``main``).
+
+The global bounds are those of :func:`hubclient.mirror.mirror_repos`: at most
+``max_concurrent_repos`` repos at once, and ``max_concurrent_files`` files over the whole job
+(shared equally by the repos moving at once).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+from typing import Literal
+
+import anyio
+import anyio.to_thread
+
+from hubclient._http import HubHttp
+from hubclient._refs import list_repo_refs
+from hubclient._urls import url_prefix
+from hubclient.cache import RepoCache
+from hubclient.download import DownloadOptions, snapshot_download
+from hubclient.download._plan import resolve_commit
+from hubclient.mirror._plan import PlanError, PlanLike, plan_items
+from hubclient.mirror._types import (
+    MirrorError,
+    MirrorOptions,
+    MirrorPlanItem,
+    MirrorProgress,
+    MirrorProgressCallback,
+    MirrorReport,
+    MirrorResult,
+    MirrorStage,
+    RefResult,
+)
+from hubclient.progress import FileProgress, FileState, PhaseChanged, ProgressEvent
+
+__all__ = ["download_repos", "failure_result", "mirror_error"]
+
+_PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one repo
+
+
+async def download_repos(
+    source: HubHttp,
+    plan: PlanLike,
+    *,
+    cache_dir: str | Path | None = None,
+    local_dir: str | Path | None = None,
+    options: MirrorOptions | None = None,
+    progress: MirrorProgressCallback | None = None,
+    download_options: DownloadOptions | None = None,
+) -> MirrorReport:
+    """Download every repo of ``plan`` onto local disk (see the module docs for the layouts).
+
+    ``files_copied``/``bytes_copied`` of each result count what was downloaded,
+    ``files_skipped``/``bytes_skipped`` what was already on disk; ``destination`` is the
+    repo's folder. Failures are recorded in the results, not raised (a bad plan raises
+    :class:`~hubclient.mirror.PlanError`). ``download_options`` tunes the transfers (its
+    ``max_files_in_flight`` is replaced by the job's share of ``max_concurrent_files``).
+
+    Example::
+
+        report = await download_repos(http, ["acme/model", "dataset:acme/data@v1"],
+                                      cache_dir="/mnt/hf-cache")
+    """
+    items = plan_items(plan)
+    if local_dir is None:
+        renamed = [item for item in items if item.dest_repo_id is not None]
+        if renamed:
+            raise PlanError(
+                "<plan>",
+                [
+                    (
+                        None,
+                        f"{item.repo_id}: a destination id ({item.dest_repo_id}) needs "
+                        "local_dir (the cache layout is named after the source repo)",
+                    )
+                    for item in renamed
+                ],
+            )
+    opts = options or MirrorOptions()
+    concurrent = min(opts.max_concurrent_repos, len(items))
+    per_repo_files = max(1, opts.max_concurrent_files // concurrent)
+    dl_opts = dataclasses.replace(
+        download_options or DownloadOptions(), max_files_in_flight=per_repo_files
+    )
+    cache_root = Path(cache_dir) if cache_dir is not None else source.settings.hub_cache
+    target_root = Path(local_dir) if local_dir is not None else None
+    started = time.monotonic()
+    results: list[MirrorResult | None] = [None] * len(items)
+    if progress is not None:
+        for item in items:
+            progress(MirrorProgress(item.repo_id, item.repo_type, MirrorStage.QUEUED))
+    repos = anyio.Semaphore(opts.max_concurrent_repos)
+
+    async def one(index: int, item: MirrorPlanItem) -> None:
+        async with repos:
+            repo_started = time.monotonic()
+            try:
+                results[index] = await _download_repo(
+                    source, item, cache_root, target_root, dl_opts, progress
+                )
+            except Exception as err:  # anyio cancellation is a BaseException: it propagates
+                results[index] = failure_result(
+                    item,
+                    source=source.endpoint,
+                    destination=str(_destination(item, cache_root, target_root)),
+                    error=err,
+                    started=repo_started,
+                    progress=progress,
+                )
+
+    async with anyio.create_task_group() as tg:
+        for index, item in enumerate(items):
+            tg.start_soon(one, index, item)
+    return MirrorReport(
+        results=[r for r in results if r is not None],
+        duration_seconds=time.monotonic() - started,
+    )
+
+
+def mirror_error(err: BaseException, *, ref: str | None = None) -> MirrorError:
+    """A failure as a :class:`MirrorError` (class name, message, HTTP status when any)."""
+    status = getattr(err, "status_code", None)
+    if status is None:
+        response = getattr(err, "response", None)
+        status = getattr(response, "status_code", None)
+    return MirrorError(
+        type=type(err).__name__,
+        message=str(err) or repr(err),
+        status_code=status if isinstance(status, int) else None,
+        ref=ref,
+    )
+
+
+def failure_result(
+    item: MirrorPlanItem,
+    *,
+    source: str,
+    destination: str,
+    error: BaseException,
+    started: float,
+    progress: MirrorProgressCallback | None,
+) -> MirrorResult:
+    """The result of a repo whose job raised: no work counted, the error recorded."""
+    if progress is not None:
+        progress(MirrorProgress(item.repo_id, item.repo_type, MirrorStage.FAILED))
+    return MirrorResult(
+        repo_id=item.repo_id,
+        repo_type=item.repo_type,
+        dest_repo_id=item.dest_repo_id or item.repo_id,
+        source=source,
+        destination=destination,
+        revision=item.revision,
+        errors=[mirror_error(error)],
+        duration_seconds=time.monotonic() - started,
+    )
+
+
+def _destination(item: MirrorPlanItem, cache_root: Path, target_root: Path | None) -> Path:
+    if target_root is not None:
+        return target_root / url_prefix(item.repo_type) / (item.dest_repo_id or item.repo_id)
+    return RepoCache(cache_root, item.repo_id, item.repo_type).storage_folder
+
+
+class _Counts:
+    """Per-repo counters fed by the download progress events, and throttled repo events."""
+
+    def __init__(self, item: MirrorPlanItem, callback: MirrorProgressCallback | None) -> None:
+        self.item = item
+        self.callback = callback
+        self.files_copied = self.files_skipped = 0
+        self.bytes_copied = self.bytes_skipped = 0
+        self.files_total = self.bytes_total = 0
+        self.bytes_moving = 0  # bytes of the running download, for progress only
+        self.counting = True  # off for a ref whose commit another ref already brought
+        self._last = 0.0
+
+    def emit(self, stage: MirrorStage, *, force: bool = True) -> None:
+        if self.callback is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < _PROGRESS_INTERVAL:
+            return
+        self._last = now
+        self.callback(
+            MirrorProgress(
+                self.item.repo_id,
+                self.item.repo_type,
+                stage,
+                files_done=self.files_copied + self.files_skipped,
+                files_total=self.files_total,
+                bytes_done=self.bytes_copied + self.bytes_skipped + self.bytes_moving,
+                bytes_total=self.bytes_total,
+            )
+        )
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if not self.counting:
+            return
+        if isinstance(event, PhaseChanged) and event.files:
+            self.files_total += event.files
+            self.bytes_total += event.total_bytes
+            self.emit(MirrorStage.COPYING)
+        elif isinstance(event, FileProgress):
+            size = event.total if event.total is not None else event.done
+            if event.state is FileState.DONE:
+                self.files_copied += 1
+                self.bytes_copied += size
+            elif event.state is FileState.SKIPPED:
+                self.files_skipped += 1
+                self.bytes_skipped += size
+            elif event.state is FileState.DOWNLOADING:
+                self.emit(MirrorStage.COPYING, force=False)
+
+
+async def _download_repo(
+    source: HubHttp,
+    item: MirrorPlanItem,
+    cache_root: Path,
+    target_root: Path | None,
+    options: DownloadOptions,
+    progress: MirrorProgressCallback | None,
+) -> MirrorResult:
+    started = time.monotonic()
+    counts = _Counts(item, progress)
+    counts.emit(MirrorStage.PLANNING)
+    destination = _destination(item, cache_root, target_root)
+    result = MirrorResult(
+        repo_id=item.repo_id,
+        repo_type=item.repo_type,
+        dest_repo_id=item.dest_repo_id or item.repo_id,
+        source=source.endpoint,
+        destination=str(destination),
+        revision=item.revision,
+        history_preserved=False,
+        note="Downloaded to local disk: one snapshot per ref, no git history.",
+    )
+    refs: list[tuple[Literal["branch", "tag"], str, str]]  # (kind, name, commit)
+    try:
+        if target_root is not None or item.revision is not None:
+            revision = item.revision or "main"
+            commit = await resolve_commit(source, item.repo_id, item.repo_type, revision, None)
+            refs = [("branch", revision, commit)]
+        else:
+            git_refs = await list_repo_refs(source, item.repo_id, repo_type=item.repo_type)
+            refs = [("branch", r.name, r.target_commit) for r in git_refs.branches]
+            refs += [("tag", r.name, r.target_commit) for r in git_refs.tags]
+    except Exception as err:
+        result.errors.append(mirror_error(err, ref=item.revision))
+        counts.emit(MirrorStage.FAILED)
+        result.duration_seconds = time.monotonic() - started
+        return result
+    done_commits: set[str] = set()
+    for kind, name, commit in refs:
+        counts.counting = commit not in done_commits
+        copied_before = counts.files_copied
+        try:
+            await snapshot_download(
+                source,
+                item.repo_id,
+                repo_type=item.repo_type,
+                # the cache records the ref's name; a folder gets the commit resolved above
+                revision=name if target_root is None else commit,
+                cache_dir=cache_root,
+                local_dir=destination if target_root is not None else None,
+                options=options,
+                progress=counts,
+            )
+        except Exception as err:
+            result.errors.append(mirror_error(err, ref=name))
+            result.refs.append(
+                RefResult(kind=kind, name=name, source_commit=commit, status="failed")
+            )
+            continue
+        done_commits.add(commit)
+        result.refs.append(
+            RefResult(
+                kind=kind,
+                name=name,
+                source_commit=commit,
+                dest_commit=commit,
+                status="created" if counts.files_copied > copied_before else "unchanged",
+            )
+        )
+    counts.counting = True
+    result.files_copied, result.files_skipped = counts.files_copied, counts.files_skipped
+    result.bytes_copied, result.bytes_skipped = counts.bytes_copied, counts.bytes_skipped
+    result.duration_seconds = time.monotonic() - started
+    counts.emit(MirrorStage.FAILED if result.errors else MirrorStage.DONE)
+    return result
