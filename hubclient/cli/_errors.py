@@ -1,0 +1,208 @@
+"""Exit codes of the ``hubclient`` command, and how an exception (or a mirror error) maps to one.
+
+Scripts can trust these codes::
+
+    0    success
+    1    failure (some repos of a plan failed, an unexpected error)
+    2    usage error (bad arguments, a bad repo id, a bad plan file)
+    3    not found (repo, revision or file)
+    4    authentication or authorization (401/403, bad or missing token, gated repo)
+    5    network (endpoint unreachable, timeouts after the retries)
+    130  interrupted (Ctrl-C)
+
+Example::
+
+    code = exit_code_for(RepositoryNotFoundError(...))  # 3
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import httpx
+
+from hubclient import (
+    EntryNotFoundError,
+    GatedRepoError,
+    HfHubHTTPError,
+    HFValidationError,
+    LocalEntryNotFoundError,
+    LocalTokenNotFoundError,
+    MirrorError,
+    OfflineModeIsEnabled,
+    PlanError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+
+__all__ = [
+    "EXIT_CODES_HELP",
+    "ExitCode",
+    "UsageError",
+    "error_line",
+    "exit_code_for",
+    "exit_code_for_mirror_errors",
+]
+
+
+class ExitCode(enum.IntEnum):
+    """What the ``hubclient`` process returns."""
+
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    NOT_FOUND = 3
+    AUTH = 4
+    NETWORK = 5
+    INTERRUPTED = 130
+
+
+#: The table shown at the end of ``hubclient --help`` (and in docs/cli.md).
+EXIT_CODES_HELP = """exit codes:
+  0    success
+  1    failure (some repos of a plan failed, an unexpected error)
+  2    usage error (bad arguments, a bad repo id, a bad plan file)
+  3    not found (repo, revision or file)
+  4    authentication or authorization (401/403, bad or missing token, gated repo)
+  5    network (endpoint unreachable, timeouts after the retries)
+  130  interrupted (Ctrl-C)"""
+
+
+class UsageError(ValueError):
+    """Arguments that parse but do not fit together (exit code 2)."""
+
+
+_NOT_FOUND_TYPES = frozenset(
+    {
+        "RepositoryNotFoundError",
+        "RevisionNotFoundError",
+        "EntryNotFoundError",
+        "RemoteEntryNotFoundError",
+    }
+)
+_AUTH_TYPES = frozenset({"GatedRepoError", "LocalTokenNotFoundError"})
+_NETWORK_TYPES = frozenset(
+    {
+        # httpx's transport errors (every subclass of httpx.TransportError)
+        "TransportError",
+        "TimeoutException",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "WriteTimeout",
+        "PoolTimeout",
+        "NetworkError",
+        "ConnectError",
+        "ReadError",
+        "WriteError",
+        "CloseError",
+        "ProtocolError",
+        "LocalProtocolError",
+        "RemoteProtocolError",
+        "ProxyError",
+        "UnsupportedProtocol",
+        # the standard library's
+        "ConnectionError",
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "ConnectionAbortedError",
+        "TimeoutError",
+        "OfflineModeIsEnabled",
+    }
+)
+
+
+def _is_network(exc: BaseException) -> bool:
+    return isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError))
+
+
+def _causes(exc: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    """The exit code for an exception that ended a command.
+
+    A "not in the cache" error caused by an unreachable Hub counts as a network failure.
+
+    Example::
+
+        exit_code_for(httpx.ConnectError("refused"))  # ExitCode.NETWORK
+    """
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    if isinstance(exc, GatedRepoError):
+        return ExitCode.AUTH
+    if isinstance(exc, (RepositoryNotFoundError, RevisionNotFoundError)):
+        return ExitCode.NOT_FOUND
+    if isinstance(exc, HfHubHTTPError):
+        if exc.status_code in (401, 403):
+            return ExitCode.AUTH
+        if isinstance(exc, EntryNotFoundError) or exc.status_code == 404:
+            return ExitCode.NOT_FOUND
+        return ExitCode.FAILURE
+    if isinstance(exc, OfflineModeIsEnabled) or _is_network(exc):
+        return ExitCode.NETWORK
+    if isinstance(exc, LocalEntryNotFoundError):
+        if any(_is_network(cause) for cause in _causes(exc)):
+            return ExitCode.NETWORK
+        return ExitCode.NOT_FOUND
+    if isinstance(exc, EntryNotFoundError):
+        return ExitCode.NOT_FOUND
+    if isinstance(exc, LocalTokenNotFoundError):
+        return ExitCode.AUTH
+    if isinstance(exc, (UsageError, HFValidationError, PlanError)):
+        return ExitCode.USAGE
+    return ExitCode.FAILURE
+
+
+def _mirror_error_code(error: MirrorError) -> ExitCode:
+    if error.type in _AUTH_TYPES:
+        return ExitCode.AUTH
+    if error.type in _NOT_FOUND_TYPES:
+        return ExitCode.NOT_FOUND
+    if error.status_code in (401, 403):
+        return ExitCode.AUTH
+    if error.status_code == 404:
+        return ExitCode.NOT_FOUND
+    if error.type in _NETWORK_TYPES:
+        return ExitCode.NETWORK
+    return ExitCode.FAILURE
+
+
+def exit_code_for_mirror_errors(errors: Iterable[MirrorError]) -> ExitCode:
+    """The exit code for the errors of a mirroring job: the highest code wins; none -> 0.
+
+    Example::
+
+        exit_code_for_mirror_errors([MirrorError(type="ConnectError", message="...")])  # 5
+    """
+    return max((_mirror_error_code(error) for error in errors), default=ExitCode.OK)
+
+
+def error_line(exc: BaseException) -> str:
+    """One line that says what went wrong (no traceback).
+
+    Example::
+
+        error_line(RepositoryNotFoundError("Repository not found for GET ...", ...))
+    """
+    text = " ".join(str(exc).split())
+    if isinstance(exc, HfHubHTTPError) and exc.server_message:
+        message = " ".join(exc.server_message.split())
+        if message not in text:
+            text = f"{text} ({message})"
+    if isinstance(exc, httpx.TransportError):
+        try:
+            request = exc.request
+        except RuntimeError:  # raised without a request
+            pass
+        else:
+            text = f"{text} ({request.method} {request.url.copy_with(query=None)})"
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name

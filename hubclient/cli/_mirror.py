@@ -1,0 +1,280 @@
+"""``hubclient mirror``: one repo or a plan of many, Hub -> Hub (``--to``) or Hub -> disk
+(``--to-dir``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from hubclient import (
+    MirrorOptions,
+    MirrorPlan,
+    MirrorPlanItem,
+    MirrorReport,
+    MirrorResult,
+)
+from hubclient.cli._common import (
+    Output,
+    human_size,
+    make_client,
+    parse_size,
+    repo_type_option,
+    resolve_repo,
+    show_progress,
+    wrap,
+)
+from hubclient.cli._errors import ExitCode, UsageError, exit_code_for_mirror_errors
+from hubclient.cli._progress import MirrorBars
+
+__all__ = ["TO_TOKEN_ENV", "add_parser"]
+
+#: Environment variable read for the destination token when --to-token is not given.
+TO_TOKEN_ENV = "HUBCLIENT_TO_TOKEN"
+
+_EXAMPLES = f"""examples:
+  hubclient mirror acme/model --to https://hub.internal --to-token $DEST_TOKEN
+  hubclient mirror acme/model mirrors/model --to https://hub.internal --revision v1.0
+  hubclient mirror --plan plan.txt --to https://hub.internal --report report.json
+  hubclient mirror --plan plan.txt --to-dir /mnt/hf-cache --max-repos 8
+  hubclient mirror acme/model --to-dir ./repos --local-dir-layout
+
+A plan file lists one repo per line, [TYPE:]NAMESPACE/NAME[@REVISION] [DEST_REPO], or is JSON.
+Without --revision every branch and tag is mirrored. History is not replayed: each branch and
+tag is recreated with the same files in new commits. The destination token comes from
+--to-token or ${TO_TOKEN_ENV}; the source token (--token) is never sent to another Hub.
+Exit status: 0 only if every repo was mirrored completely, else the worst failure's code.
+"""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "mirror",
+        parents=[common],
+        help="copy repos to another Hub (--to) or onto local disk (--to-dir)",
+        description=wrap(
+            "Mirror one repo (SRC_REPO) or every repo of a plan (--plan) from the Hub "
+            "(--from, default --endpoint) to another Hub (--to) or onto local disk "
+            "(--to-dir, cache layout by default). What the destination already holds is "
+            "not sent again, so running the same command after a crash finishes the job."
+        ),
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("src_repo", metavar="SRC_REPO", nargs="?", help="the repo to mirror")
+    parser.add_argument(
+        "dest_repo", metavar="DEST_REPO", nargs="?", help="destination repo id (default: same)"
+    )
+    parser.add_argument("--plan", metavar="FILE", type=Path, help="mirror every repo of FILE")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", metavar="URL", help="destination Hub URL")
+    where.add_argument("--to-dir", metavar="DIR", type=Path, help="destination folder on disk")
+    parser.add_argument(
+        "--local-dir-layout",
+        action="store_true",
+        help="with --to-dir: plain files under DIR/<repo_id> (as --local-dir), not the cache",
+    )
+    parser.add_argument("--from", dest="from_url", metavar="URL", help="source Hub URL")
+    parser.add_argument(
+        "--to-token", metavar="TOKEN", help=f"destination token (default ${TO_TOKEN_ENV})"
+    )
+    repo_type_option(parser)
+    parser.add_argument("--revision", help="one branch, tag or commit (default: all of them)")
+    parser.add_argument(
+        "--private", action="store_true", help="create missing destination repos private"
+    )
+    limits = parser.add_argument_group("limits (over the whole job)")
+    limits.add_argument("--max-repos", type=_positive_int, metavar="N", help="repos at once (4)")
+    limits.add_argument("--max-files", type=_positive_int, metavar="N", help="files at once (16)")
+    limits.add_argument(
+        "--max-bytes-in-flight",
+        type=parse_size,
+        metavar="SIZE",
+        help="LFS bytes streaming at once, e.g. 512M, 2G (512M)",
+    )
+    limits.add_argument(
+        "--commit-every-files", type=_positive_int, metavar="N", help="files per commit (1000)"
+    )
+    limits.add_argument(
+        "--commit-every-bytes", type=parse_size, metavar="SIZE", help="bytes per commit (2G)"
+    )
+    parser.add_argument(
+        "--via-cache", action="store_true", help="stage LFS files in the local cache"
+    )
+    parser.add_argument(
+        "--no-delete",
+        action="store_true",
+        help="keep destination files that the source does not have",
+    )
+    parser.add_argument(
+        "--include-prs", action="store_true", help="also mirror pull requests (refs/pr/*)"
+    )
+    parser.add_argument("--report", metavar="FILE", type=Path, help="write the JSON report to FILE")
+    parser.set_defaults(func=run)
+
+
+def mirror_options(args: argparse.Namespace) -> MirrorOptions:
+    """The :class:`MirrorOptions` the command line asks for (defaults for what it leaves out)."""
+    given: dict[str, Any] = {
+        "max_concurrent_repos": args.max_repos,
+        "max_concurrent_files": args.max_files,
+        "max_bytes_in_flight": args.max_bytes_in_flight,
+        "commit_every_files": args.commit_every_files,
+        "commit_every_bytes": args.commit_every_bytes,
+    }
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if args.no_delete:
+        options["delete_extraneous"] = False
+    if args.via_cache:
+        options["via_cache"] = True
+    if args.include_prs:
+        options["include_prs"] = True
+    return MirrorOptions(**options)
+
+
+def _check(args: argparse.Namespace) -> None:
+    if (args.src_repo is None) == (args.plan is None):
+        raise UsageError("give either SRC_REPO or --plan FILE (one of them)")
+    if args.plan is not None and (args.repo_type or args.revision):
+        raise UsageError("--repo-type/--revision are for one repo; a plan line says them")
+    if args.dest_repo and args.to_dir is not None:
+        raise UsageError("DEST_REPO is for --to; with --to-dir the repo keeps its id")
+    if args.local_dir_layout and args.to_dir is None:
+        raise UsageError("--local-dir-layout goes with --to-dir")
+
+
+def _load_plan(path: Path) -> MirrorPlan:
+    if not path.is_file():
+        raise UsageError(f"plan file {str(path)!r} does not exist")
+    return MirrorPlan.load(path)
+
+
+async def run(args: argparse.Namespace) -> int:
+    out = Output.from_args(args)
+    _check(args)
+    options = mirror_options(args)
+    to_token = args.to_token or os.environ.get(TO_TOKEN_ENV) or None
+    if args.to_dir is not None and (args.private or args.to_token):
+        out.warn("--private/--to-token do not apply to --to-dir; ignored")
+    plan: MirrorPlan | None = None
+    item: MirrorPlanItem | None = None
+    if args.plan is not None:
+        plan = _load_plan(args.plan)
+        targets: MirrorPlan | list[MirrorPlanItem] = plan
+    else:
+        repo_id, repo_type = resolve_repo(args.src_repo, args.repo_type)
+        item = MirrorPlanItem(repo_id=repo_id, repo_type=repo_type, revision=args.revision)
+        targets = [item]
+    repos = len(plan.items) if plan is not None else 1
+    single: MirrorResult | None = None
+    with MirrorBars(enabled=show_progress(args), repos=repos) as bars:
+        async with make_client(args, endpoint=args.from_url) as source:
+            if args.to_dir is not None:
+                layout = "local_dir" if args.local_dir_layout else "cache_dir"
+                report = await source.download_repos(
+                    targets,
+                    options=options,
+                    progress=bars.callback,
+                    **{layout: args.to_dir},
+                )
+                if item is not None and len(report.results) == 1:
+                    single = report.results[0]
+            elif plan is not None:
+                report = await source.mirror_repos(
+                    plan,
+                    to=args.to,
+                    to_token=to_token,
+                    private=args.private or None,
+                    options=options,
+                    progress=bars.callback,
+                )
+            else:
+                assert item is not None
+                single = await source.mirror_repo(
+                    item.repo_id,
+                    to=args.to,
+                    to_token=to_token,
+                    dest_repo_id=args.dest_repo,
+                    repo_type=item.repo_type,
+                    revision=item.revision,
+                    private=args.private or None,
+                    options=options,
+                    progress=bars.callback,
+                )
+                report = MirrorReport(results=[single], duration_seconds=single.duration_seconds)
+    if args.report is not None:
+        _write_report(args.report, report)
+    _print(out, report, single, hub_to_hub=args.to is not None)
+    return int(_exit_code(report))
+
+
+def _exit_code(report: MirrorReport) -> ExitCode:
+    code = exit_code_for_mirror_errors(e for r in report.results for e in r.errors)
+    if code is ExitCode.OK and not report.ok:  # pragma: no cover - ok means no errors
+        return ExitCode.FAILURE
+    return code
+
+
+def _write_report(path: Path, report: MirrorReport) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(report.to_json() + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def _print(
+    out: Output, report: MirrorReport, single: MirrorResult | None, *, hub_to_hub: bool
+) -> None:
+    for result in report.results:
+        for error in result.errors:
+            where = "".join(
+                f" [{label} {value}]"
+                for label, value in (("ref", error.ref), ("path", error.path))
+                if value
+            )
+            sys.stderr.write(f"error: {result.repo_id}{where}: {error.type}: {error.message}\n")
+    if out.json:
+        if single is not None:
+            out.json_document({"ok": single.ok, **single.model_dump(mode="json")})
+        else:
+            out.json_document(json.loads(report.to_json()))
+        return
+    if out.quiet:
+        return
+    lines = [_result_line(result) for result in report.results]
+    if len(report.results) != 1:
+        failed = len(report.failed)
+        lines.append(
+            f"total: {len(report.results)} repos ({failed} failed), "
+            f"{report.files_copied} files copied, {report.files_skipped} skipped, "
+            f"{human_size(report.bytes_copied)} sent, {report.commits} commits, "
+            f"{report.duration_seconds:.1f} s"
+        )
+    out.result("\n".join(lines), {})
+    if hub_to_hub and report.results:
+        out.note(f"note: {report.results[0].note}")
+
+
+def _result_line(result: MirrorResult) -> str:
+    status = "ok" if result.ok else "FAILED"
+    dest = f" -> {result.dest_repo_id}" if result.dest_repo_id != result.repo_id else ""
+    refs = f", {len(result.refs)} refs" if result.refs else ""
+    return (
+        f"{status:<6} {result.repo_type}:{result.repo_id}{dest}: "
+        f"{result.files_copied} files copied ({human_size(result.bytes_copied)}), "
+        f"{result.files_skipped} skipped, {result.files_deleted} deleted, "
+        f"{result.commits} commits{refs}, {result.duration_seconds:.1f} s"
+    )
