@@ -1,0 +1,237 @@
+"""Bringing one destination branch to the tree of one source commit, in batched commits.
+
+:meth:`RepoJob.converge` is the heart of a mirror:
+
+1. list the source tree at the commit sha (never a branch name: a branch that moves while we
+   copy cannot mix two states) and the destination tree at the branch head;
+2. diff by path and git blob id: equal blobs are skipped; with ``delete_extraneous`` the
+   destination files the source lacks are deleted;
+3. commit the rest in batches of ``commit_every_files`` files / ``commit_every_bytes`` bytes
+   (``.gitattributes`` in the first batch, the deletions with the last), each commit naming
+   the head it expects as ``parent_commit`` (a branch that moved under us is a conflict,
+   recorded, never overwritten);
+4. list the destination again: the Hub may have rewritten ``.gitattributes`` for LFS paths it
+   did not track, so one fix-up round follows; then the trees must match (else an error).
+
+Per file, the mode follows the source: an LFS file is committed as an LFS pointer (same
+sha256 and size, hence the same pointer blob id); a regular file is fetched from the source,
+its git blob sha1 checked against the source's, and committed as content. There is no
+preupload: modes and hashes are known. LFS objects go through the destination's LFS batch
+endpoint (objects already stored are not sent, so a re-run after a crash resends nothing that
+landed) and stream from the source (``_stream``), each under the job's file and byte bounds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import partial
+
+from hubclient._http import HubHttp
+from hubclient._urls import RepoType, resolve_path
+from hubclient.cache import TreeEntry
+from hubclient.download._options import DownloadIntegrityError
+from hubclient.mirror._limits import MirrorLimits
+from hubclient.mirror._progress import RepoProgress
+from hubclient.mirror._stream import CachedLfsFile, RemoteLfsFile
+from hubclient.mirror._tree import Tree, TreeDiff, diff_trees, list_files, mismatches
+from hubclient.mirror._types import MirrorOptions, MirrorResult
+from hubclient.upload._prepared import (
+    PreparedFile,
+    commit_prepared,
+    prepared_context,
+    upload_prepared_lfs,
+)
+from hubclient.upload._source import AsyncRangeSource, BytesSource
+from hubclient.upload._tasks import run_concurrently
+
+__all__ = ["MirrorMismatchError", "RepoJob"]
+
+
+class MirrorMismatchError(Exception):
+    """The destination tree still differs from the source after the fix-up commit."""
+
+
+@dataclass
+class RepoJob:
+    """The state of one repo being mirrored: both Hubs, the bounds, the result being filled."""
+
+    source: HubHttp
+    dest: HubHttp
+    repo_id: str
+    dest_repo_id: str
+    repo_type: RepoType
+    options: MirrorOptions
+    limits: MirrorLimits
+    result: MirrorResult
+    progress: RepoProgress
+    _trees: dict[str, Tree] = field(default_factory=dict)
+
+    async def source_tree(self, commit: str) -> Tree:
+        """The files of a source commit (listed once per commit)."""
+        if commit not in self._trees:
+            self._trees[commit] = await list_files(
+                self.source, self.repo_id, self.repo_type, commit
+            )
+        return self._trees[commit]
+
+    async def dest_tree(self, revision: str) -> Tree:
+        return await list_files(self.dest, self.dest_repo_id, self.repo_type, revision)
+
+    # ------------------------------------------------------------------ converge
+
+    async def converge(self, branch: str, commit: str, head: str | None) -> tuple[str | None, int]:
+        """Make destination ``branch`` (now at ``head``) hold the tree of source ``commit``.
+
+        Returns the new head and the number of commits made (0: it already matched).
+        """
+        source = await self.source_tree(commit)
+        current = await self.dest_tree(head) if head is not None else {}
+        exact = self.options.delete_extraneous
+        commits = 0
+        for round_ in range(2):
+            diff = diff_trees(source, current, delete_extraneous=exact)
+            if round_ == 0:
+                self.result.files_skipped += len(diff.same)
+                self.result.bytes_skipped += sum(source[p].size for p in diff.same)
+            if diff.empty:
+                return head, commits
+            head, made = await self._apply(branch, commit, source, diff, head)
+            commits += made
+            current = await self.dest_tree(head or branch)
+            if not mismatches(source, current, exact=exact):
+                return head, commits
+        wrong = mismatches(source, current, exact=exact)
+        raise MirrorMismatchError(
+            f"The destination branch {branch!r} still differs from source commit {commit} "
+            f"after a fix-up commit, at {len(wrong)} path(s), e.g. {wrong[:5]}."
+        )
+
+    def _batches(self, diff: TreeDiff, source: Tree) -> list[list[str]]:
+        batches: list[list[str]] = []
+        batch: list[str] = []
+        size = 0
+        for path in diff.copy:  # .gitattributes comes first
+            batch.append(path)
+            size += source[path].size
+            if (
+                len(batch) >= self.options.commit_every_files
+                or size >= self.options.commit_every_bytes
+            ):
+                batches.append(batch)
+                batch, size = [], 0
+        if batch or not batches:
+            batches.append(batch)  # the last batch (maybe only deletions)
+        return batches
+
+    async def _apply(
+        self, branch: str, commit: str, source: Tree, diff: TreeDiff, head: str | None
+    ) -> tuple[str | None, int]:
+        batches = self._batches(diff, source)
+        self.progress.add_totals(len(diff.copy), sum(source[p].size for p in diff.copy))
+        ctx = prepared_context(
+            self.dest,
+            self.dest_repo_id,
+            self.repo_type,
+            branch,
+            self.options.upload,
+            self.progress.upload_event,
+        )
+        commits = 0
+        for index, paths in enumerate(batches):
+            last = index == len(batches) - 1
+            files = await self._prepare(paths, source, commit)
+            lfs = [f for f in files if f.is_lfs]
+            if lfs:
+                sent, stored = await upload_prepared_lfs(
+                    ctx, lfs, files_limit=self.limits.files, gate=self._gate
+                )
+                self.result.bytes_copied += sum(f.size for f in sent)
+                self.result.bytes_skipped += sum(f.size for f in stored)
+            regular_bytes = sum(f.size for f in files if not f.is_lfs)
+            deletions = diff.delete if last else []
+            if not files and not deletions:
+                continue
+            part = f" ({index + 1}/{len(batches)})" if len(batches) > 1 else ""
+            head = await commit_prepared(
+                ctx,
+                files,
+                deletions,
+                message=f"Mirror {self.repo_id}@{commit[:12]}{part}",
+                description=(
+                    f"Mirrored from {self.source.endpoint} ({self.repo_type} {self.repo_id}, "
+                    f"commit {commit}) by hubclient."
+                ),
+                parent_commit=head,
+            )
+            commits += 1
+            self.result.commits += 1
+            self.result.files_copied += len(files)
+            self.result.files_deleted += len(deletions)
+            self.result.bytes_copied += regular_bytes
+            self.progress.add_bytes(regular_bytes)
+            self.progress.files_finished(len(files))
+        return head, commits
+
+    # ------------------------------------------------------------------ files
+
+    async def _prepare(self, paths: Sequence[str], source: Tree, commit: str) -> list[PreparedFile]:
+        """LFS files as remote (or cached) sources; regular files fetched and checked."""
+        out: dict[str, PreparedFile] = {}
+        jobs = []
+        for path in paths:
+            entry = source[path]
+            if entry.lfs_sha256 is not None:
+                out[path] = PreparedFile(
+                    path, entry.size, entry.lfs_sha256, self._lfs_source(path, entry, commit)
+                )
+            else:
+                jobs.append(partial(self._fetch_regular, path, entry, commit, out))
+        await run_concurrently(jobs)
+        return [out[path] for path in paths]
+
+    def _lfs_source(self, path: str, entry: TreeEntry, commit: str) -> AsyncRangeSource:
+        chunk = self.options.upload.read_chunk_size
+        if self.options.via_cache:
+            return CachedLfsFile(
+                self.source,
+                self.repo_id,
+                self.repo_type,
+                path,
+                commit,
+                entry.size,
+                chunk_size=chunk,
+            )
+        url = resolve_path(self.repo_type, self.repo_id, path, commit)
+        return RemoteLfsFile(self.source, url, entry.size, entry.lfs_sha256, chunk_size=chunk)
+
+    async def _fetch_regular(
+        self, path: str, entry: TreeEntry, commit: str, out: dict[str, PreparedFile]
+    ) -> None:
+        async with self.limits.files:
+            response = await self.source.request(
+                "GET",
+                resolve_path(self.repo_type, self.repo_id, path, commit),
+                headers={"accept-encoding": "identity"},
+                follow_redirects="any",
+            )
+        content = response.content
+        digest = hashlib.sha1(f"blob {len(content)}\0".encode() + content).hexdigest()
+        if len(content) != entry.size or digest != entry.blob_id:
+            raise DownloadIntegrityError(
+                f"{self.repo_id}/{path}@{commit[:12]}: got {len(content)} bytes with git blob "
+                f"{digest}, the source tree says {entry.size} bytes and {entry.blob_id}"
+            )
+        out[path] = PreparedFile(path, entry.size, None, BytesSource(content))
+
+    @asynccontextmanager
+    async def _gate(self, file: PreparedFile) -> AsyncIterator[None]:
+        """Holds ``min(size, budget)`` of the job's byte budget while one object moves."""
+        amount = min(file.size, self.limits.bytes.limit)
+        await self.limits.bytes.acquire(amount)
+        try:
+            yield
+        finally:
+            self.limits.bytes.release(amount)

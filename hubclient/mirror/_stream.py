@@ -1,0 +1,244 @@
+"""A file of the source Hub as upload content: ranged GETs streamed into destination PUTs.
+
+:class:`RemoteLfsFile` is an :class:`~hubclient.upload._source.AsyncRangeSource`: the upload
+engine asks it for ``(offset, length)`` once per PUT attempt (a whole object for a basic
+upload, one part for a multipart upload) and sends the chunks as they arrive, so nothing is
+staged on disk and a retried part simply opens its range again.
+
+* The source's resolve URL (pinned to a commit) is asked once per object (``HEAD``, no
+  redirect followed); the storage location it redirects to is reused by every part and
+  renewed once if the presigned URL expires (401/403/410). The source client's token goes to
+  the source Hub only: :class:`~hubclient._http.HubHttp` never sends it to another origin, and
+  the destination's client never sees it.
+* A body cut mid-stream is resumed with ``Range`` from the last byte received (checked:
+  ``206`` and the right ``Content-Range`` start), a few times, before giving up.
+* Sizes are checked; a whole-object read (a basic PUT) is hashed on the fly and the last
+  chunk is held back until the sha256 matches, so a wrong object never completes its PUT.
+  Multipart objects are checked by the destination when it assembles them (the Hub's
+  completion and LFS verify calls, which check the sha256 / size of the stored object).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+
+import anyio
+import anyio.to_thread
+import httpx
+
+from hubclient._http import HubHttp
+from hubclient.download._options import DownloadIntegrityError
+from hubclient.download._transfer import _parse_content_range
+from hubclient.errors import HfHubHTTPError
+from hubclient.upload._source import AsyncRangeSource, _PathReader
+
+__all__ = ["CachedLfsFile", "RemoteLfsFile"]
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_INLINE_HASH = 256 * 1024
+_RELOCATIONS = 3
+
+
+class _Location:
+    """Where the bytes of one object are fetched from, found once and shared by its parts."""
+
+    def __init__(self, http: HubHttp, resolve_url: str) -> None:
+        self._http = http
+        self._resolve_url = resolve_url
+        self._url: str | None = None
+        self._lock = anyio.Lock()
+
+    async def get(self) -> str:
+        async with self._lock:
+            if self._url is None:
+                response = await self._http.request(
+                    "HEAD",
+                    self._resolve_url,
+                    headers={"accept-encoding": "identity"},
+                    follow_redirects=True,  # same-origin hops only; storage is read below
+                )
+                location = response.headers.get("location")
+                if response.status_code in _REDIRECTS and location:
+                    self._url = str(response.url.join(location))
+                else:
+                    self._url = str(response.url)
+            return self._url
+
+    def forget(self, stale: str) -> None:
+        if self._url == stale:
+            self._url = None
+
+
+class RemoteLfsFile(AsyncRangeSource):
+    """One LFS object of the source repo, read by byte ranges from the source Hub.
+
+    Args:
+        http: the source Hub's client.
+        resolve_url: the file's resolve URL at the source commit.
+        size: its size; sha256: its LFS oid (checked on whole-object reads).
+        chunk_size: bytes per chunk handed to the PUT body.
+        resume_attempts: reconnections in a row that may bring no new byte.
+
+    Example::
+
+        source = RemoteLfsFile(src_http, resolve_path("model", "acme/m", "w.bin", sha), n, oid)
+        async for chunk in source.aiter_range(0, n):
+            ...
+    """
+
+    def __init__(
+        self,
+        http: HubHttp,
+        resolve_url: str,
+        size: int,
+        sha256: str | None,
+        *,
+        chunk_size: int = 1024 * 1024,
+        resume_attempts: int = 5,
+    ) -> None:
+        self._http = http
+        self._location = _Location(http, resolve_url)
+        self.size = size
+        self.sha256 = sha256
+        self.description = f"source file {resolve_url}"
+        self._chunk_size = chunk_size
+        self._resume_attempts = resume_attempts
+        self.bytes_read = 0
+
+    async def aiter_range(self, offset: int, length: int) -> AsyncIterator[bytes]:
+        end = offset + length
+        if offset < 0 or length < 0 or end > self.size:
+            raise ValueError(f"range {offset}+{length} is outside {self.description}")
+        hasher = hashlib.sha256() if offset == 0 and end == self.size and self.sha256 else None
+        pos = offset
+        failures = 0
+        relocated = 0
+        while pos < end:
+            url = await self._location.get()
+            begin = pos
+            try:
+                async with self._http.stream(
+                    "GET",
+                    url,
+                    headers={"accept-encoding": "identity", "range": f"bytes={pos}-{end - 1}"},
+                    follow_redirects="any",
+                ) as response:
+                    self._check_answer(response, pos, end)
+                    async for chunk in response.aiter_bytes(self._chunk_size):
+                        if pos + len(chunk) > end:
+                            raise DownloadIntegrityError(
+                                f"{self.description}: more bytes than asked for"
+                            )
+                        pos += len(chunk)
+                        self.bytes_read += len(chunk)
+                        if hasher is not None:
+                            if len(chunk) >= _INLINE_HASH:
+                                await anyio.to_thread.run_sync(hasher.update, chunk)
+                            else:
+                                hasher.update(chunk)
+                            if pos == end and hasher.hexdigest() != self.sha256:
+                                raise DownloadIntegrityError(
+                                    f"{self.description}: sha256 {hasher.hexdigest()} is not "
+                                    f"the expected {self.sha256}; the upload was aborted"
+                                )
+                        yield chunk
+            except HfHubHTTPError as err:
+                # A presigned location that expired: ask the source Hub for a new one.
+                if err.status_code not in (401, 403, 410) or relocated >= _RELOCATIONS:
+                    raise
+                relocated += 1
+                self._location.forget(url)
+                continue
+            except httpx.TransportError:
+                failures = 0 if pos > begin else failures + 1
+                if failures > self._resume_attempts:
+                    raise
+                await anyio.sleep(min(2.0, 0.05 * 2**failures))
+                continue
+            if pos < end:  # a short answer without an error: ask for the rest
+                failures = 0 if pos > begin else failures + 1
+                if failures > self._resume_attempts:
+                    raise DownloadIntegrityError(
+                        f"{self.description}: got {pos - offset} of {length} bytes"
+                    )
+
+    def _check_answer(self, response: httpx.Response, pos: int, end: int) -> None:
+        if response.status_code == 200:
+            if pos == 0 and end == self.size:
+                return  # the whole object, Range ignored: that is what we asked for
+            raise DownloadIntegrityError(f"{self.description}: the server ignored Range")
+        parsed = _parse_content_range(response.headers.get("content-range"))
+        if response.status_code != 206 or parsed is None or parsed[0] != pos:
+            raise DownloadIntegrityError(
+                f"{self.description}: bad answer to a range request "
+                f"({response.status_code}, {response.headers.get('content-range')})"
+            )
+        if parsed[2] is not None and parsed[2] != self.size:
+            raise DownloadIntegrityError(
+                f"{self.description}: the object has {parsed[2]} bytes, expected {self.size}"
+            )
+
+
+class CachedLfsFile(AsyncRangeSource):
+    """One LFS object of the source repo, staged in the source client's cache first
+    (``MirrorOptions(via_cache=True)``): downloaded once by the download engine (verified,
+    resumable, shared with later ``hf_hub_download`` calls), then read from disk by range.
+
+    The download starts only when the upload engine first asks for bytes, so objects the
+    destination already stores are never downloaded.
+    """
+
+    def __init__(
+        self,
+        http: HubHttp,
+        repo_id: str,
+        repo_type: str,
+        path: str,
+        commit: str,
+        size: int,
+        *,
+        chunk_size: int = 1024 * 1024,
+    ) -> None:
+        self._http = http
+        self._repo_id = repo_id
+        self._repo_type = repo_type
+        self._path = path
+        self._commit = commit
+        self.size = size
+        self.description = f"cached file {repo_id}/{path}@{commit[:12]}"
+        self._chunk_size = chunk_size
+        self._local: str | None = None
+        self._lock = anyio.Lock()
+
+    async def local_path(self) -> str:
+        """The file in the cache, downloaded on first use."""
+        from hubclient.download import hf_hub_download
+
+        async with self._lock:
+            if self._local is None:
+                result = await hf_hub_download(
+                    self._http,
+                    self._repo_id,
+                    self._path,
+                    repo_type=self._repo_type,
+                    revision=self._commit,
+                )
+                assert isinstance(result, str)
+                self._local = result
+            return self._local
+
+    async def aiter_range(self, offset: int, length: int) -> AsyncIterator[bytes]:
+        path = await self.local_path()
+        reader = await anyio.to_thread.run_sync(_PathReader, path)
+        try:
+            done = 0
+            while done < length:
+                n = min(self._chunk_size, length - done)
+                data = await anyio.to_thread.run_sync(reader.read_at, offset + done, n)
+                if len(data) != n:
+                    raise DownloadIntegrityError(f"{self.description} is shorter than expected")
+                done += n
+                yield data
+        finally:
+            reader.close()
