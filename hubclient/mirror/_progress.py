@@ -73,9 +73,10 @@ class RepoProgress:
         if self._callback is None:
             return
         now = time.monotonic()
-        if throttle and now - self._last < self._interval:
-            return
-        self._last = now
+        if throttle:
+            if now - self._last < self._interval:
+                return
+            self._last = now
         self._callback(
             MirrorProgress(
                 repo_id=self._repo_id,
