@@ -201,7 +201,7 @@ async def test_keep_extraneous_files(
 async def test_commits_in_batches(
     source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub
 ) -> None:
-    files = {f"f{i:02d}.txt": f"file {i}\n" for i in range(9)}
+    files: dict[str, bytes | str] = {f"f{i:02d}.txt": f"file {i}\n" for i in range(9)}
     files["w.bin"] = MID
     source_hub.seed_repo(SRC, files)
     result = await source.mirror_repo(
