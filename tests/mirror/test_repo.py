@@ -401,3 +401,39 @@ async def test_existing_tag_with_other_tree_is_updated(
         "v1": "unchanged",
     }
     await assert_mirrored(source, dest)  # the leftover branch was reused, then deleted
+
+
+@pytest.mark.parametrize("content", [MID, BIG], ids=["basic", "multipart"])
+async def test_corrupt_source_object_never_lands(
+    source: AsyncHubClient,
+    dest: AsyncHubClient,
+    source_hub: LocalHub,
+    dest_hub: LocalHub,
+    content: bytes,
+) -> None:
+    source_hub.seed_repo(SRC, {"w.bin": content, "a.txt": "a\n"})
+    oid = hashlib.sha256(content).hexdigest()
+    stored = source_hub.store.objects.path(oid)
+    stored.write_bytes(bytes(len(content)))  # same size, other bytes
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert not result.ok
+    [error] = result.errors
+    assert error.ref == "main"
+    # basic: the PUT body stops before its last chunk (in-process the storage app sees the
+    # aborted body and answers 500); multipart: the destination refuses the assembled object
+    assert error.type in ("DownloadIntegrityError", "HfHubHTTPError", "BadRequestError")
+    assert not dest_hub.store.objects.has(oid)
+    assert len(await dest.list_repo_commits(DST)) == 1  # nothing committed
+
+
+async def test_dataset_repo(
+    source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub
+) -> None:
+    source_hub.seed_repo(
+        SRC, {"data/train.csv": "a,b\n1,2\n", "blob.bin": MID}, repo_type="dataset"
+    )
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST, repo_type="dataset")
+    assert result.ok, result.errors
+    assert result.repo_type == "dataset"
+    src = await source.list_repo_files(SRC, repo_type="dataset")
+    assert sorted(await dest.list_repo_files(DST, repo_type="dataset")) == sorted(src)

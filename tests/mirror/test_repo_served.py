@@ -98,3 +98,19 @@ async def test_many_files_and_objects(hubs: tuple[ServedHub, ServedHub]) -> None
     assert sent == sum(len(o) for o in objects)
     digests = {hashlib.sha256(o).hexdigest() for o in objects}
     assert len(digests) == 6
+
+
+async def test_corrupt_source_object_aborts_the_put(hubs: tuple[ServedHub, ServedHub]) -> None:
+    served_source, served_dest = hubs
+    served_source.hub.seed_repo(SRC, {"w.bin": MID})
+    oid = hashlib.sha256(MID).hexdigest()
+    served_source.hub.store.objects.path(oid).write_bytes(bytes(len(MID)))
+    async with (
+        AsyncHubClient(endpoint=served_source.hub_url, token=ALICE_TOKEN) as source,
+        AsyncHubClient(endpoint=served_dest.hub_url, token=BOB_TOKEN) as dest,
+    ):
+        result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    [error] = result.errors
+    assert error.type == "DownloadIntegrityError"
+    assert "sha256" in error.message
+    assert not served_dest.hub.store.objects.has(oid)
