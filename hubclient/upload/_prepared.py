@@ -24,6 +24,7 @@ import anyio
 
 from hubclient._http import HubHttp
 from hubclient._urls import normalize_repo_type, validate_repo_id
+from hubclient.errors import RateLimitedError
 from hubclient.models.commits import (
     CommitHeaderLine,
     CommitHeaderValue,
@@ -165,6 +166,10 @@ async def commit_prepared(
 
     The LFS objects must be stored already (:func:`upload_prepared_lfs`). ``parent_commit``
     makes the Hub refuse the commit (:class:`CommitConflictError`) if the branch moved.
+
+    A commit answered 429 was not applied, so it is sent again once the client's 429 gate
+    opens (up to ``options.max_retries`` times; a ``Retry-After`` longer than the client's
+    ``max_retry_wait`` fails at once). Other failures are never retried.
     """
     header = CommitHeaderValue(
         summary=message, description=description, parent_commit=parent_commit
@@ -181,5 +186,17 @@ async def commit_prepared(
             lines.append(_ContentLine.build(file.path, None, content))
     for path in deletions:
         lines.append(_line(CommitPathLine(key="deletedFile", value=CommitPathValue(path=path))))
-    answer = await send_commit(ctx, lines, parent_commit)
-    return answer.commit_oid
+    attempt = 0
+    while True:
+        try:
+            answer = await send_commit(ctx, lines, parent_commit)
+        except RateLimitedError as err:
+            wait = err.retry_after
+            too_long = wait is not None and wait > ctx.http.settings.max_retry_wait
+            if too_long or attempt >= ctx.options.max_retries:
+                raise
+            attempt += 1
+            # The 429 closed the client's gate to the Hub: the next request waits there.
+            await anyio.sleep(0 if wait is not None else min(2.0, 0.1 * 2**attempt))
+            continue
+        return answer.commit_oid
