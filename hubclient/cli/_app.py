@@ -15,7 +15,8 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 import anyio
@@ -184,6 +185,16 @@ def _report(exc: BaseException, code: ExitCode, *, as_json: bool, debug: bool) -
         Output(json=True).json_document({"ok": False, "error": error})
 
 
+def _warning_printer(*, quiet: bool) -> Callable[..., None]:
+    """Library warnings as one ``warning: ...`` line on stderr (none with ``--quiet``)."""
+
+    def show(message: Warning | str, *args: object, **kwargs: object) -> None:
+        if not quiet:
+            sys.stderr.write(f"warning: {' '.join(str(message).split())}\n")
+
+    return show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``hubclient`` with ``argv`` (default ``sys.argv[1:]``); return the exit code.
 
@@ -211,9 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if debug:
         logging.basicConfig(stream=sys.stderr, level=logging.DEBUG)
     try:
-        if args.func is None:
-            return int(args.sync_func(args))
-        return int(anyio.run(args.func, args))
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(quiet=bool(args.quiet))
+            if args.func is None:
+                return int(args.sync_func(args))
+            return int(anyio.run(args.func, args))
     except KeyboardInterrupt as exc:
         _report(exc, ExitCode.INTERRUPTED, as_json=bool(args.json), debug=debug)
         return int(ExitCode.INTERRUPTED)

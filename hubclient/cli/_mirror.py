@@ -245,7 +245,8 @@ def _print(
                 for label, value in (("ref", error.ref), ("path", error.path))
                 if value
             )
-            sys.stderr.write(f"error: {result.repo_id}{where}: {error.type}: {error.message}\n")
+            message = " ".join(error.message.split())
+            sys.stderr.write(f"error: {result.repo_id}{where}: {error.type}: {message}\n")
     if out.json:
         if single is not None:
             out.json_document({"ok": single.ok, **single.model_dump(mode="json")})
@@ -259,8 +260,8 @@ def _print(
         failed = len(report.failed)
         lines.append(
             f"total: {len(report.results)} repos ({failed} failed), "
-            f"{report.files_copied} files copied, {report.files_skipped} skipped, "
-            f"{human_size(report.bytes_copied)} sent, {report.commits} commits, "
+            f"{report.files_copied} files copied ({human_size(report.bytes_copied)}), "
+            f"{report.files_skipped} skipped, {report.commits} commits, "
             f"{report.duration_seconds:.1f} s"
         )
     out.result("\n".join(lines), {})

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hubclient import CommitInfo
+from hubclient import CommitInfo, LocalTokenNotFoundError
 from hubclient.cli._common import (
     Output,
     make_client,
@@ -91,6 +91,10 @@ async def run(args: argparse.Namespace) -> int:
     local, is_file, path_in_repo = _target(args, out)
     with TransferBars(enabled=show_progress(args), label=f"upload {repo_id}") as bars:
         async with make_client(args) as client:
+            if client.settings.token is None:
+                raise LocalTokenNotFoundError(
+                    "uploading needs a write token: pass --token or set HF_TOKEN"
+                )
             await client.create_repo(
                 repo_id, repo_type=repo_type, private=args.private or None, exist_ok=True
             )
