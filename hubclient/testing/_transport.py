@@ -4,6 +4,8 @@ Unlike `httpx.ASGITransport` it streams the request body into the app, spools bi
 temp file (memory stays bounded for GiB downloads), and turns a connection cut by a fault
 (`ConnectionDropped`) into the errors httpx gives on a real socket: `httpx.RemoteProtocolError`
 before any answer, or a short body followed by `httpx.RemoteProtocolError` after the headers.
+An error raised by the request's own body (a client aborting its upload) reaches the caller
+as itself, while the app sees the client disconnect.
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ class LocalTransport(httpx.AsyncBaseTransport):
         }
         body = request.stream.__aiter__()  # type: ignore[union-attr]
         body_done = False
+        body_error: Exception | None = None  # raised by the client's own body: given back to it
         response_done = anyio.Event()
         status: int | None = None
         headers: list[tuple[bytes, bytes]] = []
@@ -105,6 +108,12 @@ class LocalTransport(httpx.AsyncBaseTransport):
             except StopAsyncIteration:
                 body_done = True
                 return {"type": "http.request", "body": b"", "more_body": False}
+            except Exception as exc:  # the client gave up sending: the server sees it leave
+                nonlocal body_error
+                body_error = exc
+                body_done = True
+                response_done.set()
+                return {"type": "http.disconnect"}
             return {"type": "http.request", "body": bytes(chunk), "more_body": True}
 
         async def send(message: Message) -> None:
@@ -125,9 +134,14 @@ class LocalTransport(httpx.AsyncBaseTransport):
             cut = True
         except BaseException:
             spool.close()
+            if body_error is not None:
+                raise body_error from None
             raise
         finally:
             response_done.set()
+        if body_error is not None:  # as on a socket: the caller gets its own error, not an answer
+            spool.close()
+            raise body_error
         if status is None:
             spool.close()
             if cut:

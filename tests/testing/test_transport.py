@@ -79,3 +79,30 @@ async def _read_into(answer: httpx.Response, buffer: bytearray) -> None:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+async def test_an_error_raised_by_the_request_body_reaches_the_caller(local_hub: LocalHub) -> None:
+    local_hub.seed_repo("alice/model", {"a.txt": b"a"})
+    big = bytes(range(256)) * 4096
+
+    class Aborted(Exception):
+        pass
+
+    async def aborting() -> AsyncIterator[bytes]:
+        yield big[:10_000]
+        raise Aborted("the client gave up")
+
+    async with client(local_hub, ALICE_TOKEN) as http:
+        batch = await http.post(
+            f"{HUB}/alice/model.git/info/lfs/objects/batch",
+            json={"operation": "upload", "objects": [{"oid": _sha(big), "size": len(big)}]},
+        )
+        href = batch.json()["objects"][0]["actions"]["upload"]["href"]
+        with pytest.raises(Aborted):  # not a 500 answer from the storage app
+            await http.put(href, content=aborting())
+        # nothing landed, and the transport still works
+        again = await http.post(
+            f"{HUB}/alice/model.git/info/lfs/objects/batch",
+            json={"operation": "upload", "objects": [{"oid": _sha(big), "size": len(big)}]},
+        )
+        assert again.json()["objects"][0]["actions"]["upload"]["href"]
