@@ -437,3 +437,18 @@ async def test_dataset_repo(
     assert result.repo_type == "dataset"
     src = await source.list_repo_files(SRC, repo_type="dataset")
     assert sorted(await dest.list_repo_files(DST, repo_type="dataset")) == sorted(src)
+
+
+async def test_gitattributes_rewritten_by_the_destination_is_fixed_up(
+    source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub
+) -> None:
+    source_hub.seed_repo(SRC, {"big.bin": MID})
+    # the source's .gitattributes no longer tracks big.bin (an LFS file all the same); the
+    # destination Hub adds a rule for it when the pointer is committed: one fix-up commit
+    source_hub.seed_repo(SRC, {".gitattributes": "# nothing tracked\n"}, message="untrack")
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert result.ok, result.errors
+    assert result.commits == 2
+    await assert_mirrored(source, dest)
+    again = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert again.commits == 0
