@@ -125,14 +125,7 @@ async def test_cancellation_propagates(
     "endpoint",
     [
         pytest.param(r"/info/lfs/objects/batch$", id="lfs-batch"),
-        pytest.param(
-            r"/commit/",
-            id="commit",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the engine does not retry a commit answered 429 (see notes/requests.md)",
-            ),
-        ),
+        pytest.param(r"/commit/", id="commit"),
     ],
 )
 async def test_a_429_pauses_the_whole_job_and_the_job_completes(
