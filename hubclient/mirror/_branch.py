@@ -6,7 +6,8 @@
    copy cannot mix two states) and the destination tree at the branch head;
 2. diff by path and git blob id: equal blobs are skipped; with ``delete_extraneous`` the
    destination files the source lacks are deleted;
-3. commit the rest in batches of ``commit_every_files`` files / ``commit_every_bytes`` bytes
+3. commit the rest in batches of ``commit_every_files`` files / ``commit_every_bytes`` bytes /
+   ``REGULAR_BATCH_BYTES`` of regular contents, held in memory until their commit
    (``.gitattributes`` in the first batch, the deletions with the last), each commit naming
    the head it expects as ``parent_commit`` (a branch that moved under us is a conflict,
    recorded, never overwritten);
@@ -47,7 +48,11 @@ from hubclient.upload._prepared import (
 from hubclient.upload._source import AsyncRangeSource, BytesSource
 from hubclient.upload._tasks import run_concurrently
 
-__all__ = ["MirrorMismatchError", "RepoJob"]
+__all__ = ["REGULAR_BATCH_BYTES", "MirrorMismatchError", "RepoJob"]
+
+#: Regular (non-LFS) contents are fetched into memory and sent inline with their commit: a batch
+#: closes before it would hold more than this much of them, whatever ``commit_every_bytes`` says.
+REGULAR_BATCH_BYTES = 128 * 1024 * 1024
 
 
 class MirrorMismatchError(Exception):
@@ -112,16 +117,22 @@ class RepoJob:
     def _batches(self, diff: TreeDiff, source: Tree) -> list[list[str]]:
         batches: list[list[str]] = []
         batch: list[str] = []
-        size = 0
+        size = regular = 0
         for path in diff.copy:  # .gitattributes comes first
+            entry = source[path]
+            if batch and entry.lfs_sha256 is None and regular + entry.size > REGULAR_BATCH_BYTES:
+                batches.append(batch)  # regular contents are held in memory until the commit
+                batch, size, regular = [], 0, 0
             batch.append(path)
-            size += source[path].size
+            size += entry.size
+            if entry.lfs_sha256 is None:
+                regular += entry.size
             if (
                 len(batch) >= self.options.commit_every_files
                 or size >= self.options.commit_every_bytes
             ):
                 batches.append(batch)
-                batch, size = [], 0
+                batch, size, regular = [], 0, 0
         if batch or not batches:
             batches.append(batch)  # the last batch (maybe only deletions)
         return batches

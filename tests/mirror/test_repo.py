@@ -215,6 +215,26 @@ async def test_commits_in_batches(
     await assert_mirrored(source, dest)
 
 
+async def test_regular_contents_held_for_a_commit_are_bounded(
+    source: AsyncHubClient,
+    dest: AsyncHubClient,
+    source_hub: LocalHub,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Regular files are fetched into memory and sent inline: a batch closes before it would
+    # hold more than REGULAR_BATCH_BYTES of them, even under a large commit_every_bytes.
+    from hubclient.mirror import _branch
+
+    monkeypatch.setattr(_branch, "REGULAR_BATCH_BYTES", 250)
+    files: dict[str, bytes | str] = {f"f{i}.txt": f"{i}" * 100 for i in range(6)}
+    files["w.bin"] = MID  # LFS bytes do not count towards that bound
+    source_hub.seed_repo(SRC, files)
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert result.ok, result.errors
+    assert result.commits == 3  # 2 regular files of 100 bytes per batch; .gitattributes is equal
+    await assert_mirrored(source, dest)
+
+
 async def test_crash_then_rerun_finishes_without_resending(
     source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub, dest_hub: LocalHub
 ) -> None:
