@@ -28,6 +28,7 @@ from hubclient import (
     MirrorProgress,
     MirrorProgressCallback,
     MirrorStage,
+    Phase,
     PhaseChanged,
     ProgressCallback,
     ProgressEvent,
@@ -119,12 +120,16 @@ class TransferBars(_Bars):
         if progress is None or total is None:
             return
         if isinstance(event, PhaseChanged):
-            progress.update(
-                total,
-                description=f"{self._label} ({event.phase.value})",
-                total=event.total_bytes or None,
-                completed=0,
-            )
+            description = f"{self._label} ({event.phase.value})"
+            if event.phase is Phase.DONE:
+                task = next(t for t in progress.tasks if t.id == total)
+                progress.update(total, description=description, completed=task.total or 0)
+            elif event.total_bytes:
+                progress.update(
+                    total, description=description, total=event.total_bytes, completed=0
+                )
+            else:
+                progress.update(total, description=description)
         elif isinstance(event, TotalProgress):
             progress.update(
                 total,
@@ -183,7 +188,11 @@ class MirrorBars(_Bars):
         if progress is None or total is None:
             return
         key = (event.repo_type, event.repo_id)
-        self._bytes[key] = (event.bytes_done, event.bytes_total)
+        if event.stage is MirrorStage.DONE:  # all that had to move has moved
+            whole = max(event.bytes_total, event.bytes_done)
+            self._bytes[key] = (whole, whole)
+        else:
+            self._bytes[key] = (event.bytes_done, event.bytes_total)
         task = self._tasks.get(key)
         if event.stage in (MirrorStage.DONE, MirrorStage.FAILED):
             if key not in self._finished:

@@ -281,3 +281,45 @@ def test_ctrl_c_is_130(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     assert ran.code == 130
     assert ran.err == "error: interrupted\n"
     assert ran.json()["error"]["type"] == "KeyboardInterrupt"
+
+
+def test_progress_renderers_follow_the_events() -> None:
+    from hubclient import (
+        FileProgress,
+        FileState,
+        MirrorProgress,
+        MirrorStage,
+        Phase,
+        PhaseChanged,
+        TotalProgress,
+    )
+    from hubclient.cli._progress import MirrorBars, TransferBars
+
+    assert TransferBars(enabled=False, label="x").callback is None
+    assert MirrorBars(enabled=False, repos=1).callback is None
+    with TransferBars(enabled=True, label="up") as bars:
+        callback = bars.callback
+        assert callback is not None
+        callback(PhaseChanged(Phase.UPLOADING, files=1, total_bytes=4 << 20))
+        callback(FileProgress("w.bin", FileState.UPLOADING, 1 << 20, 4 << 20))
+        callback(TotalProgress(0, 1, 1 << 20, 4 << 20))
+        progress = bars._progress
+        assert progress is not None
+        assert [t.description for t in progress.tasks] == ["up (uploading)", "  w.bin"]
+        callback(FileProgress("w.bin", FileState.DONE, 4 << 20, 4 << 20))
+        callback(PhaseChanged(Phase.DONE))
+        (total,) = progress.tasks
+        assert (total.completed, total.total) == (4 << 20, 4 << 20)
+    with MirrorBars(enabled=True, repos=2) as mirror:
+        on = mirror.callback
+        assert on is not None
+        on(MirrorProgress("a/b", "model", MirrorStage.COPYING, bytes_done=5, bytes_total=10))
+        on(MirrorProgress("a/c", "model", MirrorStage.FAILED))
+        progress = mirror._progress
+        assert progress is not None
+        descriptions = [t.description for t in progress.tasks]
+        assert descriptions == ["mirror: 1/2 repos, 1 failed", "  a/b (copying)"]
+        on(MirrorProgress("a/b", "model", MirrorStage.DONE, bytes_done=7, bytes_total=10))
+        (total,) = progress.tasks
+        assert total.description == "mirror: 2/2 repos, 1 failed"
+        assert (total.completed, total.total) == (10, 10)
