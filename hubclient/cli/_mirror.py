@@ -103,7 +103,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         "--max-bytes-in-flight",
         type=parse_size,
         metavar="SIZE",
-        help="LFS bytes streaming at once, e.g. 512M, 2G (512M)",
+        help="LFS bytes streaming at once, e.g. 128M, 1G (256M)",
     )
     limits.add_argument(
         "--commit-every-files", type=_positive_int, metavar="N", help="files per commit (1000)"

@@ -63,7 +63,7 @@ class MirrorOptions:
 
     max_concurrent_repos: int = 4
     max_concurrent_files: int = 16
-    max_bytes_in_flight: int = 512 * 1024 * 1024
+    max_bytes_in_flight: int = 256 * 1024 * 1024
     commit_every_files: int = 1000
     commit_every_bytes: int = 2 * 1024 * 1024 * 1024
     delete_extraneous: bool = True
