@@ -63,7 +63,12 @@ async def test_cache_layout_every_ref_found_offline_by_huggingface_hub(
     assert stages[:3] == [(repo_id, MirrorStage.QUEUED) for _, repo_id in world.repos]
     assert {(repo_id, MirrorStage.DONE) for _, repo_id in world.repos} <= set(stages)
 
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # Offline, as a cluster node reading the mirror would be. huggingface_hub reads the
+    # environment once, when its constants are first imported: patch the constant instead
+    # of the variable, so later tests are not left offline.
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     for repo_type, repo_id in world.repos:
         refs = snapshot_refs(source_hub, repo_type, repo_id)
         for ref in [*refs.branches, *refs.tags]:
