@@ -148,7 +148,7 @@ class RepoJob:
             self.repo_type,
             branch,
             self.options.upload,
-            self.progress.upload_event,
+            self.progress.upload_listener(),
         )
         commits = 0
         for index, paths in enumerate(batches):
@@ -161,6 +161,8 @@ class RepoJob:
                 )
                 self.result.bytes_copied += sum(f.size for f in sent)
                 self.result.bytes_skipped += sum(f.size for f in stored)
+                # objects already stored, and paths sharing an object sent once, are done too
+                self.progress.add_bytes(sum(f.size for f in lfs) - sum(f.size for f in sent))
             regular_bytes = sum(f.size for f in files if not f.is_lfs)
             deletions = diff.delete if last else []
             if not files and not deletions:

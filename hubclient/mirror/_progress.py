@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from hubclient.mirror._types import MirrorProgress, MirrorProgressCallback, MirrorStage
-from hubclient.progress import ProgressEvent, TotalProgress
+from hubclient.progress import ProgressCallback, ProgressEvent, TotalProgress
 
 __all__ = ["RepoProgress"]
 
@@ -39,7 +39,6 @@ class RepoProgress:
         self._interval = interval
         self._stage = MirrorStage.QUEUED
         self._last = 0.0
-        self._upload_seen = 0
         self.files_done = 0
         self.files_total = 0
         self.bytes_done = 0
@@ -61,13 +60,20 @@ class RepoProgress:
         self.bytes_done += amount
         self._emit(throttle=True)
 
-    def upload_event(self, event: ProgressEvent) -> None:
-        """A callback for the upload engine: its running byte count becomes ours."""
-        if isinstance(event, TotalProgress):
-            delta = event.bytes_done - self._upload_seen
-            self._upload_seen = event.bytes_done
-            if delta:
-                self.add_bytes(delta)
+    def upload_listener(self) -> ProgressCallback:
+        """A callback for one upload context: the changes of its running byte count (which
+        starts at 0 for each context, and steps back when a part is retried) become ours."""
+        seen = 0
+
+        def on_event(event: ProgressEvent) -> None:
+            nonlocal seen
+            if isinstance(event, TotalProgress):
+                delta = event.bytes_done - seen
+                seen = event.bytes_done
+                if delta:
+                    self.add_bytes(delta)
+
+        return on_event
 
     def _emit(self, *, throttle: bool = False) -> None:
         if self._callback is None:

@@ -377,6 +377,12 @@ async def test_progress_events(
     assert all(e.repo_id == SRC for e in events)
     assert events[-1].bytes_total >= len(BIG)
     assert events[-1].files_total > 0
+    # every byte planned is accounted for, objects found stored (dev's copy of big.bin) too,
+    # and the count never steps back across branches
+    done = [e.bytes_done for e in events]
+    assert done == sorted(done)
+    assert events[-1].bytes_done == events[-1].bytes_total
+    assert events[-1].files_done == events[-1].files_total
 
 
 async def test_via_cache(
