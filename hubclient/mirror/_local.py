@@ -250,7 +250,14 @@ async def _download_repo(
         if target_root is not None or item.revision is not None:
             revision = item.revision or "main"
             commit = await resolve_commit(source, item.repo_id, item.repo_type, revision, None)
-            refs = [("branch", revision, commit)]
+            kind: Literal["branch", "tag"] = "branch"
+            if item.revision is not None:  # a tag is reported as one (a commit sha as a branch)
+                named = await list_repo_refs(source, item.repo_id, repo_type=item.repo_type)
+                if any(t.name == revision for t in named.tags) and not any(
+                    b.name == revision for b in named.branches
+                ):
+                    kind = "tag"
+            refs = [(kind, revision, commit)]
         else:
             git_refs = await list_repo_refs(source, item.repo_id, repo_type=item.repo_type)
             refs = [("branch", r.name, r.target_commit) for r in git_refs.branches]

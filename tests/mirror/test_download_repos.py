@@ -161,3 +161,21 @@ async def test_repos_and_files_in_flight_are_bounded_over_the_whole_job(
 async def test_a_cache_layout_cannot_rename(source: AsyncHubClient, tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="needs local_dir"):
         await source.download_repos(["acme/x other/x"], cache_dir=tmp_path)
+
+
+async def test_one_revision_is_reported_as_the_ref_it_is(
+    source_hub: LocalHub, source: AsyncHubClient, tmp_path: Path
+) -> None:
+    build_world(source_hub, count=1, scale=0.002)
+    refs = snapshot_refs(source_hub, "model", "acme/model-00")
+    tag = sorted(refs.tags)[0]
+    report = await source.download_repos(
+        [f"acme/model-00@{tag}", "acme/model-00@dev mine/dev-copy"],
+        local_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+    )
+    assert report.ok, report.to_json()
+    assert [(r.refs[0].kind, r.refs[0].name) for r in report.results] == [
+        ("tag", tag),
+        ("branch", "dev"),
+    ]
