@@ -10,23 +10,18 @@ report lists the results in plan order.
 
 from __future__ import annotations
 
-import time
-
-import anyio
-
 from hubclient._http import HubHttp
+from hubclient.mirror._jobs import run_plan
 from hubclient.mirror._limits import MirrorLimits
-from hubclient.mirror._local import download_repos, failure_result
+from hubclient.mirror._local import download_repos
 from hubclient.mirror._plan import PlanLike, plan_items
 from hubclient.mirror._repo import mirror_repo
 from hubclient.mirror._types import (
     MirrorOptions,
     MirrorPlanItem,
-    MirrorProgress,
     MirrorProgressCallback,
     MirrorReport,
     MirrorResult,
-    MirrorStage,
 )
 
 __all__ = ["PlanLike", "download_repos", "mirror_repos"]
@@ -54,43 +49,26 @@ async def mirror_repos(
     items = plan_items(plan)
     opts = options or MirrorOptions()
     limits = MirrorLimits(opts)
-    started = time.monotonic()
-    results: list[MirrorResult | None] = [None] * len(items)
-    if progress is not None:
-        for item in items:
-            progress(MirrorProgress(item.repo_id, item.repo_type, MirrorStage.QUEUED))
-    repos = anyio.Semaphore(opts.max_concurrent_repos)
 
-    async def one(index: int, item: MirrorPlanItem) -> None:
-        async with repos:
-            repo_started = time.monotonic()
-            try:
-                results[index] = await mirror_repo(
-                    source,
-                    dest,
-                    item.repo_id,
-                    dest_repo_id=item.dest_repo_id,
-                    repo_type=item.repo_type,
-                    revision=item.revision,
-                    private=private,
-                    options=opts,
-                    limits=limits,
-                    progress=progress,
-                )
-            except Exception as err:  # anyio cancellation is a BaseException: it propagates
-                results[index] = failure_result(
-                    item,
-                    source=source.endpoint,
-                    destination=dest.endpoint,
-                    error=err,
-                    started=repo_started,
-                    progress=progress,
-                )
+    async def one(item: MirrorPlanItem) -> MirrorResult:
+        return await mirror_repo(
+            source,
+            dest,
+            item.repo_id,
+            dest_repo_id=item.dest_repo_id,
+            repo_type=item.repo_type,
+            revision=item.revision,
+            private=private,
+            options=opts,
+            limits=limits,
+            progress=progress,
+        )
 
-    async with anyio.create_task_group() as tg:
-        for index, item in enumerate(items):
-            tg.start_soon(one, index, item)
-    return MirrorReport(
-        results=[r for r in results if r is not None],
-        duration_seconds=time.monotonic() - started,
+    return await run_plan(
+        items,
+        one,
+        max_repos=opts.max_concurrent_repos,
+        source=source.endpoint,
+        destination=lambda item: dest.endpoint,
+        progress=progress,
     )

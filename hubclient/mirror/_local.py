@@ -21,18 +21,15 @@ import time
 from pathlib import Path
 from typing import Literal
 
-import anyio
-import anyio.to_thread
-
 from hubclient._http import HubHttp
 from hubclient._refs import list_repo_refs
 from hubclient._urls import url_prefix
 from hubclient.cache import RepoCache
 from hubclient.download import DownloadOptions, snapshot_download
 from hubclient.download._plan import resolve_commit
+from hubclient.mirror._jobs import mirror_error, run_plan
 from hubclient.mirror._plan import PlanError, PlanLike, plan_items
 from hubclient.mirror._types import (
-    MirrorError,
     MirrorOptions,
     MirrorPlanItem,
     MirrorProgress,
@@ -44,7 +41,7 @@ from hubclient.mirror._types import (
 )
 from hubclient.progress import FileProgress, FileState, PhaseChanged, ProgressEvent
 
-__all__ = ["download_repos", "failure_result", "mirror_error"]
+__all__ = ["download_repos"]
 
 _PROGRESS_INTERVAL = 0.1  # seconds between byte updates of one repo
 
@@ -95,74 +92,17 @@ async def download_repos(
     )
     cache_root = Path(cache_dir) if cache_dir is not None else source.settings.hub_cache
     target_root = Path(local_dir) if local_dir is not None else None
-    started = time.monotonic()
-    results: list[MirrorResult | None] = [None] * len(items)
-    if progress is not None:
-        for item in items:
-            progress(MirrorProgress(item.repo_id, item.repo_type, MirrorStage.QUEUED))
-    repos = anyio.Semaphore(opts.max_concurrent_repos)
 
-    async def one(index: int, item: MirrorPlanItem) -> None:
-        async with repos:
-            repo_started = time.monotonic()
-            try:
-                results[index] = await _download_repo(
-                    source, item, cache_root, target_root, dl_opts, progress
-                )
-            except Exception as err:  # anyio cancellation is a BaseException: it propagates
-                results[index] = failure_result(
-                    item,
-                    source=source.endpoint,
-                    destination=str(_destination(item, cache_root, target_root)),
-                    error=err,
-                    started=repo_started,
-                    progress=progress,
-                )
+    async def one(item: MirrorPlanItem) -> MirrorResult:
+        return await _download_repo(source, item, cache_root, target_root, dl_opts, progress)
 
-    async with anyio.create_task_group() as tg:
-        for index, item in enumerate(items):
-            tg.start_soon(one, index, item)
-    return MirrorReport(
-        results=[r for r in results if r is not None],
-        duration_seconds=time.monotonic() - started,
-    )
-
-
-def mirror_error(err: BaseException, *, ref: str | None = None) -> MirrorError:
-    """A failure as a :class:`MirrorError` (class name, message, HTTP status when any)."""
-    status = getattr(err, "status_code", None)
-    if status is None:
-        response = getattr(err, "response", None)
-        status = getattr(response, "status_code", None)
-    return MirrorError(
-        type=type(err).__name__,
-        message=str(err) or repr(err),
-        status_code=status if isinstance(status, int) else None,
-        ref=ref,
-    )
-
-
-def failure_result(
-    item: MirrorPlanItem,
-    *,
-    source: str,
-    destination: str,
-    error: BaseException,
-    started: float,
-    progress: MirrorProgressCallback | None,
-) -> MirrorResult:
-    """The result of a repo whose job raised: no work counted, the error recorded."""
-    if progress is not None:
-        progress(MirrorProgress(item.repo_id, item.repo_type, MirrorStage.FAILED))
-    return MirrorResult(
-        repo_id=item.repo_id,
-        repo_type=item.repo_type,
-        dest_repo_id=item.dest_repo_id or item.repo_id,
-        source=source,
-        destination=destination,
-        revision=item.revision,
-        errors=[mirror_error(error)],
-        duration_seconds=time.monotonic() - started,
+    return await run_plan(
+        items,
+        one,
+        max_repos=opts.max_concurrent_repos,
+        source=source.endpoint,
+        destination=lambda item: str(_destination(item, cache_root, target_root)),
+        progress=progress,
     )
 
 

@@ -33,12 +33,12 @@ from hubclient._refs import create_branch, create_tag, delete_branch, delete_tag
 from hubclient._repos import create_repo, repo_info
 from hubclient._urls import normalize_repo_type, validate_repo_id
 from hubclient.mirror._branch import RepoJob
+from hubclient.mirror._jobs import mirror_error
 from hubclient.mirror._limits import MirrorLimits
 from hubclient.mirror._progress import RepoProgress
 from hubclient.mirror._refs import DEFAULT_BRANCH, RefToMirror, select_refs, temp_branch
 from hubclient.mirror._tree import mismatches
 from hubclient.mirror._types import (
-    MirrorError,
     MirrorOptions,
     MirrorProgressCallback,
     MirrorResult,
@@ -47,21 +47,7 @@ from hubclient.mirror._types import (
 )
 from hubclient.models.repos import SpaceInfo
 
-__all__ = ["mirror_error", "mirror_repo"]
-
-
-def mirror_error(
-    exc: BaseException, *, ref: str | None = None, path: str | None = None
-) -> MirrorError:
-    """A failure as recorded in a result: the exception's class name, message and status."""
-    status = getattr(exc, "status_code", None)
-    return MirrorError(
-        type=type(exc).__name__,
-        message=str(exc) or repr(exc),
-        status_code=status if isinstance(status, int) else None,
-        ref=ref,
-        path=path,
-    )
+__all__ = ["mirror_repo"]
 
 
 async def mirror_repo(
