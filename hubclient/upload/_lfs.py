@@ -49,12 +49,28 @@ LFS_HEADERS = {
 _HF_CO = re.compile(r"^https://huggingface\.co(?=/|$)")
 
 
-class _RangeStream:
-    """The body of one PUT attempt: ``length`` bytes at ``offset``, read chunk by chunk.
+class _BudgetedBody:
+    """A PUT body whose last chunk holds its share of the byte budget until httpx asks for
+    the next chunk (so the previous one has been written) or until :meth:`close`, which the
+    owner always calls. Sent chunks are reported to ``on_sent``."""
 
-    A chunk's share of the byte budget is held until httpx asks for the next chunk (so the
-    previous one has been written) or until :meth:`close`, which the owner always calls.
-    """
+    _budget: ByteBudget
+    _on_sent: Callable[[int], None]
+    _held: int = 0
+
+    def _give_back(self, *, sent: bool) -> None:
+        if self._held:
+            held, self._held = self._held, 0
+            self._budget.release(held)
+            if sent:
+                self._on_sent(held)
+
+    def close(self) -> None:
+        self._give_back(sent=False)
+
+
+class _RangeStream(_BudgetedBody):
+    """The body of one PUT attempt: ``length`` bytes at ``offset``, read chunk by chunk."""
 
     def __init__(
         self,
@@ -92,22 +108,11 @@ class _RangeStream:
         self._remaining -= n
         return data
 
-    def _give_back(self, *, sent: bool) -> None:
-        if self._held:
-            held, self._held = self._held, 0
-            self._budget.release(held)
-            if sent:
-                self._on_sent(held)
 
-    def close(self) -> None:
-        self._give_back(sent=False)
-
-
-class _AsyncRangeStream:
+class _AsyncRangeStream(_BudgetedBody):
     """The body of one PUT attempt read from an async range iterator (remote content).
 
-    Like :class:`_RangeStream`: each chunk holds its share of the byte budget until httpx asks
-    for the next one. The iterator must give exactly ``length`` bytes; :meth:`aclose` closes it.
+    The iterator must give exactly ``length`` bytes; :meth:`aclose` closes it.
     """
 
     def __init__(
@@ -142,16 +147,6 @@ class _AsyncRangeStream:
         self._held = len(data)
         self._remaining -= len(data)
         return data
-
-    def _give_back(self, *, sent: bool) -> None:
-        if self._held:
-            held, self._held = self._held, 0
-            self._budget.release(held)
-            if sent:
-                self._on_sent(held)
-
-    def close(self) -> None:
-        self._give_back(sent=False)
 
     async def aclose(self) -> None:
         self.close()
