@@ -3,6 +3,9 @@
 It starts a local Hub on loopback (two origins: the Hub API and its storage), uploads a folder
 holding many small files and one LFS file large enough to go up in parallel multipart parts,
 then downloads the whole snapshot concurrently into a fresh cache and checks every byte.
+Last, it mirrors the repo to a second local Hub (the LFS object streamed from one Hub's storage
+into the other's multipart upload, nothing staged on disk), checks that both trees are the same,
+and mirrors again: the second run finds nothing to send.
 
 Run it with ``python examples/main_job.py`` (needs ``pip install -e '.[server]'``).
 Options: ``--files N`` small files, ``--lfs-mib M`` size of the LFS file.
@@ -20,10 +23,18 @@ from pathlib import Path
 
 import anyio
 
-from hubclient import AsyncHubClient, FileProgress, PhaseChanged, ProgressEvent, TotalProgress
+from hubclient import (
+    AsyncHubClient,
+    FileProgress,
+    PhaseChanged,
+    ProgressEvent,
+    RepoFile,
+    TotalProgress,
+)
 from hubclient.testing import LocalHub
 
 TOKEN = "hf_main_job_token"
+MIRROR_TOKEN = "hf_main_job_mirror_token"  # the second Hub's: never sent to the first
 MiB = 1024 * 1024
 
 
@@ -81,10 +92,18 @@ async def run(files: int, lfs_mib: int) -> int:
         )
         hub.add_user("alice", orgs=["acme"])
         hub.add_token(TOKEN, user="alice", role="write")
+        mirror_hub = LocalHub(
+            data_dir=work / "mirror-hub", lfs_multipart_threshold=8 * MiB, lfs_chunk_size=4 * MiB
+        )
+        mirror_hub.add_user("alice", orgs=["acme"])
+        mirror_hub.add_token(MIRROR_TOKEN, user="alice", role="write")
         content = make_folder(work / "folder", files, lfs_mib)
         total = sum(len(v) for v in content.values())
         try:
-            with hub.serve(host="127.0.0.1", port=0, storage_port=0) as served:
+            with (
+                hub.serve(host="127.0.0.1", port=0, storage_port=0) as served,
+                mirror_hub.serve(host="127.0.0.1", port=0, storage_port=0) as mirror,
+            ):
                 print(f"local Hub: {served.hub_url} (storage {served.storage_url})")
                 async with AsyncHubClient(
                     endpoint=served.hub_url, token=TOKEN, cache_dir=work / "cache"
@@ -127,9 +146,52 @@ async def run(files: int, lfs_mib: int) -> int:
                         f"request log: {len(hub.log)} requests, {len(parts)} LFS PUTs to storage, "
                         f"at most {hub.log.max_in_flight(origin='storage', method='PUT')} at once"
                     )
+
+                    started = time.perf_counter()
+                    mirrored = await client.mirror_repo(
+                        "acme/main-job-model", to=mirror.hub_url, to_token=MIRROR_TOKEN
+                    )
+                    took = time.perf_counter() - started
+                    if not mirrored.ok:
+                        print(f"MIRROR FAILED: {mirrored.errors}", file=sys.stderr)
+                        return 1
+                    print(
+                        f"mirrored to {mirror.hub_url} in {took:.2f} s: "
+                        f"{mirrored.files_copied} files, {mirrored.bytes_copied / MiB:.1f} MiB, "
+                        f"{mirrored.commits} commit(s)"
+                    )
+                    async with AsyncHubClient(
+                        endpoint=mirror.hub_url, token=MIRROR_TOKEN
+                    ) as mirror_client:
+                        ours = await tree(client, "acme/main-job-model")
+                        theirs = await tree(mirror_client, "acme/main-job-model")
+                    if ours != theirs:
+                        print("MIRROR MISMATCH: the trees differ", file=sys.stderr)
+                        return 1
+                    print(f"mirror verified: {len(ours)} paths, same git oids and LFS sha256")
+                    again = await client.mirror_repo(
+                        "acme/main-job-model", to=mirror.hub_url, to_token=MIRROR_TOKEN
+                    )
+                    print(
+                        f"mirrored again: {again.files_copied} files and {again.commits} commits "
+                        f"to make, {again.files_skipped} files already there"
+                    )
+                    if again.files_copied or again.commits:
+                        print("MIRROR RE-RUN SENT DATA", file=sys.stderr)
+                        return 1
         finally:
             hub.close()
+            mirror_hub.close()
     return 0
+
+
+async def tree(client: AsyncHubClient, repo_id: str) -> dict[str, tuple[str, str | None]]:
+    """Each file of the repo's main branch: its git oid and, for LFS files, its sha256."""
+    out: dict[str, tuple[str, str | None]] = {}
+    async for entry in client.list_repo_tree(repo_id, recursive=True):
+        if isinstance(entry, RepoFile):
+            out[entry.path] = (entry.blob_id, entry.lfs.sha256 if entry.lfs else None)
+    return out
 
 
 def main() -> None:
