@@ -20,39 +20,16 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.benchmarks._served import ROOT, TOKEN, Server, bench_env, run_child, served_hub
+
 pytestmark = pytest.mark.benchmark
 
 GIB = 1024**3
-TOKEN = "hf_alice_write"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class Server:
-    hub_url: str
-    process: subprocess.Popen[str]
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HF_HUB_DISABLE_XET="1",
-        HF_HUB_DISABLE_TELEMETRY="1",
-        HF_HUB_DISABLE_PROGRESS_BARS="1",
-        HF_HUB_DISABLE_UPDATE_CHECK="1",
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-        BENCH_TOKEN=TOKEN,
-    )
-    for name in ("HF_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT", "HF_HUB_CACHE", "HF_HOME"):
-        env.pop(name, None)
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -72,29 +49,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         _big_file(folder / "big.bin", size, seed)
         _seed(data, repo, folder)
         shutil.rmtree(folder)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hubclient.testing", "serve", "--data", str(data),
-         "--token", f"alice={TOKEN}", "--log-level", "warning"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )  # fmt: skip
-    assert process.stdout is not None
-    line = process.stdout.readline()  # "READY hub=<url> storage=<url>"
-    if not line.startswith("READY"):
-        process.kill()
-        pytest.fail(f"the local Hub did not start: {line!r}")
-    hub_url = line.split()[1].removeprefix("hub=")
-    try:
-        yield Server(hub_url, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with served_hub(data) as server:
+        yield server
 
 
 def _seed(data: Path, repo: str, folder: Path) -> str:
@@ -102,7 +58,7 @@ def _seed(data: Path, repo: str, folder: Path) -> str:
         [sys.executable, "-m", "hubclient.testing", "seed", repo, str(folder), "--data", str(data)],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=bench_env(),
         cwd=ROOT,
         check=True,
     )
@@ -111,18 +67,7 @@ def _seed(data: Path, repo: str, folder: Path) -> str:
 
 def _run(script: str, *args: str) -> dict[str, float]:
     """Run ``script`` in a fresh interpreter; it prints one JSON line of figures."""
-    out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script), *args],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-        timeout=3600,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise AssertionError(f"benchmark child failed:\n{out.stdout}\n{out.stderr}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return run_child(script, *args, env=bench_env())
 
 
 # Counts the requests a client sends by wrapping the transport's send (client side).

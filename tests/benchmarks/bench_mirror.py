@@ -15,57 +15,22 @@ destination. huggingface_hub runs with ``HF_HUB_DISABLE_XET=1`` (plain LFS).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
-import textwrap
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from hubclient.testing import LocalHub
+from tests.benchmarks._served import Server, bench_env, run_child, served_hub
 from tests.mirror.world import det_bytes
 
 pytestmark = pytest.mark.benchmark
 
 GIB = 1024**3
-TOKEN = "hf_alice_write"
-ROOT = Path(__file__).resolve().parents[2]
 REPOS = {"hubclient": "alice/mirror-bench-ours", "huggingface_hub": "alice/mirror-bench-theirs"}
-
-
-@dataclass
-class Server:
-    hub_url: str
-    process: subprocess.Popen[str]
-
-
-def _env(work: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("HF_TOKEN", "HF_ENDPOINT", "HF_HUB_OFFLINE"):
-        env.pop(name, None)
-    env.update(
-        HF_HUB_DISABLE_XET="1",
-        HF_HUB_DISABLE_TELEMETRY="1",
-        HF_HUB_DISABLE_PROGRESS_BARS="1",
-        HF_HUB_DISABLE_UPDATE_CHECK="1",
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-        BENCH_TOKEN=TOKEN,
-    )
-    if work is not None:  # every file the client writes lands under `work`
-        for name in ("home", "tmp", "cache"):
-            (work / name).mkdir(parents=True, exist_ok=True)
-        env.update(
-            HF_HOME=str(work / "home"),
-            TMPDIR=str(work / "tmp"),
-            BENCH_CACHE=str(work / "cache"),
-        )
-    return env
 
 
 def _seed(data: Path) -> None:
@@ -87,59 +52,12 @@ def _seed(data: Path) -> None:
         hub.close()
 
 
-def _serve(data: Path) -> Server:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hubclient.testing",
-            "serve",
-            "--data",
-            str(data),
-            "--token",
-            f"alice={TOKEN}",
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    for _ in range(100):
-        line = process.stdout.readline()
-        if not line:
-            break
-        if line.startswith("READY"):
-            fields = dict(part.split("=", 1) for part in line.split()[1:])
-            return Server(fields["hub"], process)
-    process.kill()
-    pytest.fail("a local Hub did not start")
-
-
-def _stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-
-
 @pytest.fixture(scope="session")
 def hubs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
     root = tmp_path_factory.mktemp("mirror-bench")
     _seed(root / "source")
-    source = _serve(root / "source")
-    try:
-        dest = _serve(root / "dest")
-        try:
-            yield source, dest
-        finally:
-            _stop(dest)
-    finally:
-        _stop(source)
+    with served_hub(root / "source") as source, served_hub(root / "dest") as dest:
+        yield source, dest
 
 
 def _disk_usage(root: Path) -> int:
@@ -195,18 +113,8 @@ def _run(script: str, work: Path, *args: str) -> tuple[dict[str, float], int]:
     the peak disk it used."""
     os.sync()
     with DiskPeak(work) as disk:
-        out = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(script), *args],
-            capture_output=True,
-            text=True,
-            env=_env(work),
-            cwd=ROOT,
-            timeout=3600,
-            check=False,
-        )
-    if out.returncode != 0:
-        raise AssertionError(f"benchmark child failed:\n{out.stdout}\n{out.stderr}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1])), disk.peak
+        figures = run_child(script, *args, env=bench_env(work))
+    return figures, disk.peak
 
 
 # Each child first asks the source about its repo with the client under test: that request

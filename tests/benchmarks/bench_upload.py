@@ -14,109 +14,30 @@ local Hub speaks it).
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.benchmarks._served import Server, bench_env, run_child, served_hub
+
 pytestmark = pytest.mark.benchmark
 
 GIB = 1024**3
-TOKEN = "hf_alice_write"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class Server:
-    hub_url: str
-    process: subprocess.Popen[str]
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        HF_HUB_DISABLE_XET="1",
-        HF_HUB_DISABLE_TELEMETRY="1",
-        HF_HUB_DISABLE_PROGRESS_BARS="1",
-        HF_HUB_DISABLE_UPDATE_CHECK="1",
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-        BENCH_TOKEN=TOKEN,
-    )
-    env.pop("HF_TOKEN", None)
-    return env
-
-
-def _serve_command(data: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "hubclient.testing",
-        "serve",
-        "--data",
-        str(data),
-        "--token",
-        f"alice={TOKEN}",
-        "--log-level",
-        "warning",
-    ]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("hub-data")
-    process = subprocess.Popen(
-        _serve_command(data),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-    )
-    hub_url = None
-    assert process.stdout is not None
-    for _ in range(100):
-        line = process.stdout.readline()
-        if not line:
-            break
-        if line.startswith("READY"):
-            fields = dict(part.split("=", 1) for part in line.split()[1:])
-            hub_url = fields["hub"]
-            break
-    if hub_url is None:
-        process.kill()
-        pytest.fail("the local Hub did not start")
-    try:
-        yield Server(hub_url, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with served_hub(tmp_path_factory.mktemp("hub-data")) as server:
+        yield server
 
 
 def _run(script: str, server: Server, *args: str) -> dict[str, float]:
     """Run ``script`` in a fresh interpreter; it prints one JSON line of figures."""
     os.sync()  # start from clean page cache writeback: the previous run's writes do not count
-    out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script), server.hub_url, *args],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        cwd=ROOT,
-        timeout=3600,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise AssertionError(f"benchmark child failed:\n{out.stdout}\n{out.stderr}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return run_child(script, server.hub_url, *args, env=bench_env())
 
 
 # Each child first creates its repo with the client under test: that request also warms the
