@@ -1675,6 +1675,8 @@ class AsyncHubClient:
         else:
             token = to_token
         settings = self._settings.replace(endpoint=to.rstrip("/"))
+        if not same_hub:  # extra headers may carry credentials of this Hub: not for another
+            settings = settings.model_copy(update={"headers": {}})
         if isinstance(token, str):
             settings = settings.replace(token=token)
         elif token is False:
