@@ -1544,7 +1544,8 @@ class AsyncHubClient:
         Args:
             repo_id: the source repo.
             to: the destination: a Hub URL (with ``to_token``), the settings of a client, or an
-                ``AsyncHubClient`` (then its token and transport are used).
+                ``AsyncHubClient`` (then its token and transport are used; from ``HubClient``,
+                pass a URL or ``HubSettings``).
             to_token: the destination token when ``to`` is a URL. When None, this client's
                 token is used only if ``to`` is this client's own Hub; it is never sent to
                 another origin.
