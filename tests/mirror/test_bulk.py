@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -157,3 +158,36 @@ async def test_a_bad_plan_raises_before_any_request(
         await source.mirror_repos(["acme/a", "bad id"], to=dest)
     assert len(source_hub.log) == 0
     assert len(dest_hub.log) == 0
+
+
+async def test_the_bounds_hold_over_the_whole_job(
+    source_hub: LocalHub, dest_hub: LocalHub, source: AsyncHubClient, dest: AsyncHubClient
+) -> None:
+    # Six repos with several LFS objects each; at most 2 repos at once, and a byte budget
+    # smaller than any object: one LFS object moves at a time over the whole job.
+    files: dict[str, bytes | str] = {}
+    for repo in range(6):
+        for obj in range(3):
+            files[f"o{obj}.bin"] = b"\0" + bytes([repo, obj]) * (40_000 + 997 * obj)
+        source_hub.seed_repo(f"alice/r{repo}", files)
+    plan = [f"alice/r{repo} bob/r{repo}" for repo in range(6)]
+    running: set[str] = set()
+    most_running = 0
+
+    def watch(event: MirrorProgress) -> None:
+        nonlocal most_running
+        if event.stage in (MirrorStage.QUEUED, MirrorStage.DONE, MirrorStage.FAILED):
+            running.discard(event.repo_id)
+        else:
+            running.add(event.repo_id)
+        most_running = max(most_running, len(running))
+
+    options = MirrorOptions(max_concurrent_repos=2, max_concurrent_files=8, max_bytes_in_flight=1)
+    report = await source.mirror_repos(plan, to=dest, options=options, progress=watch)
+    assert report.ok, report.to_json()
+    assert most_running == 2
+    puts = dest_hub.log.filter(origin="storage", method="PUT")
+    assert len(puts) == 18  # every object sent once, in one PUT (below the multipart size)
+    spans = sorted((r.started, r.ended) for r in puts)
+    for (_, ended), (started, _) in itertools.pairwise(spans):
+        assert started >= ended  # never two objects in flight at once
