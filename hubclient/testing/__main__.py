@@ -2,6 +2,8 @@
 
 ``serve`` prints exactly one line on stdout, ``READY hub=<url> storage=<url>``, once both origins
 listen; everything else goes to stderr. SIGINT or SIGTERM stops it cleanly (exit status 0).
+``hubclient serve`` is the same command: it parses with :func:`add_serve_options` and runs
+:func:`run_serve`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from types import FrameType
 
 from hubclient.testing._hub import LocalHub
 
-__all__ = ["main"]
+__all__ = ["add_serve_options", "main", "run_serve"]
 
 _log = logging.getLogger("hubclient.testing")
 
@@ -29,38 +31,114 @@ def _pair(text: str) -> tuple[str, str]:
     return left, right
 
 
+#: The sizes of the local Hub's answers: flag, metavar, default, help.
+_HUB_SIZES = (
+    (
+        "--page-size",
+        "N",
+        1000,
+        "entries per page of every paginated answer (lists, tree, commits); default 1000",
+    ),
+    (
+        "--lfs-chunk-size",
+        "BYTES",
+        8 * 1024 * 1024,
+        "part size of multipart LFS uploads; default 8 MiB",
+    ),
+    (
+        "--lfs-multipart-threshold",
+        "BYTES",
+        16 * 1024 * 1024,
+        "LFS objects of at least this many bytes are uploaded in parts; default 16 MiB",
+    ),
+    (
+        "--lfs-size-threshold",
+        "BYTES",
+        10 * 1000 * 1000,
+        "files of at least this many bytes go to LFS (preupload answer); default 10 MB",
+    ),
+)
+
+#: The repeatable NAME=VALUE options of serve: flag, dest, metavar, help.
+_SERVE_PAIRS = (
+    (
+        "--token",
+        "tokens",
+        "USER=TOKEN",
+        "a write token for USER (who may write to their own namespace); repeatable",
+    ),
+    ("--read-token", "read_tokens", "USER=TOKEN", "a read-only token for USER; repeatable"),
+    (
+        "--org",
+        "orgs",
+        "USER=ORG",
+        "make USER a member of organisation ORG (write access to ORG/*); repeatable",
+    ),
+    (
+        "--seed",
+        "seeds",
+        "REPO_ID=FOLDER",
+        "before serving, commit the files of FOLDER to the model repo REPO_ID; repeatable",
+    ),
+)
+
+
 def _hub_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    group = parser.add_argument_group("local Hub settings")
+    group.add_argument(
         "--data",
+        metavar="DIR",
         type=Path,
         default=None,
         help="data directory (repos, commits, objects); reused across restarts. "
         "Default: a temporary directory deleted on exit",
     )
+    for flag, metavar, default, text in _HUB_SIZES:
+        group.add_argument(flag, type=int, metavar=metavar, default=default, help=text)
+
+
+def add_serve_options(parser: argparse.ArgumentParser, *, log_level: str = "info") -> None:
+    """Add the options of ``serve`` to ``parser``; :func:`run_serve` runs what they parse to.
+
+    The lists land in ``tokens``, ``read_tokens``, ``orgs`` and ``seeds`` (``(left, right)``
+    pairs), so that a parser with a ``--token`` of its own elsewhere (as the ``hubclient``
+    command line) keeps its ``token``. ``log_level`` is the default of ``--log-level``.
+
+    Example::
+
+        parser = argparse.ArgumentParser(prog="my-hub")
+        add_serve_options(parser, log_level="warning")
+        raise SystemExit(run_serve(parser.parse_args()))
+    """
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(
-        "--page-size",
-        type=int,
-        default=1000,
-        help="entries per page of every paginated answer (lists, tree, commits); default 1000",
+        "--port", type=int, default=0, help="port of the hub origin (0: a free port; the default)"
     )
     parser.add_argument(
-        "--lfs-chunk-size",
+        "--storage-port",
         type=int,
-        default=8 * 1024 * 1024,
-        help="part size of multipart LFS uploads, in bytes; default 8 MiB",
+        metavar="PORT",
+        default=0,
+        help="port of the storage (CDN/S3) origin (0: a free port; the default)",
+    )
+    for flag, dest, metavar, text in _SERVE_PAIRS:
+        parser.add_argument(
+            flag, dest=dest, action="append", type=_pair, default=[], metavar=metavar, help=text
+        )
+    parser.add_argument(
+        "--signed-url-ttl",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="lifetime of presigned storage URLs, in seconds (default 3600)",
     )
     parser.add_argument(
-        "--lfs-multipart-threshold",
-        type=int,
-        default=16 * 1024 * 1024,
-        help="LFS objects of at least this many bytes are uploaded in parts; default 16 MiB",
+        "--log-level",
+        default=log_level,
+        choices=["debug", "info", "warning", "error"],
+        help=f"log level on stderr (default {log_level})",
     )
-    parser.add_argument(
-        "--lfs-size-threshold",
-        type=int,
-        default=10 * 1000 * 1000,
-        help="files of at least this many bytes go to LFS (preupload answer); default 10 MB",
-    )
+    _hub_options(parser)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,61 +153,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Serve the hub and storage origins. Prints 'READY hub=<url> storage=<url>' "
         "on stdout once both listen; logs go to stderr.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument(
-        "--port", type=int, default=0, help="port of the hub origin (0: a free port; the default)"
-    )
-    serve.add_argument(
-        "--storage-port",
-        type=int,
-        default=0,
-        help="port of the storage (CDN/S3) origin (0: a free port; the default)",
-    )
-    serve.add_argument(
-        "--token",
-        action="append",
-        type=_pair,
-        default=[],
-        metavar="USER=TOKEN",
-        help="a write token for USER (who may write to their own namespace); repeatable",
-    )
-    serve.add_argument(
-        "--read-token",
-        action="append",
-        type=_pair,
-        default=[],
-        metavar="USER=TOKEN",
-        help="a read-only token for USER; repeatable",
-    )
-    serve.add_argument(
-        "--org",
-        action="append",
-        type=_pair,
-        default=[],
-        metavar="USER=ORG",
-        help="make USER a member of organisation ORG (write access to ORG/*); repeatable",
-    )
-    serve.add_argument(
-        "--seed",
-        action="append",
-        type=_pair,
-        default=[],
-        metavar="REPO_ID=FOLDER",
-        help="before serving, commit the files of FOLDER to the model repo REPO_ID; repeatable",
-    )
-    serve.add_argument(
-        "--signed-url-ttl",
-        type=float,
-        default=3600.0,
-        help="lifetime of presigned storage URLs, in seconds (default 3600)",
-    )
-    serve.add_argument(
-        "--log-level",
-        default="info",
-        choices=["debug", "info", "warning", "error"],
-        help="log level on stderr (default info)",
-    )
-    _hub_options(serve)
+    add_serve_options(serve)
 
     seed = commands.add_parser(
         "seed",
@@ -164,6 +188,25 @@ def _make_hub(args: argparse.Namespace, **extra: float) -> LocalHub:
     )
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the local Hub configured by ``args`` (parsed with :func:`add_serve_options`)
+    until SIGINT or SIGTERM; return the exit status (0, or 1 when it cannot serve).
+
+    Prints ``READY hub=<url> storage=<url>`` on stdout once both origins listen.
+
+    Example::
+
+        parser = argparse.ArgumentParser()
+        add_serve_options(parser)
+        run_serve(parser.parse_args(["--port", "8000", "--token", "alice=hf_alice"]))
+    """
+    try:
+        return _serve(args)
+    except OSError as exc:  # e.g. the port is taken
+        print(f"error: cannot serve: {exc}", file=sys.stderr)
+        return 1
+
+
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         stream=sys.stderr,
@@ -180,13 +223,13 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     hub = _make_hub(args, signed_url_ttl=args.signed_url_ttl)
     try:
-        for user, org in args.org:
+        for user, org in args.orgs:
             hub.add_user(user, orgs=[org])
-        for user, token in args.token:
+        for user, token in args.tokens:
             hub.add_token(token, user=user, role="write")
-        for user, token in args.read_token:
+        for user, token in args.read_tokens:
             hub.add_token(token, user=user, role="read")
-        for repo_id, folder in args.seed:
+        for repo_id, folder in args.seeds:
             sha = hub.seed_repo(repo_id, Path(folder))
             _log.info("seeded %s from %s at %s", repo_id, folder, sha)
         with hub.serve(args.host, args.port, args.storage_port, log_level=args.log_level) as served:
@@ -233,11 +276,7 @@ def _seed(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        try:
-            return _serve(args)
-        except OSError as exc:  # e.g. the port is taken
-            print(f"error: cannot serve: {exc}", file=sys.stderr)
-            return 1
+        return run_serve(args)
     return _seed(args)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -130,9 +132,57 @@ def test_global_options_before_or_after_the_command() -> None:
 
 def test_serve_token_is_user_token_pairs() -> None:
     args = build_parser().parse_args(["serve", "--token", "alice=t1", "--token", "bob=t2"])
-    assert args.serve_tokens == ["alice=t1", "bob=t2"]
+    assert args.tokens == [("alice", "t1"), ("bob", "t2")]
     assert args.token is None
     assert build_parser().parse_args(["--token", "x", "serve"]).token == "x"
+    assert build_parser().parse_args(["--token", "x", "serve", "--token", "a=b"]).token == "x"
+
+
+def test_serve_has_the_options_of_the_testing_serve() -> None:
+    from hubclient.testing.__main__ import run_serve
+
+    args = build_parser().parse_args(
+        ["serve", "--read-token", "carol=r", "--org", "carol=acme", "--seed", "carol/m=./m",
+         "--page-size", "7", "--signed-url-ttl", "5", "--data", "d"]
+    )  # fmt: skip
+    assert (args.read_tokens, args.orgs, args.seeds) == (
+        [("carol", "r")],
+        [("carol", "acme")],
+        [("carol/m", "./m")],
+    )
+    assert (args.page_size, args.signed_url_ttl, str(args.data)) == (7, 5.0, "d")
+    assert (args.host, args.port, args.log_level) == ("127.0.0.1", 0, "warning")
+    assert args.sync_func is run_serve
+
+
+def test_serve_bad_pair_is_2(run: Run) -> None:
+    ran = run("serve", "--token", "no-equals-sign")
+    assert ran.code == 2
+    assert "expected NAME=VALUE" in ran.err
+
+
+_WITHOUT_SERVER_EXTRA = """
+import sys
+sys.modules["starlette"] = None  # as if the server extra were not installed
+from hubclient.cli import main
+from hubclient.cli._app import build_parser
+build_parser().parse_args(["ls", "a/b"])
+assert not any(m.startswith("hubclient.testing") for m in sys.modules), "imported eagerly"
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_serve_without_the_server_extra_says_so() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_SERVER_EXTRA, "serve", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: serve needs the server extra (pip install"), done.stderr
+    assert done.stdout == ""
 
 
 def test_mirror_options_from_flags() -> None:
