@@ -12,6 +12,7 @@ import anyio
 import anyio.to_thread
 
 from hubclient._http import HubHttp
+from hubclient._reporting import Reporter
 from hubclient.cache import (
     LocalDirPaths,
     RepoCache,
@@ -28,7 +29,6 @@ from hubclient.cache import (
 )
 from hubclient.download._hashing import Expected, Hasher
 from hubclient.download._options import DownloadIntegrityError, DownloadOptions
-from hubclient.download._report import Reporter
 from hubclient.download._transfer import Source, Transfer
 from hubclient.progress import FileState
 
@@ -133,13 +133,15 @@ class Context:
                 await anyio.to_thread.run_sync(_drop_if_empty, tmp)
             for path in job.paths:
                 self.reporter.file(path, FileState.FAILED, counter.done, job.size)
+                self.reporter.totals()
             raise
 
     def _done(self, job: BlobJob) -> None:
         # the bytes of a blob shown at several paths were counted once
-        self.reporter.bytes_done += (len(job.paths) - 1) * (job.size or 0)
-        for path in job.paths:
+        extra = (len(job.paths) - 1) * (job.size or 0)
+        for i, path in enumerate(job.paths):
             self.reporter.file(path, FileState.DONE, job.size or 0, job.size)
+            self.reporter.file_finished(extra_bytes=extra if i == 0 else 0)
 
     # ------------------------------------------------------------------ local dir mode
 
@@ -211,7 +213,9 @@ class _Counter:
     def __call__(self, delta: int) -> None:
         if delta:
             self.done += delta
-            self.reporter.bytes(self.paths, self.done, self.total, delta)
+            for path in self.paths:
+                self.reporter.file(path, FileState.DOWNLOADING, self.done, self.total)
+            self.reporter.add_bytes(delta)
 
 
 def _write_verified(tmp: Path, data: bytes, expected: Expected, url: str) -> None:

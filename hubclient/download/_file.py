@@ -12,6 +12,7 @@ import anyio.to_thread
 import httpx
 
 from hubclient._http import RETRY_STATUSES, HubHttp
+from hubclient._reporting import Reporter
 from hubclient._urls import normalize_repo_type, resolve_path, validate_repo_id
 from hubclient.cache import (
     LocalDirPaths,
@@ -31,7 +32,6 @@ from hubclient.cache import (
 from hubclient.download._context import BlobJob, Context
 from hubclient.download._hashing import Expected
 from hubclient.download._options import DownloadOptions
-from hubclient.download._report import Reporter
 from hubclient.download._snapshot import DryRunFileInfo, resolve_dirs
 from hubclient.download._transfer import Source
 from hubclient.errors import (
@@ -212,6 +212,7 @@ async def hf_hub_download(
         return str(pointer)
     job = _job_from_meta(http, meta, rtype, repo_id, filename, token)
     job.pointers.append(pointer)
+    reporter.expect(1, meta.size or 0)
     reporter.phase(Phase.DOWNLOADING, files=1, total_bytes=meta.size or 0)
     await ctx.fetch_into_cache(repo, job, force=force_download)
     reporter.phase(Phase.DONE, files=1, total_bytes=meta.size or 0)
@@ -347,6 +348,7 @@ async def _to_local_dir(
         return DryRunFileInfo(meta.commit_hash, meta.size or 0, filename, str(local_file),
                               exists, True)  # fmt: skip
     job = _job_from_meta(http, meta, repo.repo_type, repo.repo_id, filename, token)
+    reporter.expect(1, meta.size or 0)
     reporter.phase(Phase.DOWNLOADING, files=1, total_bytes=meta.size or 0)
     await ctx.fetch_into_local_dir(target, filename, job, meta.commit_hash)
     reporter.phase(Phase.DONE, files=1, total_bytes=meta.size or 0)

@@ -13,6 +13,7 @@ import anyio.to_thread
 import httpx
 
 from hubclient._http import HubHttp
+from hubclient._reporting import Reporter
 from hubclient._urls import normalize_repo_type, resolve_path, validate_repo_id
 from hubclient.cache import LocalDirPaths as _LocalDirPaths
 from hubclient.cache import (
@@ -35,7 +36,6 @@ from hubclient.download._groups import unwrap_groups
 from hubclient.download._hashing import Expected
 from hubclient.download._options import DownloadOptions
 from hubclient.download._plan import list_tree, resolve_commit
-from hubclient.download._report import Reporter
 from hubclient.download._transfer import Source
 from hubclient.errors import (
     HfHubHTTPError,
@@ -159,11 +159,9 @@ async def snapshot_download(
     )
     if dry_run:
         return plan.dry_run
-    reporter.phase(
-        Phase.DOWNLOADING,
-        files=len(wanted),
-        total_bytes=sum(entries[name].size for name in wanted),
-    )
+    total_bytes = sum(entries[name].size for name in wanted)
+    reporter.expect(len(wanted), total_bytes)
+    reporter.phase(Phase.DOWNLOADING, files=len(wanted), total_bytes=total_bytes)
     for name, size in plan.skipped:
         reporter.skipped(name, size)
     if plan.copies:

@@ -20,6 +20,7 @@ import anyio
 import anyio.to_thread
 
 from hubclient._http import HubHttp, error_from_response
+from hubclient._reporting import Reporter
 from hubclient._urls import (
     DEFAULT_REVISION,
     commit_path,
@@ -52,7 +53,6 @@ from hubclient.upload._errors import CommitConflictError, hint_for_commit_error
 from hubclient.upload._lfs import upload_lfs_additions
 from hubclient.upload._options import UploadOptions
 from hubclient.upload._plan import Addition, hash_additions, plan_additions
-from hubclient.upload._report import Reporter
 from hubclient.upload._source import SourceChangedError, source_for
 
 __all__ = ["PreuploadedFile", "create_commit", "preupload_lfs_files"]

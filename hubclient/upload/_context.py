@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 import anyio
 
 from hubclient._http import HubHttp
+from hubclient._reporting import Reporter
 from hubclient._urls import RepoType
 from hubclient.upload._budget import ByteBudget
 from hubclient.upload._options import UploadOptions
-from hubclient.upload._report import Reporter
 
 __all__ = ["UploadContext"]
 

@@ -382,7 +382,8 @@ async def upload_lfs_additions(
     ctx.reporter.phase(
         Phase.UPLOADING, files=len(to_send) + len(deferred), total_bytes=planned_bytes
     )
-    ctx.reporter.start_totals(len(to_send) + len(deferred), planned_bytes)
+    ctx.reporter.expect(len(to_send) + len(deferred), planned_bytes)
+    ctx.reporter.totals()
 
     sent: set[str] = set()
     settled: dict[str, anyio.Event] = {}  # oid -> set once that object is stored

@@ -23,6 +23,7 @@ from functools import partial
 import anyio
 
 from hubclient._http import HubHttp
+from hubclient._reporting import Reporter
 from hubclient._urls import normalize_repo_type, validate_repo_id
 from hubclient.errors import RateLimitedError
 from hubclient.models.commits import (
@@ -42,7 +43,6 @@ from hubclient.upload._context import UploadContext
 from hubclient.upload._lfs import _request_batches, _upload_object
 from hubclient.upload._options import UploadOptions
 from hubclient.upload._plan import Addition
-from hubclient.upload._report import Reporter
 from hubclient.upload._source import ContentSource
 from hubclient.upload._tasks import run_concurrently
 
