@@ -441,10 +441,10 @@ async def test_folder_deletion_with_a_trailing_slash(
 async def test_memory_stays_within_the_byte_budget_even_with_retries(
     client: AsyncHubClient, small_hub: LocalHub, tmp_path: Path
 ) -> None:
+    from hubclient._reporting import Reporter
     from hubclient.upload._context import UploadContext
     from hubclient.upload._lfs import upload_lfs_additions
     from hubclient.upload._plan import hash_additions, plan_additions
-    from hubclient.upload._report import Reporter
 
     small_hub.seed_repo(REPO, {"README.md": b"# hi\n"})
     big = tmp_path / "big.bin"
