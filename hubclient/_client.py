@@ -1565,8 +1565,7 @@ class AsyncHubClient:
                 )
                 print(result.files_copied, result.bytes_copied, result.ok)
         """
-        dest = self._destination(to, to_token)
-        try:
+        async with self._opened_destination(to, to_token) as dest:
             return await _mirror.mirror_repo(
                 self._http,
                 dest._http,
@@ -1578,9 +1577,6 @@ class AsyncHubClient:
                 options=options,
                 progress=progress,
             )
-        finally:
-            if dest is not to and dest is not self:
-                await dest.aclose()
 
     async def mirror_repos(
         self,
@@ -1605,8 +1601,7 @@ class AsyncHubClient:
             report = await hub.mirror_repos("plan.txt", to="https://hub.internal", to_token=t)
             Path("report.json").write_text(report.to_json())
         """
-        dest = self._destination(to, to_token)
-        try:
+        async with self._opened_destination(to, to_token) as dest:
             return await _mirror.mirror_repos(
                 self._http,
                 dest._http,
@@ -1615,9 +1610,6 @@ class AsyncHubClient:
                 options=options,
                 progress=progress,
             )
-        finally:
-            if dest is not to and dest is not self:
-                await dest.aclose()
 
     async def download_repos(
         self,
@@ -1651,6 +1643,18 @@ class AsyncHubClient:
             options=options,
             progress=progress,
         )
+
+    @asynccontextmanager
+    async def _opened_destination(
+        self, to: str | AsyncHubClient | HubSettings, to_token: str | bool | None
+    ) -> AsyncIterator[AsyncHubClient]:
+        """The destination client for one call; a client made here is closed after it."""
+        dest = self._destination(to, to_token)
+        try:
+            yield dest
+        finally:
+            if dest is not to and dest is not self:
+                await dest.aclose()
 
     def _destination(
         self, to: str | AsyncHubClient | HubSettings, to_token: str | bool | None
