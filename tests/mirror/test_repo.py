@@ -480,3 +480,36 @@ async def test_gitattributes_rewritten_by_the_destination_is_fixed_up(
     await assert_mirrored(source, dest)
     again = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
     assert again.commits == 0
+
+
+async def test_pull_requests_are_mirrored_as_branches_when_asked(
+    source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub
+) -> None:
+    from hubclient import CommitOperationAdd
+
+    source_hub.seed_repo(SRC, {"a.txt": "a\n"})
+    pr = await source.create_commit(
+        SRC,
+        [CommitOperationAdd("proposal.txt", b"in the pull request\n")],
+        commit_message="A proposal",
+        create_pr=True,
+    )
+    assert pr.pr_url is not None
+    number = pr.pr_url.rsplit("/", 1)[-1]
+
+    plain = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert plain.ok, plain.errors
+    assert [b.name for b in (await dest.list_repo_refs(DST)).branches] == ["main"]
+
+    with_prs = await source.mirror_repo(
+        SRC, to=dest, dest_repo_id=DST, options=MirrorOptions(include_prs=True)
+    )
+    assert with_prs.ok, with_prs.errors
+    assert [(r.kind, r.name, r.status) for r in with_prs.refs] == [
+        ("branch", "main", "unchanged"),
+        ("branch", f"pr/{number}", "created"),
+    ]
+    assert with_prs.files_copied == 1  # only the file the pull request adds
+    got = await tree(dest, DST, f"pr/{number}")
+    assert got == await tree(source, SRC, f"refs/pr/{number}")
+    assert "proposal.txt" in got
