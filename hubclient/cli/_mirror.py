@@ -265,7 +265,7 @@ def _print(
             f"{report.duration_seconds:.1f} s"
         )
     out.result("\n".join(lines), {})
-    if hub_to_hub and report.results:
+    if hub_to_hub and report.commits:  # said once, where new commits were made
         out.note(f"note: {report.results[0].note}")
 
 

@@ -57,6 +57,10 @@ def test_one_repo_then_rerun_sends_nothing(run: Run, src: list[str], dest: Serve
     assert doc["bytes_copied"] == 0
     assert doc["errors"] == []
     assert {ref["name"] for ref in doc["refs"]} == {"main", "dev"}
+    quiet_rerun = run(*src, "mirror", "alice/model", "bob/copy", "--to", dest.hub_url,
+                      "--to-token", BOB_TOKEN)  # fmt: skip
+    assert quiet_rerun.code == 0, quiet_rerun.err
+    assert "History is not replayed" not in quiet_rerun.err  # no new commit, nothing to say
 
 
 def test_plan_with_a_missing_repo_is_3_and_writes_the_report(
