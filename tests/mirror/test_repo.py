@@ -513,3 +513,22 @@ async def test_pull_requests_are_mirrored_as_branches_when_asked(
     got = await tree(dest, DST, f"pr/{number}")
     assert got == await tree(source, SRC, f"refs/pr/{number}")
     assert "proposal.txt" in got
+
+
+async def test_a_private_source_gives_a_private_destination(
+    source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub
+) -> None:
+    source_hub.seed_repo(SRC, {"a.txt": "secret\n"}, private=True)
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert result.ok, result.errors
+    assert (await dest.repo_info(DST)).private is True
+    # and private=False says otherwise for a repo it creates
+    other = await source.mirror_repo(SRC, to=dest, dest_repo_id="bob/public", private=False)
+    assert other.ok, other.errors
+    assert (await dest.repo_info("bob/public")).private is False
+    # without access to the source, nothing is created at the destination
+    anonymous = source.with_options(token=False)
+    denied = await anonymous.mirror_repo(SRC, to=dest, dest_repo_id="bob/never")
+    assert not denied.ok
+    assert denied.errors[0].type == "RepositoryNotFoundError"
+    assert not await dest.repo_exists("bob/never")
