@@ -3,9 +3,10 @@
 
 The repo: ONE LFS file of 1 GiB and 1,000 small files (nested). Run with
 ``python -m pytest tests/benchmarks/bench_mirror.py -m benchmark -s`` (or ``nox -s
-benchmarks``). Printed: the time of each client, the ratio, and the PEAK DISK each used: the
-size of its working dirs (HF_HOME with the cache, the download folder, a TMPDIR set for it),
-polled every 50 ms from a thread; the Hubs' own storage is not counted.
+benchmarks``). Printed: the time of each client, the ratio, the PEAK DISK each used (the
+size of its working dirs: HF_HOME with the cache, the download folder, a TMPDIR set for it,
+polled every 50 ms from a thread; the Hubs' own storage is not counted) and each client's peak
+RSS.
 
 Both Hubs run in subprocesses (``python -m hubclient.testing serve``), so neither client shares
 a GIL with them. The local Hub stores LFS objects once for all repos, so each client mirrors its
@@ -121,7 +122,7 @@ def _run(script: str, work: Path, *args: str) -> tuple[dict[str, float], int]:
 # also warms the client up (connection pool, lazy imports), so the timed part is the copy.
 
 _HUBCLIENT = """
-    import json, os, sys, time
+    import json, os, resource, sys, time
     import anyio
     from hubclient import AsyncHubClient
     async def main():
@@ -136,11 +137,13 @@ _HUBCLIENT = """
             seconds = time.perf_counter() - start
         assert result.ok, result.errors
         return {"seconds": seconds, "files": result.files_copied, "bytes": result.bytes_copied}
-    print(json.dumps(anyio.run(main)))
+    figures = anyio.run(main)
+    figures["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps(figures))
 """
 
 _HF = """
-    import json, os, sys, time
+    import json, os, resource, sys, time
     from huggingface_hub import HfApi, snapshot_download
     source_url, dest_url, repo_id, dest_repo = sys.argv[1:]
     token = os.environ["BENCH_TOKEN"]
@@ -155,7 +158,8 @@ _HF = """
     dest.create_repo(dest_repo, exist_ok=True)
     dest.upload_folder(repo_id=dest_repo, folder_path=folder)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "download_seconds": downloaded}))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "download_seconds": downloaded, "peak_rss_kib": peak}))
 """
 
 
@@ -188,4 +192,8 @@ def test_mirror_1gib_and_1000_small_files(hubs: tuple[Server, Server], tmp_path:
     print(
         f"[bench] peak disk: hubclient {ours_disk / 2**20:.1f} MiB, "
         f"huggingface_hub {theirs_disk / 2**20:.1f} MiB"
+    )
+    print(
+        f"[bench] peak RSS: hubclient {ours['peak_rss_kib'] / 1024:.0f} MiB, "
+        f"huggingface_hub {theirs['peak_rss_kib'] / 1024:.0f} MiB"
     )
