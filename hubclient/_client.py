@@ -1659,11 +1659,17 @@ class AsyncHubClient:
     def _destination(
         self, to: str | AsyncHubClient | HubSettings, to_token: str | bool | None
     ) -> AsyncHubClient:
-        """The client for a mirror's destination; never carries this client's token to
-        another origin."""
+        """The client for a mirror's destination.
+
+        It never carries this client's token (or extra headers) to another origin, and it has
+        a connection pool of its own: a destination PUT streams its body from a source GET, so
+        sharing one pool could leave every connection held by a PUT waiting for a GET.
+        """
         if isinstance(to, AsyncHubClient):
             if to_token is not None:
                 raise ValueError("to_token applies only when `to` is a URL or HubSettings")
+            if to._http._pool is self._http._pool:  # this client, or a with_options copy
+                return self._separate(to._settings)
             return to
         if isinstance(to, HubSettings):
             settings = to
@@ -1671,24 +1677,27 @@ class AsyncHubClient:
                 settings = settings.replace(token=to_token)
             elif to_token is False:
                 settings = settings.model_copy(update={"token": None})
-            return self._sibling(settings)
+            elif to_token is True and settings.token is None:
+                raise LocalTokenNotFoundError("to_token=True but the settings hold no token")
+            return self._separate(settings)
         if not isinstance(to, str) or not to.startswith(("http://", "https://")):
             raise ValueError(f"`to` must be a Hub URL (http:// or https://), got {to!r}")
         same_hub = origin_of(to) == origin_of(self.endpoint)
-        if to_token is None:
-            token: str | bool = (self._settings.token or False) if same_hub else False
-        else:
-            token = to_token
+        if to_token is True and not same_hub:
+            raise ValueError(
+                "to_token=True would send this client's token to another Hub: pass the "
+                "destination's token as to_token"
+            )
         settings = self._settings.replace(endpoint=to.rstrip("/"))
         if not same_hub:  # extra headers may carry credentials of this Hub: not for another
             settings = settings.model_copy(update={"headers": {}})
-        if isinstance(token, str):
-            settings = settings.replace(token=token)
-        elif token is False:
+        if isinstance(to_token, str):
+            settings = settings.replace(token=to_token)
+        elif to_token is False or (to_token is None and not same_hub):
             settings = settings.model_copy(update={"token": None})
-        elif settings.token is None:
+        elif to_token is True and settings.token is None:
             raise LocalTokenNotFoundError("to_token=True but no token is configured")
-        return self._sibling(settings)
+        return self._separate(settings)
 
     def _sibling(self, settings: HubSettings) -> AsyncHubClient:
         """A client with other settings that shares this one's connection pool."""
@@ -1696,6 +1705,16 @@ class AsyncHubClient:
         copy._settings = settings
         copy._http = self._http.with_settings(settings)
         copy._owns_pool = copy._http._pool is not self._http._pool
+        copy._whoami_cache = {}
+        return copy
+
+    def _separate(self, settings: HubSettings) -> AsyncHubClient:
+        """A client with other settings and a connection pool of its own (on this client's
+        transport when one was given, e.g. an in-process local Hub); close it after use."""
+        copy = object.__new__(type(self))
+        copy._settings = settings
+        copy._http = HubHttp(settings, transport=self._http._pool._transport)
+        copy._owns_pool = True
         copy._whoami_cache = {}
         return copy
 

@@ -3,9 +3,10 @@ Hub) on real sockets, and what each Hub sees of the other's credentials: nothing
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
-from hubclient import AsyncHubClient, HubClient, HubSettings
+from hubclient import AsyncHubClient, HubClient, HubSettings, MirrorOptions
 from hubclient.testing import ALICE_TOKEN, BOB_TOKEN, ServedHub
 from tests.mirror.test_repo import BIG, MID
 
@@ -100,3 +101,41 @@ def test_the_sync_facade_mirrors_to_a_url(served_pair: tuple[ServedHub, ServedHu
     assert again.ok
     assert again.files_copied == 0
     assert again.commits == 0
+
+
+@pytest.mark.parametrize("to", ["url", "self", "copy"])
+async def test_the_destination_has_a_pool_of_its_own(
+    served_pair: tuple[ServedHub, ServedHub], to: str
+) -> None:
+    # A destination PUT streams its body from a source GET: with one shared pool of 4
+    # connections and 4 objects in flight, every connection would be held by a PUT waiting for
+    # a GET that can never get one.
+    src, dst = served_pair
+    src.hub.seed_repo(SRC, {f"w{i}.bin": MID[: len(MID) - i] for i in range(4)})
+    async with AsyncHubClient(endpoint=src.hub_url, token=ALICE_TOKEN, max_connections=4) as source:
+        targets: dict[str, str | AsyncHubClient] = {
+            "url": dst.hub_url,
+            "self": source,  # the same Hub, another repo
+            "copy": source.with_options(timeout=30.0),  # shares the source's pool
+        }
+        target = targets[to]
+        with anyio.fail_after(60):
+            result = await source.mirror_repo(
+                SRC,
+                to=target,
+                to_token=BOB_TOKEN if to == "url" else None,
+                dest_repo_id="bob/m" if to == "url" else "acme/m",
+                options=MirrorOptions(max_concurrent_files=4),
+            )
+    assert result.ok, result.errors
+    assert result.files_copied == 4
+
+
+async def test_to_token_true_never_means_the_source_token_elsewhere(
+    served_pair: tuple[ServedHub, ServedHub],
+) -> None:
+    src, dst = served_pair
+    async with AsyncHubClient(endpoint=src.hub_url, token=ALICE_TOKEN) as source:
+        with pytest.raises(ValueError, match="another Hub"):
+            await source.mirror_repo(SRC, to=dst.hub_url, to_token=True)
+    assert len(dst.hub.log) == 0
