@@ -8,7 +8,9 @@
    destination files the source lacks are deleted;
 3. commit the rest in batches of ``commit_every_files`` files / ``commit_every_bytes`` bytes /
    ``REGULAR_BATCH_BYTES`` of regular contents, held in memory until their commit
-   (``.gitattributes`` in the first batch, the deletions with the last), each commit naming
+   (``.gitattributes`` in the first batch, the deletions with the last, except those an
+   addition clashes with, a file replaced by a folder or a folder by a file, which go with
+   the first; in a commit the deletions come before the additions), each commit naming
    the head it expects as ``parent_commit`` (a branch that moved under us is a conflict,
    recorded, never overwritten);
 4. list the destination again: the Hub may have rewritten ``.gitattributes`` for LFS paths it
@@ -37,7 +39,14 @@ from hubclient.download._options import DownloadIntegrityError
 from hubclient.mirror._limits import MirrorLimits
 from hubclient.mirror._progress import RepoProgress
 from hubclient.mirror._stream import CachedLfsFile, RemoteLfsFile
-from hubclient.mirror._tree import Tree, TreeDiff, diff_trees, list_files, mismatches
+from hubclient.mirror._tree import (
+    Tree,
+    TreeDiff,
+    clashing_deletions,
+    diff_trees,
+    list_files,
+    mismatches,
+)
 from hubclient.mirror._types import MirrorOptions, MirrorResult
 from hubclient.upload._prepared import (
     PreparedFile,
@@ -114,7 +123,12 @@ class RepoJob:
             f"after a fix-up commit, at {len(wrong)} path(s), e.g. {wrong[:5]}."
         )
 
-    def _batches(self, diff: TreeDiff, source: Tree) -> list[list[str]]:
+    def _batches(self, diff: TreeDiff, source: Tree) -> list[tuple[list[str], list[str]]]:
+        """The commits to make: (paths to copy, paths to delete) each.
+
+        Deletions go with the last batch, except those an addition clashes with (a file
+        replaced by a folder of the same name, or a folder by a file): they go with the first.
+        """
         batches: list[list[str]] = []
         batch: list[str] = []
         size = regular = 0
@@ -135,7 +149,11 @@ class RepoJob:
                 batch, size, regular = [], 0, 0
         if batch or not batches:
             batches.append(batch)  # the last batch (maybe only deletions)
-        return batches
+        first = clashing_deletions(diff.delete, diff.copy)
+        deletions: list[list[str]] = [[] for _ in batches]
+        deletions[0] += [path for path in diff.delete if path in first]
+        deletions[-1] += [path for path in diff.delete if path not in first]
+        return list(zip(batches, deletions, strict=True))
 
     async def _apply(
         self, branch: str, commit: str, source: Tree, diff: TreeDiff, head: str | None
@@ -151,8 +169,7 @@ class RepoJob:
             self.progress.upload_listener(),
         )
         commits = 0
-        for index, paths in enumerate(batches):
-            last = index == len(batches) - 1
+        for index, (paths, deletions) in enumerate(batches):
             files = await self._prepare(paths, source, commit)
             lfs = [f for f in files if f.is_lfs]
             if lfs:
@@ -164,7 +181,6 @@ class RepoJob:
                 # objects already stored, and paths sharing an object sent once, are done too
                 self.progress.add_bytes(sum(f.size for f in lfs) - sum(f.size for f in sent))
             regular_bytes = sum(f.size for f in files if not f.is_lfs)
-            deletions = diff.delete if last else []
             if not files and not deletions:
                 continue
             part = f" ({index + 1}/{len(batches)})" if len(batches) > 1 else ""

@@ -6,13 +6,22 @@ pointer, which names the sha256 and the size, so equal ids mean equal content an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hubclient._http import HubHttp
 from hubclient.cache import TreeEntry
 from hubclient.download._plan import list_tree
 
-__all__ = ["GITATTRIBUTES", "Tree", "TreeDiff", "diff_trees", "list_files", "mismatches"]
+__all__ = [
+    "GITATTRIBUTES",
+    "Tree",
+    "TreeDiff",
+    "clashing_deletions",
+    "diff_trees",
+    "list_files",
+    "mismatches",
+]
 
 GITATTRIBUTES = ".gitattributes"
 
@@ -61,6 +70,25 @@ def diff_trees(source: Tree, dest: Tree, *, delete_extraneous: bool) -> TreeDiff
     if delete_extraneous:
         diff.delete = sorted(path for path in dest if path not in source)
     return diff
+
+
+def clashing_deletions(deletions: Sequence[str], additions: Sequence[str]) -> set[str]:
+    """The ``deletions`` that must land before ``additions`` can: a deleted file whose path is a
+    folder of an added path (file ``x`` gives way to ``x/y.txt``), or a deleted path inside a
+    folder that an added file replaces (``x/y.txt`` gives way to file ``x``).
+
+    Example::
+
+        clashing_deletions(["x", "a.txt"], ["x/y.txt"]) == {"x"}
+        clashing_deletions(["x/y.txt"], ["x"]) == {"x/y.txt"}
+    """
+    added = set(additions)
+    folders = {path[:i] for path in additions for i, c in enumerate(path) if c == "/"}
+    return {
+        path
+        for path in deletions
+        if path in folders or any(c == "/" and path[:i] in added for i, c in enumerate(path))
+    }
 
 
 def mismatches(source: Tree, dest: Tree, *, exact: bool) -> list[str]:

@@ -162,7 +162,9 @@ async def commit_prepared(
     parent_commit: str | None = None,
 ) -> str:
     """Commit ``files`` (LFS pointers and regular contents) and delete ``deletions`` (file
-    paths) in one NDJSON commit on ``ctx.revision``; returns the new commit's oid.
+    paths) in one NDJSON commit on ``ctx.revision``; returns the new commit's oid. The
+    deletions come first in the commit, so a file may give way to a folder of the same name
+    (or a folder to a file) in one commit.
 
     The LFS objects must be stored already (:func:`upload_prepared_lfs`). ``parent_commit``
     makes the Hub refuse the commit (:class:`CommitConflictError`) if the branch moved.
@@ -175,6 +177,8 @@ async def commit_prepared(
         summary=message, description=description, parent_commit=parent_commit
     )
     lines: list[_Line] = [_line(CommitHeaderLine(value=header))]
+    for path in deletions:  # first: a deleted file ``x`` may give way to an added ``x/y``
+        lines.append(_line(CommitPathLine(key="deletedFile", value=CommitPathValue(path=path))))
     for file in files:
         if file.lfs_sha256 is not None:
             value = CommitLfsFileValue(path=file.path, oid=file.lfs_sha256, size=file.size)
@@ -184,8 +188,6 @@ async def commit_prepared(
             if content is None:
                 raise ValueError(f"the content of regular file {file.path!r} is not in memory")
             lines.append(_ContentLine.build(file.path, None, content))
-    for path in deletions:
-        lines.append(_line(CommitPathLine(key="deletedFile", value=CommitPathValue(path=path))))
     attempt = 0
     while True:
         try:

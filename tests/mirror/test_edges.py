@@ -1,0 +1,69 @@
+"""Edge cases of mirror_repo between two in-process local Hubs: a file and a folder of the same
+name on two refs, leftover temporary tag branches, tags sharing a commit, counters, failures
+naming their file."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubclient import AsyncHubClient, MirrorOptions
+from hubclient.mirror._tree import clashing_deletions
+from hubclient.models.commits import CommitOperationAdd, CommitOperationDelete
+from hubclient.testing import LocalHub
+from tests.mirror.test_repo import DST, SRC, assert_mirrored
+
+pytestmark = pytest.mark.anyio
+
+
+def test_clashing_deletions() -> None:
+    assert clashing_deletions(["x", "a.txt"], ["x/y.txt"]) == {"x"}
+    assert clashing_deletions(["x/y.txt", "a.txt"], ["x"]) == {"x/y.txt"}
+    assert clashing_deletions(["a/b/c.txt"], ["a"]) == {"a/b/c.txt"}
+    assert clashing_deletions(["a/b"], ["a/b/c/d.txt"]) == {"a/b"}
+    assert clashing_deletions(["x", "xy/z.txt", "x.txt"], ["x.txt/a", "xy"]) == {
+        "xy/z.txt",
+        "x.txt",
+    }
+    assert clashing_deletions(["ab"], ["a/b", "abc/d"]) == set()
+
+
+async def _dev_replaces(
+    source: AsyncHubClient, source_hub: LocalHub, before: str, after: str, *extra: str
+) -> None:
+    """main holds ``before`` (and keep.txt); dev deletes it and adds ``after`` and ``extra``."""
+    source_hub.seed_repo(SRC, {before: "before\n", "keep.txt": "k\n"})
+    await source.create_branch(SRC, branch="dev")
+    await source.create_commit(
+        SRC,
+        operations=[
+            CommitOperationDelete(path_in_repo=before),
+            *(CommitOperationAdd(path_in_repo=p, path_or_fileobj=b"after\n") for p in extra),
+            CommitOperationAdd(path_in_repo=after, path_or_fileobj=b"after\n"),
+        ],
+        commit_message="replace",
+        revision="dev",
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("x", "x/y.txt"), ("x/y.txt", "x")],
+    ids=["file-to-folder", "folder-to-file"],
+)
+@pytest.mark.parametrize("every", [1000, 1], ids=["one-commit", "a-commit-per-file"])
+async def test_a_file_replaced_by_a_folder_of_the_same_name(
+    source: AsyncHubClient,
+    dest: AsyncHubClient,
+    source_hub: LocalHub,
+    before: str,
+    after: str,
+    every: int,
+) -> None:
+    # dev is made from main at the destination: its file (or folder) x must go before the
+    # folder (or file) x can come, in the first commit, not with the other deletions
+    await _dev_replaces(source, source_hub, before, after, "z.txt", "zz.txt")
+    options = MirrorOptions(commit_every_files=every)
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST, options=options)
+    assert result.ok, result.errors
+    await assert_mirrored(source, dest)
+    assert result.commits == (2 if every == 1000 else 5)  # main: 1 or 2 commits, dev: 1 or 3
