@@ -61,7 +61,9 @@ __all__ = ["REGULAR_BATCH_BYTES", "MirrorMismatchError", "RepoJob"]
 
 #: Regular (non-LFS) contents are fetched into memory and sent inline with their commit: a batch
 #: closes before it would hold more than this much of them, whatever ``commit_every_bytes`` says.
-REGULAR_BATCH_BYTES = 128 * 1024 * 1024
+#: They wait in memory while the batch's LFS objects are uploaded, then the commit body is
+#: built from them in base64 (a third larger), so a batch needs more than this bound in memory.
+REGULAR_BATCH_BYTES = 64 * 1024 * 1024
 
 
 class MirrorMismatchError(Exception):
