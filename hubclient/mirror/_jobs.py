@@ -38,6 +38,9 @@ def mirror_error(
     status = getattr(exc, "status_code", None)
     if status is None:
         status = getattr(getattr(exc, "response", None), "status_code", None)
+    if path is None:  # per-file code tags the exceptions it lets through with their path
+        tagged = getattr(exc, "path_in_repo", None)
+        path = tagged if isinstance(tagged, str) else None
     return MirrorError(
         type=type(exc).__name__,
         message=str(exc) or repr(exc),
@@ -82,7 +85,9 @@ async def run_plan(
 ) -> MirrorReport:
     """``run`` every item, ``max_repos`` at once; a QUEUED event per item first.
 
-    ``source`` and ``destination(item)`` name the two ends in a failed repo's result.
+    ``max_repos`` workers take the items in plan order (a plan of 100,000 repos costs 100,000
+    results, not 100,000 tasks). ``source`` and ``destination(item)`` name the two ends in a
+    failed repo's result.
 
     Example::
 
@@ -94,10 +99,10 @@ async def run_plan(
     if progress is not None:
         for item in items:
             progress(MirrorProgress(item.repo_id, item.repo_type, MirrorStage.QUEUED))
-    repos = anyio.Semaphore(max_repos)
+    queue = iter(enumerate(items))
 
-    async def one(index: int, item: MirrorPlanItem) -> None:
-        async with repos:
+    async def worker() -> None:
+        for index, item in queue:  # workers share the iterator: each item is taken once
             repo_started = time.monotonic()
             try:
                 results[index] = await run(item)
@@ -112,8 +117,8 @@ async def run_plan(
                 )
 
     async with anyio.create_task_group() as tg:
-        for index, item in enumerate(items):
-            tg.start_soon(one, index, item)
+        for _ in range(min(max_repos, len(items))):
+            tg.start_soon(worker)
     return MirrorReport(
         results=[r for r in results if r is not None],
         duration_seconds=time.monotonic() - started,

@@ -7,11 +7,19 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from hubclient import AsyncHubClient
 from hubclient._http import HubHttp
-from hubclient.mirror import MirrorOptions, MirrorProgress, MirrorResult, MirrorStage, PlanError
+from hubclient.mirror import (
+    MirrorOptions,
+    MirrorPlanItem,
+    MirrorProgress,
+    MirrorResult,
+    MirrorStage,
+    PlanError,
+)
 from hubclient.mirror._repo import mirror_repo
 from hubclient.testing import FaultRule, LocalHub
 from tests.mirror.world import assert_mirrored, build_world
@@ -191,3 +199,31 @@ async def test_the_bounds_hold_over_the_whole_job(
     spans = sorted((r.started, r.ended) for r in puts)
     for (_, ended), (started, _) in itertools.pairwise(spans):
         assert started >= ended  # never two objects in flight at once
+
+
+async def test_a_long_plan_runs_on_a_few_workers() -> None:
+    # 2,000 items, 3 at once: results in plan order, never more than 3 running, and no task
+    # per waiting item (a plan of 100,000 repos must not cost 100,000 tasks).
+    from hubclient.mirror._jobs import run_plan
+
+    items = [MirrorPlanItem(repo_id=f"acme/r{i}") for i in range(2000)]
+    running = most_running = most_tasks = 0
+
+    async def run(item: MirrorPlanItem) -> MirrorResult:
+        nonlocal running, most_running, most_tasks
+        running += 1
+        most_running = max(most_running, running)
+        most_tasks = max(most_tasks, len(anyio.get_running_tasks()))
+        await anyio.lowlevel.checkpoint()
+        running -= 1
+        return MirrorResult(
+            repo_id=item.repo_id, repo_type="model", dest_repo_id=item.repo_id,
+            source="s", destination="d",
+        )  # fmt: skip
+
+    report = await run_plan(
+        items, run, max_repos=3, source="s", destination=lambda item: "d", progress=None
+    )
+    assert [r.repo_id for r in report.results] == [i.repo_id for i in items]
+    assert most_running == 3
+    assert most_tasks < 20
