@@ -11,7 +11,10 @@ The steps (the details of a branch are in ``_branch``, the ref choices in ``_ref
    that branch; else build the tree of C on a temporary branch ``hubclient-mirror-tmp/<tag>``
    (made from the destination default head; a leftover from a crashed run is reused), tag its
    head and delete it. A destination tag whose tree already equals C's is left as is
-   ("unchanged"); one that differs is deleted and made again ("updated").
+   ("unchanged"); one that differs is deleted and made again ("updated"). A temporary branch
+   left by a run that died after tagging is deleted whatever the tag's status; a deletion that
+   fails is recorded as an error of that tag, whose status stays what it was (the tag is
+   right), and the next run deletes the branch.
 
 History is not replayed (see :data:`HISTORY_NOTE`): each ref gets new commits with the same
 files. Re-running a finished mirror sends nothing and commits nothing.
@@ -186,6 +189,25 @@ async def _tag(
     dest_tags: dict[str, str],
     mirrored: dict[str, str],
 ) -> RefResult:
+    outcome = await _make_tag(job, ref, heads, dest_tags, mirrored)
+    temp = temp_branch(ref.name)
+    if temp in heads:  # used for this tag, or left by a run that died before deleting it
+        try:
+            await delete_branch(job.dest, job.dest_repo_id, branch=temp, repo_type=job.repo_type)
+        except Exception as exc:  # the tag is right all the same; the next run deletes it
+            job.result.errors.append(mirror_error(exc, ref=ref.name))
+        else:
+            heads.pop(temp)
+    return outcome
+
+
+async def _make_tag(
+    job: RepoJob,
+    ref: RefToMirror,
+    heads: dict[str, str],
+    dest_tags: dict[str, str],
+    mirrored: dict[str, str],
+) -> RefResult:
     exact = job.options.delete_extraneous
     existing = dest_tags.get(ref.name)
     if existing is not None:
@@ -199,7 +221,6 @@ async def _tag(
                 status="unchanged",
             )
     target = mirrored.get(ref.commit)
-    temp: str | None = None
     if target is None:
         temp = temp_branch(ref.name)
         start = heads.get(temp)
@@ -218,15 +239,13 @@ async def _tag(
         target, _ = await job.converge(temp, ref.commit, start)
         if target is None:
             raise ValueError(f"The destination gave no commit for the temporary branch {temp!r}")
+        heads[temp] = target
     if existing is not None:
         await delete_tag(job.dest, job.dest_repo_id, tag=ref.name, repo_type=job.repo_type)
     await create_tag(
         job.dest, job.dest_repo_id, tag=ref.name, revision=target, repo_type=job.repo_type
     )
     dest_tags[ref.name] = target
-    if temp is not None:
-        await delete_branch(job.dest, job.dest_repo_id, branch=temp, repo_type=job.repo_type)
-        heads.pop(temp, None)
     return RefResult(
         kind="tag",
         name=ref.name,

@@ -10,9 +10,15 @@ from hubclient import AsyncHubClient, MirrorOptions
 from hubclient.mirror._tree import clashing_deletions
 from hubclient.models.commits import CommitOperationAdd, CommitOperationDelete
 from hubclient.testing import LocalHub
-from tests.mirror.test_repo import DST, SRC, assert_mirrored
+from hubclient.testing._faults import FaultRule
+from tests.mirror.test_repo import DST, SRC, TEMP_PREFIX, assert_mirrored, seed
 
 pytestmark = pytest.mark.anyio
+
+
+async def temp_branches(dest: AsyncHubClient) -> list[str]:
+    refs = await dest.list_repo_refs(DST)
+    return sorted(b.name for b in refs.branches if b.name.startswith(TEMP_PREFIX))
 
 
 def test_clashing_deletions() -> None:
@@ -67,3 +73,25 @@ async def test_a_file_replaced_by_a_folder_of_the_same_name(
     assert result.ok, result.errors
     await assert_mirrored(source, dest)
     assert result.commits == (2 if every == 1000 else 5)  # main: 1 or 2 commits, dev: 1 or 3
+
+
+async def test_a_temporary_branch_left_after_tagging_is_deleted_by_the_next_run(
+    source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub, dest_hub: LocalHub
+) -> None:
+    # the run dies (here: the deletion fails) between tagging and deleting the temporary branch
+    seed(source_hub)
+    rule = dest_hub.faults.add(FaultRule(status=500, method="DELETE", path=r"/branch/", times=1))
+    first = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert dest_hub.faults.fired(rule) == 1
+    [error] = first.errors
+    assert (error.ref, error.status_code) == ("old", 500)
+    statuses = {r.name: r.status for r in first.refs}
+    assert statuses["old"] == "created"  # the tag is there and right: not a failed tag
+    assert await temp_branches(dest) == [TEMP_PREFIX + "old"]
+    dest_hub.faults.clear()
+    again = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert again.ok, again.errors
+    assert {r.status for r in again.refs} == {"unchanged"}
+    assert again.commits == 0
+    assert await temp_branches(dest) == []
+    await assert_mirrored(source, dest)
