@@ -8,9 +8,10 @@ The steps (the details of a branch are in ``_branch``, the ref choices in ``_ref
    default head when missing (files shared with it are not sent again), then converge it to
    the tree of the source head *commit*;
 4. each tag at commit C: if C is the head of a mirrored branch, tag the destination commit of
-   that branch; else build the tree of C on a temporary branch ``hubclient-mirror-tmp/<tag>``
-   (made from the destination default head; a leftover from a crashed run is reused), tag its
-   head and delete it. A destination tag whose tree already equals C's is left as is
+   that branch (or the one of a tag on C handled before: tags on one commit share it); else
+   build the tree of C on a temporary branch ``hubclient-mirror-tmp/<tag>`` (made from the
+   destination default head; a leftover from a crashed run is reused), tag its head and
+   delete it. A destination tag whose tree already equals C's is left as is
    ("unchanged"); one that differs is deleted and made again ("updated"). A temporary branch
    left by a run that died after tagging is deleted whatever the tag's status; a deletion that
    fails is recorded as an error of that tag, whose status stays what it was (the tag is
@@ -139,7 +140,7 @@ async def _run(job: RepoJob, revision: str | None, private: bool | None) -> None
     dest_tags = {t.name: t.target_commit for t in dest_refs.tags}
 
     job.progress.stage(MirrorStage.COPYING)
-    mirrored: dict[str, str] = {}  # source commit -> destination commit (branch heads)
+    mirrored: dict[str, str] = {}  # source commit -> destination commit (branch heads, tags)
     for ref in (r for r in wanted if r.kind == "branch"):
         outcome = await _guarded(job, ref, _branch(job, ref, heads))
         if outcome.dest_commit is not None and outcome.status != "failed":
@@ -213,6 +214,7 @@ async def _make_tag(
     if existing is not None:
         source = await job.source_tree(ref.commit)
         if not mismatches(source, await job.dest_tree(existing), exact=exact):
+            mirrored.setdefault(ref.commit, existing)
             return RefResult(
                 kind="tag",
                 name=ref.name,
@@ -240,6 +242,7 @@ async def _make_tag(
         if target is None:
             raise ValueError(f"The destination gave no commit for the temporary branch {temp!r}")
         heads[temp] = target
+        mirrored[ref.commit] = target  # another tag on this commit gets the same commit
     if existing is not None:
         await delete_tag(job.dest, job.dest_repo_id, tag=ref.name, repo_type=job.repo_type)
     await create_tag(

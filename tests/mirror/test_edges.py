@@ -95,3 +95,29 @@ async def test_a_temporary_branch_left_after_tagging_is_deleted_by_the_next_run(
     assert again.commits == 0
     assert await temp_branches(dest) == []
     await assert_mirrored(source, dest)
+
+
+async def test_tags_on_one_older_commit_share_one_destination_commit(
+    source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub
+) -> None:
+    commits = seed(source_hub)  # tag old is on the first commit, no branch head
+    repo = source_hub.store.find("model", SRC)
+    assert repo is not None
+    repo.refs.tags["old-too"] = commits["first"]
+    repo._save_refs()
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert result.ok, result.errors
+    tags = {r.name: r for r in result.refs if r.kind == "tag"}
+    assert tags["old"].dest_commit == tags["old-too"].dest_commit
+    assert result.commits == 3  # main, dev, one temporary branch
+    await assert_mirrored(source, dest)
+    # a later tag on that commit reuses the destination commit of the tag already there
+    repo.refs.tags["old-three"] = commits["first"]
+    repo._save_refs()
+    again = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert again.ok, again.errors
+    assert again.commits == 0
+    tags = {r.name: r for r in again.refs if r.kind == "tag"}
+    assert tags["old-three"].status == "created"
+    assert tags["old-three"].dest_commit == tags["old"].dest_commit
+    assert await temp_branches(dest) == []
