@@ -84,6 +84,11 @@ class RepoJob:
     result: MirrorResult
     progress: RepoProgress
     _trees: dict[str, Tree] = field(default_factory=dict)
+    #: (path, git blob id) already counted in this run, as copied or as skipped
+    _counted: set[tuple[str, str]] = field(default_factory=set)
+    #: LFS oids uploaded in this run, and oids found stored before it (counted as skipped)
+    _sent: set[str] = field(default_factory=set)
+    _found: set[str] = field(default_factory=set)
 
     async def source_tree(self, commit: str) -> Tree:
         """The files of a source commit (listed once per commit)."""
@@ -110,8 +115,10 @@ class RepoJob:
         for round_ in range(2):
             diff = diff_trees(source, current, delete_extraneous=exact)
             if round_ == 0:
-                self.result.files_skipped += len(diff.same)
-                self.result.bytes_skipped += sum(source[p].size for p in diff.same)
+                for path in diff.same:
+                    if self._first_count(path, source[path]):
+                        self.result.files_skipped += 1
+                        self.result.bytes_skipped += source[path].size
             if diff.empty:
                 return head, commits
             head, made = await self._apply(branch, commit, source, diff, head)
@@ -178,8 +185,13 @@ class RepoJob:
                 sent, stored = await upload_prepared_lfs(
                     ctx, lfs, files_limit=self.limits.files, gate=self._gate
                 )
+                self._sent.update(f.lfs_sha256 for f in sent if f.lfs_sha256)
                 self.result.bytes_copied += sum(f.size for f in sent)
-                self.result.bytes_skipped += sum(f.size for f in stored)
+                for file in stored:  # stored before this run (not by an earlier batch or ref)
+                    oid = file.lfs_sha256
+                    if oid is not None and oid not in self._sent and oid not in self._found:
+                        self._found.add(oid)
+                        self.result.bytes_skipped += file.size
                 # objects already stored, and paths sharing an object sent once, are done too
                 self.progress.add_bytes(sum(f.size for f in lfs) - sum(f.size for f in sent))
             regular_bytes = sum(f.size for f in files if not f.is_lfs)
@@ -199,12 +211,24 @@ class RepoJob:
             )
             commits += 1
             self.result.commits += 1
-            self.result.files_copied += len(files)
             self.result.files_deleted += len(deletions)
-            self.result.bytes_copied += regular_bytes
+            for file in files:
+                if self._first_count(file.path, source[file.path]):
+                    self.result.files_copied += 1
+                    if not file.is_lfs:
+                        self.result.bytes_copied += file.size
             self.progress.add_bytes(regular_bytes)
             self.progress.files_finished(len(files))
         return head, commits
+
+    def _first_count(self, path: str, entry: TreeEntry) -> bool:
+        """True the first time this run meets ``path`` with this content: each file of the
+        repo counts once, as copied or as skipped, however many refs hold it."""
+        key = (path, entry.blob_id)
+        if key in self._counted:
+            return False
+        self._counted.add(key)
+        return True
 
     # ------------------------------------------------------------------ files
 

@@ -11,7 +11,7 @@ from hubclient.mirror._tree import clashing_deletions
 from hubclient.models.commits import CommitOperationAdd, CommitOperationDelete
 from hubclient.testing import LocalHub
 from hubclient.testing._faults import FaultRule
-from tests.mirror.test_repo import DST, SRC, TEMP_PREFIX, assert_mirrored, seed
+from tests.mirror.test_repo import BIG, DST, SRC, TEMP_PREFIX, assert_mirrored, seed, tree
 
 pytestmark = pytest.mark.anyio
 
@@ -121,3 +121,23 @@ async def test_tags_on_one_older_commit_share_one_destination_commit(
     assert tags["old-three"].status == "created"
     assert tags["old-three"].dest_commit == tags["old"].dest_commit
     assert await temp_branches(dest) == []
+
+
+async def test_each_file_counts_once_as_copied_or_skipped(
+    source: AsyncHubClient, dest: AsyncHubClient, source_hub: LocalHub
+) -> None:
+    # dev and the temporary branch of tag old are made from main at the destination: the files
+    # they share with main were copied for main, they are not skipped (nor copied) again
+    seed(source_hub)
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert result.ok, result.errors
+    trees = [await tree(source, SRC, ref) for ref in ("main", "dev", "old", "v1")]
+    files = {(path, blob_id): size for t in trees for path, (blob_id, size, _) in t.items()}
+    [attributes] = {key for key in files if key[0] == ".gitattributes"}
+    assert result.files_copied == len(files) - 1 == 10
+    assert (result.files_skipped, result.bytes_skipped) == (1, files[attributes])
+    # big-copy.bin (dev) is a new file, its object went up for big.bin (main)
+    assert result.bytes_copied == sum(files.values()) - files[attributes] - len(BIG)
+    again = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    assert (again.files_copied, again.bytes_copied) == (0, 0)
+    assert (again.files_skipped, again.bytes_skipped) == (len(files), sum(files.values()))
