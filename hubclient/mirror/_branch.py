@@ -51,6 +51,7 @@ from hubclient.mirror._types import MirrorOptions, MirrorResult
 from hubclient.upload._prepared import (
     PreparedFile,
     commit_prepared,
+    failing_file,
     prepared_context,
     upload_prepared_lfs,
 )
@@ -265,20 +266,21 @@ class RepoJob:
     async def _fetch_regular(
         self, path: str, entry: TreeEntry, commit: str, out: dict[str, PreparedFile]
     ) -> None:
-        async with self.limits.files:
-            response = await self.source.request(
-                "GET",
-                resolve_path(self.repo_type, self.repo_id, path, commit),
-                headers={"accept-encoding": "identity"},
-                follow_redirects="any",
-            )
-        content = response.content
-        digest = hashlib.sha1(f"blob {len(content)}\0".encode() + content).hexdigest()
-        if len(content) != entry.size or digest != entry.blob_id:
-            raise DownloadIntegrityError(
-                f"{self.repo_id}/{path}@{commit[:12]}: got {len(content)} bytes with git blob "
-                f"{digest}, the source tree says {entry.size} bytes and {entry.blob_id}"
-            )
+        with failing_file(path):
+            async with self.limits.files:
+                response = await self.source.request(
+                    "GET",
+                    resolve_path(self.repo_type, self.repo_id, path, commit),
+                    headers={"accept-encoding": "identity"},
+                    follow_redirects="any",
+                )
+            content = response.content
+            digest = hashlib.sha1(f"blob {len(content)}\0".encode() + content).hexdigest()
+            if len(content) != entry.size or digest != entry.blob_id:
+                raise DownloadIntegrityError(
+                    f"{self.repo_id}/{path}@{commit[:12]}: got {len(content)} bytes with git "
+                    f"blob {digest}, the source tree says {entry.size} bytes and {entry.blob_id}"
+                )
         out[path] = PreparedFile(path, entry.size, None, BytesSource(content))
 
     @asynccontextmanager

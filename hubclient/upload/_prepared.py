@@ -15,10 +15,11 @@ Internal (used by :mod:`hubclient.mirror`)::
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, cast
 
 import anyio
 
@@ -46,7 +47,13 @@ from hubclient.upload._plan import Addition
 from hubclient.upload._source import ContentSource
 from hubclient.upload._tasks import run_concurrently
 
-__all__ = ["PreparedFile", "commit_prepared", "prepared_context", "upload_prepared_lfs"]
+__all__ = [
+    "PreparedFile",
+    "commit_prepared",
+    "failing_file",
+    "prepared_context",
+    "upload_prepared_lfs",
+]
 
 #: Wraps the transfer of one LFS object (e.g. to hold a job-wide file or byte budget).
 ObjectGate = Callable[["PreparedFile"], AbstractAsyncContextManager[None]]
@@ -72,6 +79,25 @@ class PreparedFile:
     @property
     def is_lfs(self) -> bool:
         return self.lfs_sha256 is not None
+
+
+@contextmanager
+def failing_file(path: str) -> Iterator[None]:
+    """Name ``path`` on an exception raised inside, as its ``path_in_repo`` attribute (the
+    innermost name wins), so that a failure of one file is recorded with its path.
+
+    Example::
+
+        with failing_file("w.bin"):
+            await transfer()  # raises: exc.path_in_repo == "w.bin"
+    """
+    try:
+        yield
+    except Exception as exc:
+        if getattr(exc, "path_in_repo", None) is None:
+            with suppress(AttributeError):  # an exception type with __slots__ stays unnamed
+                cast(Any, exc).path_in_repo = path
+        raise
 
 
 def prepared_context(
@@ -116,7 +142,8 @@ async def upload_prepared_lfs(
     One LFS batch request per ``lfs_batch_size`` objects; objects the Hub already stores are
     not sent; the same object at several paths is sent once. Transfers run at once under
     ``files_limit`` (default: ``options.max_concurrent_files``), each inside ``gate(file)``
-    when given. Returns ``(sent, already_stored)``, one file per distinct object.
+    when given. Returns ``(sent, already_stored)``, one file per distinct object. A failed
+    transfer raises its error with the file's path as ``path_in_repo`` (:func:`failing_file`).
     """
     unique: dict[str, PreparedFile] = {}
     for file in files:
@@ -132,12 +159,13 @@ async def upload_prepared_lfs(
     jobs: list[Callable[[], Awaitable[None]]] = []
 
     async def transfer(file: PreparedFile, obj: LfsBatchObject) -> None:
-        async with limit:
-            if gate is None:
-                await _upload_object(ctx, _addition(file), obj)
-            else:
-                async with gate(file):
+        with failing_file(file.path):
+            async with limit:
+                if gate is None:
                     await _upload_object(ctx, _addition(file), obj)
+                else:
+                    async with gate(file):
+                        await _upload_object(ctx, _addition(file), obj)
 
     for obj in answers:
         wanted = unique.get(obj.oid)

@@ -10,8 +10,8 @@ from hubclient import AsyncHubClient, MirrorOptions
 from hubclient.mirror._tree import clashing_deletions
 from hubclient.models.commits import CommitOperationAdd, CommitOperationDelete
 from hubclient.testing import LocalHub
-from hubclient.testing._faults import FaultRule
-from tests.mirror.test_repo import BIG, DST, SRC, TEMP_PREFIX, assert_mirrored, seed, tree
+from hubclient.testing._faults import FaultRule, Origin
+from tests.mirror.test_repo import BIG, DST, MID, SRC, TEMP_PREFIX, assert_mirrored, seed, tree
 
 pytestmark = pytest.mark.anyio
 
@@ -141,3 +141,24 @@ async def test_each_file_counts_once_as_copied_or_skipped(
     again = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
     assert (again.files_copied, again.bytes_copied) == (0, 0)
     assert (again.files_skipped, again.bytes_skipped) == (len(files), sum(files.values()))
+
+
+@pytest.mark.parametrize(
+    ("origin", "path", "failing"),
+    [("storage", r"/lfs/", "w.bin"), ("hub", r"/resolve/[^/]+/b\.txt$", "b.txt")],
+    ids=["lfs-object", "regular-file"],
+)
+async def test_a_failure_of_one_file_names_it(
+    source: AsyncHubClient,
+    dest: AsyncHubClient,
+    source_hub: LocalHub,
+    origin: Origin,
+    path: str,
+    failing: str,
+) -> None:
+    source_hub.seed_repo(SRC, {"w.bin": MID, "a.txt": "a\n", "b.txt": "b\n"})
+    source_hub.faults.add(FaultRule(status=403, origin=origin, method="GET", path=path, times=None))
+    result = await source.mirror_repo(SRC, to=dest, dest_repo_id=DST)
+    [error] = result.errors
+    assert (error.status_code, error.ref, error.path) == (403, "main", failing)
+    assert [r.status for r in result.refs] == ["failed"]
