@@ -164,10 +164,14 @@ class RefResult(BaseModel):
 class MirrorResult(BaseModel):
     """What mirroring one repo did.
 
-    ``files_copied``/``bytes_copied`` count content sent to the destination in this run;
-    ``files_skipped``/``bytes_skipped`` what the destination already held (same git oid at the
-    path, or the LFS object already stored). ``commits`` counts commits made; ``refs`` lists
-    the branches and tags of the destination that were mirrored.
+    ``files_copied``/``files_skipped`` count the files of the repo, a path with its content (git
+    oid), once each per run whichever branches and tags hold it: copied when this run committed
+    it, skipped when the destination already held it at that path (a file copied to ``main``
+    and found again on a branch or tag made from ``main`` counts once, as copied).
+    ``bytes_copied`` counts the content sent: each LFS object uploaded, and the regular contents
+    of the copied files; ``bytes_skipped`` the size of the skipped files, plus the LFS objects of
+    copied files that the destination stored before this run. ``commits`` counts commits made;
+    ``refs`` lists the branches and tags of the destination that were mirrored.
     """
 
     repo_id: str
