@@ -39,6 +39,7 @@ from hubclient import (
 __all__ = [
     "EXIT_CODES_HELP",
     "ExitCode",
+    "NoReposError",
     "UsageError",
     "error_line",
     "exit_code_for",
@@ -71,6 +72,10 @@ EXIT_CODES_HELP = """exit codes:
 
 class UsageError(ValueError):
     """Arguments that parse but do not fit together (exit code 2)."""
+
+
+class NoReposError(LookupError):
+    """A listing the command relies on found nothing (exit code 3, as a repo not found)."""
 
 
 _NOT_FOUND_TYPES = frozenset(
@@ -152,7 +157,7 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         if any(_is_network(cause) for cause in _causes(exc)):
             return ExitCode.NETWORK
         return ExitCode.NOT_FOUND
-    if isinstance(exc, EntryNotFoundError):
+    if isinstance(exc, (EntryNotFoundError, NoReposError)):
         return ExitCode.NOT_FOUND
     if isinstance(exc, LocalTokenNotFoundError):
         return ExitCode.AUTH

@@ -7,15 +7,20 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from hubclient import (
+    AsyncHubClient,
+    DatasetInfo,
     MirrorOptions,
     MirrorPlan,
     MirrorPlanItem,
     MirrorReport,
     MirrorResult,
+    ModelInfo,
+    SpaceInfo,
 )
 from hubclient.cli._common import (
     Output,
@@ -27,7 +32,12 @@ from hubclient.cli._common import (
     show_progress,
     wrap,
 )
-from hubclient.cli._errors import ExitCode, UsageError, exit_code_for_mirror_errors
+from hubclient.cli._errors import (
+    ExitCode,
+    NoReposError,
+    UsageError,
+    exit_code_for_mirror_errors,
+)
 from hubclient.cli._progress import MirrorBars
 
 __all__ = ["TO_TOKEN_ENV", "add_parser"]
@@ -40,9 +50,12 @@ _EXAMPLES = f"""examples:
   hubclient mirror acme/model mirrors/model --to https://hub.internal --revision v1.0
   hubclient mirror --plan plan.txt --to https://hub.internal --report report.json
   hubclient mirror --plan plan.txt --to-dir /mnt/hf-cache --max-repos 8
+  hubclient mirror --author acme --to https://hub.internal --dest-namespace acme-mirror
   hubclient mirror acme/model --to-dir ./repos --local-dir-layout
 
 A plan file lists one repo per line, [TYPE:]NAMESPACE/NAME[@REVISION] [DEST_REPO], or is JSON.
+--author mirrors every repo of a user or organisation (models, datasets and spaces, or the
+--repo-type given), as listed by the source Hub when the job starts.
 Without --revision every branch and tag is mirrored. History is not replayed: each branch and
 tag is recreated with the same files in new commits. The destination token comes from
 --to-token or ${TO_TOKEN_ENV}; the source token (--token) is never sent to another Hub.
@@ -79,6 +92,16 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         "dest_repo", metavar="DEST_REPO", nargs="?", help="destination repo id (default: same)"
     )
     parser.add_argument("--plan", metavar="FILE", type=Path, help="mirror every repo of FILE")
+    parser.add_argument(
+        "--author",
+        metavar="NAME",
+        help="mirror every repo of this user or organisation (as the source Hub lists them)",
+    )
+    parser.add_argument(
+        "--dest-namespace",
+        metavar="NS",
+        help="with --author: put the repos under NS at the destination (default: same)",
+    )
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--to", metavar="URL", help="destination Hub URL")
     where.add_argument("--to-dir", metavar="DIR", type=Path, help="destination folder on disk")
@@ -146,14 +169,42 @@ def mirror_options(args: argparse.Namespace) -> MirrorOptions:
 
 
 def _check(args: argparse.Namespace) -> None:
-    if (args.src_repo is None) == (args.plan is None):
-        raise UsageError("give either SRC_REPO or --plan FILE (one of them)")
+    given = [x is not None for x in (args.src_repo, args.plan, args.author)]
+    if sum(given) != 1:
+        raise UsageError("give one of SRC_REPO, --plan FILE or --author NAME")
     if args.plan is not None and (args.repo_type or args.revision):
         raise UsageError("--repo-type/--revision are for one repo; a plan line says them")
+    if args.author is not None and args.revision:
+        raise UsageError("--revision is for one repo; --author mirrors every branch and tag")
+    if args.dest_namespace is not None and args.author is None:
+        raise UsageError("--dest-namespace goes with --author (a plan line names its destination)")
+    if args.dest_namespace is not None and (
+        not args.dest_namespace or "/" in args.dest_namespace or args.to_dir is not None
+    ):
+        raise UsageError("--dest-namespace is one name (no '/'), for --to")
     if args.dest_repo and args.to_dir is not None:
         raise UsageError("DEST_REPO is for --to; with --to-dir the repo keeps its id")
     if args.local_dir_layout and args.to_dir is None:
         raise UsageError("--local-dir-layout goes with --to-dir")
+
+
+async def _author_plan(
+    source: AsyncHubClient, author: str, repo_type: str | None, dest_namespace: str | None
+) -> MirrorPlan:
+    """Every repo of ``author`` that the source lists (of ``repo_type``, or of every type)."""
+    items: list[MirrorPlanItem] = []
+    for kind in [repo_type] if repo_type else ["model", "dataset", "space"]:
+        listing: AsyncIterator[ModelInfo | DatasetInfo | SpaceInfo]
+        if kind == "model":
+            listing = source.list_models(author=author)
+        elif kind == "dataset":
+            listing = source.list_datasets(author=author)
+        else:
+            listing = source.list_spaces(author=author)
+        async for info in listing:
+            dest = f"{dest_namespace}/{info.id.split('/', 1)[1]}" if dest_namespace else None
+            items.append(MirrorPlanItem(repo_id=info.id, repo_type=kind, dest_repo_id=dest))
+    return MirrorPlan(items=items)
 
 
 def _load_plan(path: Path) -> MirrorPlan:
@@ -171,17 +222,23 @@ async def run(args: argparse.Namespace) -> int:
         out.warn("--private/--to-token do not apply to --to-dir; ignored")
     plan: MirrorPlan | None = None
     item: MirrorPlanItem | None = None
-    if args.plan is not None:
-        plan = _load_plan(args.plan)
-        targets: MirrorPlan | list[MirrorPlanItem] = plan
-    else:
-        repo_id, repo_type = resolve_repo(args.src_repo, args.repo_type)
-        item = MirrorPlanItem(repo_id=repo_id, repo_type=repo_type, revision=args.revision)
-        targets = [item]
-    repos = len(plan.items) if plan is not None else 1
     single: MirrorResult | None = None
-    with MirrorBars(enabled=show_progress(args), repos=repos) as bars:
-        async with make_client(args, endpoint=args.from_url) as source:
+    async with make_client(args, endpoint=args.from_url) as source:
+        if args.plan is not None:
+            plan = _load_plan(args.plan)
+            targets: MirrorPlan | list[MirrorPlanItem] = plan
+        elif args.author is not None:
+            plan = await _author_plan(source, args.author, args.repo_type, args.dest_namespace)
+            if not plan.items:
+                kinds = f"{args.repo_type} repos" if args.repo_type else "repos"
+                raise NoReposError(f"{source.endpoint} lists no {kinds} of {args.author!r}")
+            targets = plan
+        else:
+            repo_id, repo_type = resolve_repo(args.src_repo, args.repo_type)
+            item = MirrorPlanItem(repo_id=repo_id, repo_type=repo_type, revision=args.revision)
+            targets = [item]
+        repos = len(plan.items) if plan is not None else 1
+        with MirrorBars(enabled=show_progress(args), repos=repos) as bars:
             if args.to_dir is not None:
                 layout = "local_dir" if args.local_dir_layout else "cache_dir"
                 report = await source.download_repos(

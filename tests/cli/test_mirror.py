@@ -175,3 +175,45 @@ def test_live_progress_on_a_terminal_keeps_stdout_clean(
     assert Path(down.out.strip()).is_dir()
     assert "\x1b[" in ran.err + down.err  # rich drew (and cleared) live bars on stderr
     assert "\x1b[" not in ran.out + down.out
+
+
+def test_every_repo_of_an_author(run: Run, src: list[str], hub: ServedHub, dest: ServedHub) -> None:
+    for repo_type in ("model", "dataset", "space"):
+        hub.hub.seed_repo(f"zed/author-{repo_type}", {"a.txt": repo_type}, repo_type=repo_type)
+    ran = run(*src, "--json", "mirror", "--author", "zed", "--to", dest.hub_url,
+              "--to-token", BOB_TOKEN, "--dest-namespace", "bob")  # fmt: skip
+    assert ran.code == 0, ran.err
+    report = ran.json()
+    assert report["ok"] is True
+    got = {(r["repo_type"], r["repo_id"], r["dest_repo_id"]) for r in report["results"]}
+    assert got == {
+        (kind, f"zed/author-{kind}", f"bob/author-{kind}") for kind in ("model", "dataset", "space")
+    }
+    only = run(*src, "--json", "mirror", "--author", "zed", "--repo-type", "dataset", "--to",
+               dest.hub_url, "--to-token", BOB_TOKEN, "--dest-namespace", "bob")  # fmt: skip
+    assert only.code == 0, only.err
+    assert [r["repo_id"] for r in only.json()["results"]] == ["zed/author-dataset"]
+    assert only.json()["totals"]["files_copied"] == 0  # mirrored a moment ago
+
+
+def test_an_author_with_no_repos_is_3(run: Run, src: list[str], dest: ServedHub) -> None:
+    ran = run(*src, "--json", "mirror", "--author", "nobody-here", "--to", dest.hub_url,
+              "--to-token", BOB_TOKEN)  # fmt: skip
+    assert ran.code == 3
+    assert ran.json()["error"]["type"] == "NoReposError"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--author", "zed", "--revision", "v1"],
+        ["--author", "zed", "--dest-namespace", "a/b"],
+        ["alice/model", "--dest-namespace", "bob"],
+        ["alice/model", "--author", "zed"],
+    ],
+)
+def test_author_usage_errors_are_2(
+    run: Run, src: list[str], dest: ServedHub, extra: list[str]
+) -> None:
+    ran = run(*src, "mirror", *extra, "--to", dest.hub_url, "--to-token", BOB_TOKEN)
+    assert ran.code == 2, ran.err
