@@ -107,8 +107,11 @@ def test_bad_usage_with_json_prints_a_document(run: Run) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["mirror", "--to", "http://x"], "either SRC_REPO or --plan"),
-        (["mirror", "a/b", "--plan", "p.txt", "--to", "http://x"], "either SRC_REPO or --plan"),
+        (["mirror", "--to", "http://x"], "one of SRC_REPO, --plan FILE or --author"),
+        (
+            ["mirror", "a/b", "--plan", "p.txt", "--to", "http://x"],
+            "one of SRC_REPO, --plan FILE or --author",
+        ),
         (["mirror", "a/b", "c/d", "--to-dir", "d"], "DEST_REPO is for --to"),
         (["mirror", "a/b", "--to", "http://x", "--local-dir-layout"], "goes with --to-dir"),
         (["mirror", "--plan", "missing.txt", "--to-dir", "d"], "does not exist"),
