@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -35,7 +35,7 @@ from hubclient.download._hashing import Expected, Hasher
 from hubclient.download._options import DownloadIntegrityError, DownloadOptions
 from hubclient.errors import HfHubHTTPError
 
-__all__ = ["Source", "Transfer"]
+__all__ = ["Location", "Source", "Transfer"]
 
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$")
 _HASH_LIKE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
@@ -372,7 +372,7 @@ class Transfer:
 
     # ------------------------------------------------------------------ parallel ranges
 
-    async def _locate(self, source: Source) -> str:
+    async def locate(self, source: Source) -> str:
         """The URL the content is served from (one HEAD on the Hub; storage URLs as they are)."""
         url = self.http.url(source.url)
         if origin_of(url) != self.http.hub_origin:
@@ -392,7 +392,7 @@ class Transfer:
         size = expected.size
         assert size is not None
         opts = self.options
-        where = _Location(await self._locate(source))
+        where = Location(await self.locate(source))
         hasher = Hasher(expected if opts.verify else Expected(size))
 
         def prepare() -> int:
@@ -472,7 +472,7 @@ class Transfer:
     async def _fetch_range(
         self,
         source: Source,
-        where: _Location,
+        where: Location,
         fd: int,
         start: int,
         end: int,
@@ -480,7 +480,6 @@ class Transfer:
         on_bytes: OnBytes,
     ) -> None:
         pos = start
-        failures = 0
         pending = bytearray()
 
         async def flush(at: int) -> int:
@@ -492,6 +491,40 @@ class Transfer:
             on_bytes(len(data))
             return len(data)
 
+        try:
+            async with contextlib.aclosing(
+                self.stream_range(source, where, start, end, size)
+            ) as pieces:
+                async for piece in pieces:
+                    pending += piece
+                    if len(pending) >= self.options.chunk_size:
+                        pos += await flush(pos)
+        except httpx.TransportError:
+            await flush(pos)  # keep what arrived before the cut
+            raise
+        await flush(pos)
+
+    async def stream_range(
+        self,
+        source: Source,
+        where: Location,
+        start: int,
+        end: int,
+        size: int | None,
+        *,
+        whole_ok: bool = False,
+        chunk_size: int | None = None,
+    ) -> AsyncGenerator[bytes, None]:
+        """The bytes ``[start, end)`` of ``source``, by ranged GETs of ``where.url``.
+
+        Each answer must be a ``206`` with the right ``Content-Range`` (and the expected ETag);
+        a ``200`` raises ``_RangesUnsupported``, unless ``whole_ok`` and the rest of the file
+        was asked for. A cut answer is resumed from the last byte received and a short one
+        asked again (``resume_attempts`` times in a row without progress); an expired
+        presigned location (401/403/410) is renewed through :meth:`locate`, at most 3 times.
+        """
+        pos = start
+        failures = 0
         relocated = 0
         while pos < end:
             begin = pos
@@ -509,30 +542,28 @@ class Transfer:
                     ) as response,
                 ):
                     if response.status_code == 200:
-                        raise _RangesUnsupported()
-                    if not self._check_resumed(response, pos, size) or _etag_conflict(
+                        if not (whole_ok and pos == 0 and end == size):
+                            raise _RangesUnsupported()
+                    elif not self._check_resumed(response, pos, size) or _etag_conflict(
                         response, source.etag
                     ):
                         raise DownloadIntegrityError(
                             f"{url}: bad answer to a byte-range request "
                             f"({response.status_code}, {response.headers.get('content-range')})"
                         )
-                    async for piece in response.aiter_bytes():
-                        if pos + len(pending) + len(piece) > end:
+                    async for piece in response.aiter_bytes(chunk_size):
+                        if pos + len(piece) > end:
                             raise DownloadIntegrityError(f"{url}: range answer too long")
-                        pending += piece
-                        if len(pending) >= self.options.chunk_size:
-                            pos += await flush(pos)
-                    pos += await flush(pos)
+                        pos += len(piece)
+                        yield piece
             except HfHubHTTPError as err:
-                # A presigned URL that expired during a long download: ask the Hub for a new one.
+                # A presigned URL that expired during a long transfer: ask the Hub for a new one.
                 if err.status_code not in (401, 403, 410) or relocated >= 3:
                     raise
                 relocated += 1
-                await where.refresh(url, lambda: self._locate(source))
+                await where.refresh(url, lambda: self.locate(source))
                 continue
             except httpx.TransportError:
-                pos += await flush(pos)  # keep what arrived before the cut
                 failures = 0 if pos > begin else failures + 1
                 if failures > self.options.resume_attempts:
                     raise
@@ -544,7 +575,7 @@ class Transfer:
                     raise DownloadIntegrityError(f"{url}: short range answer")
 
 
-class _Location:
+class Location:
     """The storage URL the parts of one file are fetched from, renewed once when it expires
     (however many parts notice it at the same time)."""
 

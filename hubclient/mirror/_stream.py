@@ -5,13 +5,14 @@ engine asks it for ``(offset, length)`` once per PUT attempt (a whole object for
 upload, one part for a multipart upload) and sends the chunks as they arrive, so nothing is
 staged on disk and a retried part simply opens its range again.
 
-* The source's resolve URL (pinned to a commit) is asked once per object (``HEAD``, no
-  redirect followed); the storage location it redirects to is reused by every part and
-  renewed once if the presigned URL expires (401/403/410). The source client's token goes to
-  the source Hub only: :class:`~hubclient._http.HubHttp` never sends it to another origin, and
-  the destination's client never sees it.
+* The byte ranges are fetched by the download engine (:class:`~hubclient.download._transfer.
+  Transfer`): the source's resolve URL (pinned to a commit) is asked once per object
+  (``HEAD``); the storage location it redirects to is reused by every part and renewed if the
+  presigned URL expires (401/403/410). The source client's token goes to the source Hub
+  only: :class:`~hubclient._http.HubHttp` never sends it to another origin, and the
+  destination's client never sees it.
 * A body cut mid-stream is resumed with ``Range`` from the last byte received (checked:
-  ``206`` and the right ``Content-Range`` start), a few times, before giving up.
+  ``206`` and the right ``Content-Range``), a few times, before giving up.
 * Sizes are checked; a whole-object read (a basic PUT) is hashed on the fly and the last
   chunk is held back until the sha256 matches, so a wrong object never completes its PUT.
   Multipart objects are checked by the destination when it assembles them (the Hub's
@@ -22,56 +23,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 
 import anyio
 import anyio.to_thread
-import httpx
 
 from hubclient._http import HubHttp
-from hubclient.download._options import DownloadIntegrityError
-from hubclient.download._transfer import _parse_content_range
-from hubclient.errors import HfHubHTTPError
+from hubclient.download._options import DownloadIntegrityError, DownloadOptions
+from hubclient.download._transfer import Location, Source, Transfer, _RangesUnsupported
 from hubclient.upload._source import AsyncRangeSource, _PathReader
 
 __all__ = ["CachedLfsFile", "RemoteLfsFile"]
 
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _INLINE_HASH = 256 * 1024
-_RELOCATIONS = 3
-
-
-class _Location:
-    """Where the bytes of one object are fetched from, found once and shared by its parts."""
-
-    def __init__(self, http: HubHttp, resolve_url: str) -> None:
-        self._http = http
-        self._resolve_url = resolve_url
-        self._url: str | None = None
-        self._lock = anyio.Lock()
-
-    async def get(self) -> str:
-        async with self._lock:
-            if self._url is None:
-                response = await self._http.request(
-                    "HEAD",
-                    self._resolve_url,
-                    headers={"accept-encoding": "identity"},
-                    follow_redirects=True,  # same-origin hops only; storage is read below
-                )
-                location = response.headers.get("location")
-                if response.status_code in _REDIRECTS and location:
-                    self._url = str(response.url.join(location))
-                else:
-                    self._url = str(response.url)
-            return self._url
-
-    def forget(self, stale: str) -> None:
-        if self._url == stale:
-            self._url = None
 
 
 class RemoteLfsFile(AsyncRangeSource):
     """One LFS object of the source repo, read by byte ranges from the source Hub.
+
+    The ranged GETs are the download engine's (:meth:`Transfer.stream_range`): the same
+    checks of every answer, resumption of a cut stream, renewal of an expired location.
 
     Args:
         http: the source Hub's client.
@@ -97,14 +68,22 @@ class RemoteLfsFile(AsyncRangeSource):
         chunk_size: int = 1024 * 1024,
         resume_attempts: int = 5,
     ) -> None:
-        self._http = http
-        self._location = _Location(http, resolve_url)
+        self._transfer = Transfer(http, DownloadOptions(resume_attempts=resume_attempts))
+        self._source = Source(url=resolve_url)
+        self._where: Location | None = None
+        self._lock = anyio.Lock()
         self.size = size
         self.sha256 = sha256
         self.description = f"source file {resolve_url}"
         self._chunk_size = chunk_size
-        self._resume_attempts = resume_attempts
-        self.bytes_read = 0
+
+    async def _location(self) -> Location:
+        """The storage location of the object: one ``HEAD`` on the source Hub, shared by
+        every part (renewed by the transfer when it expires)."""
+        async with self._lock:
+            if self._where is None:
+                self._where = Location(await self._transfer.locate(self._source))
+            return self._where
 
     async def aiter_range(self, offset: int, length: int) -> AsyncIterator[bytes]:
         end = offset + length
@@ -112,72 +91,32 @@ class RemoteLfsFile(AsyncRangeSource):
             raise ValueError(f"range {offset}+{length} is outside {self.description}")
         hasher = hashlib.sha256() if offset == 0 and end == self.size and self.sha256 else None
         pos = offset
-        failures = 0
-        relocated = 0
-        while pos < end:
-            url = await self._location.get()
-            begin = pos
-            try:
-                async with self._http.stream(
-                    "GET",
-                    url,
-                    headers={"accept-encoding": "identity", "range": f"bytes={pos}-{end - 1}"},
-                    follow_redirects="any",
-                ) as response:
-                    self._check_answer(response, pos, end)
-                    async for chunk in response.aiter_bytes(self._chunk_size):
-                        if pos + len(chunk) > end:
+        chunks = self._transfer.stream_range(
+            self._source,
+            await self._location(),
+            offset,
+            end,
+            self.size,
+            whole_ok=True,
+            chunk_size=self._chunk_size,
+        )
+        try:
+            async with aclosing(chunks):
+                async for chunk in chunks:
+                    pos += len(chunk)
+                    if hasher is not None:
+                        if len(chunk) >= _INLINE_HASH:
+                            await anyio.to_thread.run_sync(hasher.update, chunk)
+                        else:
+                            hasher.update(chunk)
+                        if pos == end and hasher.hexdigest() != self.sha256:
                             raise DownloadIntegrityError(
-                                f"{self.description}: more bytes than asked for"
+                                f"{self.description}: sha256 {hasher.hexdigest()} is not "
+                                f"the expected {self.sha256}; the upload was aborted"
                             )
-                        pos += len(chunk)
-                        self.bytes_read += len(chunk)
-                        if hasher is not None:
-                            if len(chunk) >= _INLINE_HASH:
-                                await anyio.to_thread.run_sync(hasher.update, chunk)
-                            else:
-                                hasher.update(chunk)
-                            if pos == end and hasher.hexdigest() != self.sha256:
-                                raise DownloadIntegrityError(
-                                    f"{self.description}: sha256 {hasher.hexdigest()} is not "
-                                    f"the expected {self.sha256}; the upload was aborted"
-                                )
-                        yield chunk
-            except HfHubHTTPError as err:
-                # A presigned location that expired: ask the source Hub for a new one.
-                if err.status_code not in (401, 403, 410) or relocated >= _RELOCATIONS:
-                    raise
-                relocated += 1
-                self._location.forget(url)
-                continue
-            except httpx.TransportError:
-                failures = 0 if pos > begin else failures + 1
-                if failures > self._resume_attempts:
-                    raise
-                await anyio.sleep(min(2.0, 0.05 * 2**failures))
-                continue
-            if pos < end:  # a short answer without an error: ask for the rest
-                failures = 0 if pos > begin else failures + 1
-                if failures > self._resume_attempts:
-                    raise DownloadIntegrityError(
-                        f"{self.description}: got {pos - offset} of {length} bytes"
-                    )
-
-    def _check_answer(self, response: httpx.Response, pos: int, end: int) -> None:
-        if response.status_code == 200:
-            if pos == 0 and end == self.size:
-                return  # the whole object, Range ignored: that is what we asked for
-            raise DownloadIntegrityError(f"{self.description}: the server ignored Range")
-        parsed = _parse_content_range(response.headers.get("content-range"))
-        if response.status_code != 206 or parsed is None or parsed[0] != pos:
-            raise DownloadIntegrityError(
-                f"{self.description}: bad answer to a range request "
-                f"({response.status_code}, {response.headers.get('content-range')})"
-            )
-        if parsed[2] is not None and parsed[2] != self.size:
-            raise DownloadIntegrityError(
-                f"{self.description}: the object has {parsed[2]} bytes, expected {self.size}"
-            )
+                    yield chunk
+        except _RangesUnsupported:
+            raise DownloadIntegrityError(f"{self.description}: the server ignored Range") from None
 
 
 class CachedLfsFile(AsyncRangeSource):
