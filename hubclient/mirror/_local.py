@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from pathlib import Path
-from typing import Literal
 
 from hubclient._http import HubHttp
 from hubclient._refs import list_repo_refs
@@ -29,6 +28,7 @@ from hubclient.download import DownloadOptions, snapshot_download
 from hubclient.download._plan import resolve_commit
 from hubclient.mirror._jobs import mirror_error, run_plan
 from hubclient.mirror._plan import PlanError, PlanLike, plan_items
+from hubclient.mirror._refs import DEFAULT_BRANCH, RefToMirror, select_refs
 from hubclient.mirror._types import (
     MirrorOptions,
     MirrorPlanItem,
@@ -185,30 +185,25 @@ async def _download_repo(
         history_preserved=False,
         note="Downloaded to local disk: one snapshot per ref, no git history.",
     )
-    refs: list[tuple[Literal["branch", "tag"], str, str]]  # (kind, name, commit)
     try:
-        if target_root is not None or item.revision is not None:
-            revision = item.revision or "main"
-            commit = await resolve_commit(source, item.repo_id, item.repo_type, revision, None)
-            kind: Literal["branch", "tag"] = "branch"
-            if item.revision is not None:  # a tag is reported as one (a commit sha as a branch)
-                named = await list_repo_refs(source, item.repo_id, repo_type=item.repo_type)
-                if any(t.name == revision for t in named.tags) and not any(
-                    b.name == revision for b in named.branches
-                ):
-                    kind = "tag"
-            refs = [(kind, revision, commit)]
-        else:
-            git_refs = await list_repo_refs(source, item.repo_id, repo_type=item.repo_type)
-            refs = [("branch", r.name, r.target_commit) for r in git_refs.branches]
-            refs += [("tag", r.name, r.target_commit) for r in git_refs.tags]
+        named = await list_repo_refs(source, item.repo_id, repo_type=item.repo_type)
+        # a folder holds one revision (main by default); the cache every branch and tag
+        wanted = item.revision
+        if wanted is None and target_root is not None:
+            wanted = DEFAULT_BRANCH
+        refs = select_refs(named, wanted)
+        if refs is None:  # a commit sha, or another revision the Hub resolves
+            assert wanted is not None  # without a revision, every ref is listed
+            commit = await resolve_commit(source, item.repo_id, item.repo_type, wanted, None)
+            refs = [RefToMirror("branch", wanted, commit)]
     except Exception as err:
         result.errors.append(mirror_error(err, ref=item.revision))
         counts.emit(MirrorStage.FAILED)
         result.duration_seconds = time.monotonic() - started
         return result
     done_commits: set[str] = set()
-    for kind, name, commit in refs:
+    for ref in refs:
+        kind, name, commit = ref.kind, ref.name, ref.commit
         counts.counting = commit not in done_commits
         copied_before = counts.files_copied
         try:
