@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import Response
@@ -17,7 +18,7 @@ from hubclient.testing._repo import Repo
 from hubclient.testing._snapshot import Snapshot
 from hubclient.testing._web import PREFIXES, Ctx, json_response
 
-__all__ = ["commit", "decide_lfs", "looks_binary", "preupload"]
+__all__ = ["commit", "dangling_lfs_error", "decide_lfs", "looks_binary", "preupload"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 
@@ -125,7 +126,23 @@ def _parse_lines(raw: bytes) -> tuple[dict[str, Any], list[tuple[str, dict[str, 
     return header, operations
 
 
-def _operation(ctx: Ctx, key: str, value: dict[str, Any]) -> Operation:
+@dataclass(frozen=True)
+class Dangling:
+    """An ``lfsFile`` whose object this repo does not hold (never uploaded to it)."""
+
+    path: str
+
+
+def dangling_lfs_error(paths: list[str]) -> HubError:
+    """The Hub's refusal of pointers to objects the repo does not hold (400, as on the Hub)."""
+    return HubError.bad_request(
+        "Your push was rejected because an LFS pointer pointed to a file that does not exist. "
+        "For instance, this can happen if you used git push --no-verify to push your changes. "
+        "Offending file: " + " ".join(f"- {p}" for p in paths)
+    )
+
+
+def _operation(ctx: Ctx, repo: Repo, key: str, value: dict[str, Any]) -> Operation | Dangling:
     raw_path = value.get("path")
     if key == "deletedFolder" and isinstance(raw_path, str):
         raw_path = raw_path.rstrip("/")
@@ -167,12 +184,9 @@ def _operation(ctx: Ctx, key: str, value: dict[str, Any]) -> Operation:
         oid = oid.lower()
         if not _SHA256.match(oid):
             raise HubError.bad_request(f"Invalid LFS oid for {path}: {oid}")
-        stored = ctx.store.objects.size(oid)
+        stored = ctx.store.objects.size(oid) if repo.holds_lfs(oid) else None
         if stored is None:
-            raise HubError(
-                422,
-                f"Your push was rejected: the LFS object of {path} ({oid}) was never uploaded",
-            )
+            return Dangling(path)
         size = value.get("size")
         if size is not None and size != stored:
             raise HubError.bad_request(f"Wrong size for {path}: {size}, the object has {stored}")
@@ -188,7 +202,11 @@ async def commit(ctx: Ctx, repo: Repo, revision: str) -> Response:
     identity = ctx.check_write(repo.namespace)
     raw = await ctx.request.body()
     header, lines = _parse_lines(raw)
-    operations = [_operation(ctx, key, value) for key, value in lines]
+    parsed = [_operation(ctx, repo, key, value) for key, value in lines]
+    dangling = [op.path for op in parsed if isinstance(op, Dangling)]
+    if dangling:
+        raise dangling_lfs_error(dangling)
+    operations = [op for op in parsed if not isinstance(op, Dangling)]
     summary = str(header.get("summary") or "").strip() or "Commit"
     description = str(header.get("description") or "")
     parent = header.get("parentCommit") or None

@@ -32,7 +32,9 @@ def _object_answer(
         answer["error"] = {"code": 422, "message": f"Invalid size {size!r}"}
         return answer
     objects = ctx.store.objects
-    stored = objects.size(oid)
+    # an object counts as stored only for a repo that holds it: the bytes of another repo
+    # (maybe a private one) are never "already there" for this one
+    stored = objects.size(oid) if repo.holds_lfs(oid) else None
     signer = ctx.state.signer
     if operation == "download":
         if stored is None:
@@ -61,7 +63,7 @@ def _object_answer(
         "header": {},
     }
     if size >= config.lfs_multipart_threshold and "multipart" in transfers:
-        session = objects.start_upload(oid, size, config.lfs_chunk_size)
+        session = objects.start_upload(oid, size, config.lfs_chunk_size, repo.uid)
         header: dict[str, str] = {"chunk_size": str(session.chunk_size)}
         for number in range(1, session.parts + 1):
             path = f"/parts/{session.id}/{number}"
@@ -77,9 +79,11 @@ def _object_answer(
         }
     else:
         path = f"/lfs/{oid}"
+        # the signed URL names the repo: the storage records that it holds the object
+        query = signer.query("PUT", path, {"repo": repo.uid})
         answer["actions"] = {
             "upload": {
-                "href": f"{ctx.storage_url}{path}?{signer.query('PUT', path)}",
+                "href": f"{ctx.storage_url}{path}?{query}",
                 "expires_in": int(signer.ttl),
             },
             "verify": verify,
@@ -132,7 +136,10 @@ async def complete_multipart(ctx: Ctx, upload_id: str) -> Response:
     parts = body.get("parts")
     if not isinstance(parts, list):
         raise HubError.bad_request("Missing 'parts'")
-    if objects.has(session.oid):
+    repo = ctx.store.by_uid(session.repo)
+    if repo is None:
+        raise HubError(404, f"The repo of upload {upload_id} no longer exists")
+    if objects.has(session.oid) and repo.holds_lfs(session.oid):
         objects.drop_upload(session)
         return json_response({}, media_type=LFS_JSON)  # already complete (a retried completion)
     given: dict[int, str] = {}
@@ -152,6 +159,7 @@ async def complete_multipart(ctx: Ctx, upload_id: str) -> Response:
         await anyio.to_thread.run_sync(objects.finish_upload, session)
     except ValueError as exc:
         raise HubError.bad_request(f"Multipart upload does not match its oid: {exc}") from exc
+    repo.add_lfs([session.oid])
     objects.drop_upload(session)
     return json_response({}, media_type=LFS_JSON)
 
@@ -162,9 +170,8 @@ async def verify(ctx: Ctx, repo: Repo) -> Response:
     if not isinstance(body, dict):
         raise HubError(422, "Expected {oid, size}")
     oid, size = body.get("oid"), body.get("size")
-    stored = (
-        ctx.store.objects.size(str(oid)) if isinstance(oid, str) and _SHA256.match(oid) else None
-    )
+    held = isinstance(oid, str) and _SHA256.match(oid) is not None and repo.holds_lfs(oid)
+    stored = ctx.store.objects.size(str(oid)) if held else None
     if stored is None:
         raise HubError(404, f"Object {oid} not found")
     if size is not None and size != stored:

@@ -80,6 +80,7 @@ class UploadSession:
     oid: str
     size: int
     chunk_size: int
+    repo: str = ""  # uid of the repo the object is uploaded to (it holds it once complete)
 
     @property
     def parts(self) -> int:
@@ -130,12 +131,13 @@ class ObjectStore:
 
     # --- multipart uploads ---
 
-    def start_upload(self, oid: str, size: int, chunk_size: int) -> UploadSession:
-        session = UploadSession(uuid.uuid4().hex, oid, size, chunk_size)
+    def start_upload(self, oid: str, size: int, chunk_size: int, repo: str) -> UploadSession:
+        session = UploadSession(uuid.uuid4().hex, oid, size, chunk_size, repo)
         folder = self.uploads_dir / session.id
         folder.mkdir(parents=True)
         atomic_write_json(
-            folder / "session.json", {"oid": oid, "size": size, "chunk_size": chunk_size}
+            folder / "session.json",
+            {"oid": oid, "size": size, "chunk_size": chunk_size, "repo": repo},
         )
         return session
 
@@ -146,7 +148,9 @@ class ObjectStore:
             data = read_json(self.uploads_dir / upload_id / "session.json")
         except OSError:
             return None
-        return UploadSession(upload_id, data["oid"], data["size"], data["chunk_size"])
+        return UploadSession(
+            upload_id, data["oid"], data["size"], data["chunk_size"], str(data.get("repo", ""))
+        )
 
     def data_path(self, session: UploadSession) -> Path:
         """The file the parts are written into, each at its own offset (no join step)."""

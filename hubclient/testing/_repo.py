@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from hubclient.testing._snapshot import FileEntry, Snapshot
 __all__ = ["Repo"]
 
 _HEX = re.compile(r"[0-9a-f]{7,40}\Z")
+_SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 
 
 class Repo:
@@ -50,6 +51,9 @@ class Repo:
         commits_dir.mkdir(parents=True, exist_ok=True)
         self._commit_ids = sorted(p.stem for p in commits_dir.glob("*.json"))
         self._commit_set = set(self._commit_ids)
+        self._lfs_dir = folder / "lfs"
+        if not self._lfs_dir.is_dir():
+            self._adopt_lfs_of_history()
 
     # --- identity and settings ---
 
@@ -81,6 +85,38 @@ class Repo:
         with self.lock:
             self.meta.update(changes)
             self.save_meta()
+
+    @property
+    def uid(self) -> str:
+        return str(self.meta["uid"])
+
+    # --- the LFS objects this repo holds ---
+
+    def holds_lfs(self, sha256: str) -> bool:
+        """Whether an LFS object was uploaded to this repo (or copied into it, or committed).
+
+        The bytes live once in the shared object store; this is what makes them *this* repo's:
+        the batch API, verify and commits only count objects the repo holds.
+        """
+        return _SHA256.match(sha256) is not None and (self._lfs_dir / sha256[:2] / sha256).exists()
+
+    def add_lfs(self, sha256s: Iterable[str]) -> None:
+        """Record that this repo holds these LFS objects (idempotent, safe across threads)."""
+        for sha256 in sha256s:
+            if _SHA256.match(sha256) is None:
+                raise ValueError(f"not a sha256: {sha256!r}")
+            marker = self._lfs_dir / sha256[:2] / sha256
+            if not marker.exists():
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+
+    def _adopt_lfs_of_history(self) -> None:
+        """A data dir from before per-repo LFS: the repo holds what its commits point at."""
+        held: set[str] = set()
+        for commit_id in self._commit_ids:
+            held.update(e.sha256 for e in self.snapshot(commit_id).files.values() if e.lfs)
+        self._lfs_dir.mkdir(parents=True, exist_ok=True)
+        self.add_lfs(held)
 
     # --- commits ---
 
@@ -181,6 +217,7 @@ class Repo:
             )
             for path, e in files.items()
         }
+        self.add_lfs({e.sha256 for path, e in files.items() if e.lfs and path in changed})
         final_snapshot = Snapshot(final)
         final_snapshot.__dict__["dir_oids"] = snapshot.dir_oids
         self._save_snapshot(cid, final_snapshot)

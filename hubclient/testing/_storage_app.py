@@ -99,6 +99,9 @@ class StorageApp:
             digest = await anyio.to_thread.run_sync(writer.finish, oid)
         except ValueError as exc:
             raise HubError(400, f"BadDigest: {exc}", "BadDigest") from exc
+        repo = self.state.store.by_uid(request.query_params.get("repo", ""))
+        if repo is not None:  # the URL was signed for this repo: it now holds the object
+            repo.add_lfs([digest])
         return Response(b"", 200, headers={"ETag": f'"{digest}"'})
 
     async def _put_part(self, request: Request, upload_id: str, number_text: str) -> Response:

@@ -120,6 +120,13 @@ class Store:
                 raise Redirect(repo_id, target)
             return None
 
+    def by_uid(self, uid: str) -> Repo | None:
+        """The repo with this uid while it exists (renames keep the uid; deletion ends it)."""
+        with self._lock:
+            if not uid.isalnum() or uid not in self._index.values():
+                return None
+            return self._open(uid)
+
     def repos(self, repo_type: str) -> list[Repo]:
         with self._lock:
             prefix = f"{repo_type}:"

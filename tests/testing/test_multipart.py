@@ -151,8 +151,9 @@ async def test_verify_and_commit_need_the_object(hub: LocalHub) -> None:
         )
         assert verify.status_code == 404
         answer = await commit(http, "alice/model", ndjson("x", lfs_op("w.bin", BIG)))
-        assert answer.status_code == 422
-        assert "never uploaded" in answer.json()["error"]
+        assert answer.status_code == 400
+        assert "LFS pointer pointed to a file that does not exist" in answer.json()["error"]
+        assert answer.json()["error"].endswith("Offending file: - w.bin")
 
 
 async def test_parts_in_parallel_and_out_of_order(hub: LocalHub) -> None:
