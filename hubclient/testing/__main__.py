@@ -1,7 +1,10 @@
 """The local Hub's command line: ``python -m hubclient.testing serve|seed ...``.
 
-``serve`` prints exactly one line on stdout, ``READY hub=<url> storage=<url>``, once both origins
-listen; everything else goes to stderr. SIGINT or SIGTERM stops it cleanly (exit status 0).
+``serve`` prints exactly one line on stdout once both origins listen,
+``READY hub=<url> storage=<url> bound-hub=<url> bound-storage=<url> loop=<name> http=<name>``
+(``hub``/``storage``: the URLs clients use, public when ``--public-url``/``--storage-public-url``
+are given; ``bound-*``: where the sockets listen; the event loop and HTTP parser serving them);
+everything else goes to stderr. SIGINT or SIGTERM stops it cleanly (exit status 0).
 ``hubclient serve`` is the same command: it parses with :func:`add_serve_options` and runs
 :func:`run_serve`.
 """
@@ -18,10 +21,18 @@ from pathlib import Path
 from types import FrameType
 
 from hubclient.testing._hub import LocalHub
+from hubclient.testing._serve import LOOPS, PARSERS, public_origin
 
 __all__ = ["add_serve_options", "main", "run_serve"]
 
 _log = logging.getLogger("hubclient.testing")
+
+
+def _origin(text: str) -> str:
+    try:
+        return public_origin(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -126,6 +137,34 @@ def add_serve_options(parser: argparse.ArgumentParser, *, log_level: str = "info
             flag, dest=dest, action="append", type=_pair, default=[], metavar=metavar, help=text
         )
     parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        type=_origin,
+        default=None,
+        help="the origin clients reach the hub through (a proxy, a port mapping): redirects and "
+        "links point there. Default: where the hub listens",
+    )
+    parser.add_argument(
+        "--storage-public-url",
+        metavar="URL",
+        type=_origin,
+        default=None,
+        help="the origin clients reach storage through: presigned URLs point there. "
+        "Default: where storage listens",
+    )
+    parser.add_argument(
+        "--loop",
+        choices=LOOPS,
+        default="auto",
+        help="event loop: auto (uvloop when installed), asyncio or uvloop; printed on READY",
+    )
+    parser.add_argument(
+        "--http",
+        choices=PARSERS,
+        default="auto",
+        help="HTTP parser: auto (httptools when installed), h11 or httptools; printed on READY",
+    )
+    parser.add_argument(
         "--signed-url-ttl",
         type=float,
         default=3600.0,
@@ -202,7 +241,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """
     try:
         return _serve(args)
-    except OSError as exc:  # e.g. the port is taken
+    except (OSError, ValueError) as exc:  # the port is taken, uvloop is not installed...
         print(f"error: cannot serve: {exc}", file=sys.stderr)
         return 1
 
@@ -232,11 +271,28 @@ def _serve(args: argparse.Namespace) -> int:
         for repo_id, folder in args.seeds:
             sha = hub.seed_repo(repo_id, Path(folder))
             _log.info("seeded %s from %s at %s", repo_id, folder, sha)
-        with hub.serve(args.host, args.port, args.storage_port, log_level=args.log_level) as served:
+        with hub.serve(
+            args.host,
+            args.port,
+            args.storage_port,
+            log_level=args.log_level,
+            public_url=args.public_url,
+            storage_public_url=args.storage_public_url,
+            loop=args.loop,
+            http=args.http,
+        ) as served:
             _log.info(
-                "hub %s, storage %s, data %s", served.hub_url, served.storage_url, hub.data_dir
+                "hub %s, storage %s, data %s, %s",
+                served.hub_url,
+                served.storage_url,
+                hub.data_dir,
+                served.engine,
             )
-            sys.stdout.write(f"READY hub={served.hub_url} storage={served.storage_url}\n")
+            sys.stdout.write(
+                f"READY hub={served.hub_url} storage={served.storage_url} "
+                f"bound-hub={served.bound_hub_url} bound-storage={served.bound_storage_url} "
+                f"{served.engine}\n"
+            )
             sys.stdout.flush()
             while not stop.wait(0.5):
                 pass

@@ -22,7 +22,17 @@ from hubclient.testing._hub_app import HubApp
 from hubclient.testing._operations import Operation, Put
 from hubclient.testing._patterns import GitAttributes
 from hubclient.testing._repo import Repo
-from hubclient.testing._serve import ServedApps, bind, start, url_of
+from hubclient.testing._serve import (
+    PLAIN,
+    Engine,
+    ServedApps,
+    behind,
+    bind,
+    choose_engine,
+    public_origin,
+    start,
+    url_of,
+)
 from hubclient.testing._signing import Signer
 from hubclient.testing._storage_app import StorageApp
 from hubclient.testing._store import REPO_TYPES, Store
@@ -40,8 +50,15 @@ class ServedHub:
     """A local Hub listening on real sockets (see `LocalHub.serve`)."""
 
     hub_url: str
+    """Where clients reach the API: the public URL when one was given, else where it listens."""
     storage_url: str
+    """The origin the storage URLs it hands out point at (public, or where storage listens)."""
     hub: LocalHub
+    bound_hub_url: str = ""
+    """Where the hub origin listens (the upstream of whatever stands in front of it)."""
+    bound_storage_url: str = ""
+    engine: Engine = PLAIN
+    """The event loop and HTTP parser serving both origins."""
 
 
 class LocalHub:
@@ -154,15 +171,41 @@ class LocalHub:
         storage_port: int = 0,
         *,
         log_level: str = "warning",
+        public_url: str | None = None,
+        storage_public_url: str | None = None,
+        loop: str = "asyncio",
+        http: str = "h11",
     ) -> Iterator[ServedHub]:
-        """Serve both origins with uvicorn (port 0: a free port) until the block exits."""
+        """Serve both origins with uvicorn (port 0: a free port) until the block exits.
+
+        ``public_url`` / ``storage_public_url``: the origins that stand in front of the two
+        sockets (a proxy, a container's port mapping); the URLs the Hub hands out (redirects,
+        links, presigned storage URLs) point there. ``loop`` / ``http``: ``auto`` takes uvloop
+        and httptools when installed (see ``choose_engine``).
+        """
+        engine = choose_engine(loop, http)
+        public_hub = public_origin(public_url) if public_url else None
+        public_storage = public_origin(storage_public_url) if storage_public_url else None
         hub_sock, storage_sock = bind(host, port), bind(host, storage_port)
         hub_url, storage_url = url_of(hub_sock), url_of(storage_sock)
-        hub_app, storage_app = self.apps(hub_url, storage_url)
-        served = start([(hub_app, hub_sock), (storage_app, storage_sock)], log_level=log_level)
+        hub_app, storage_app = self.apps(public_hub or hub_url, public_storage or storage_url)
+        if public_hub:
+            hub_app = behind(hub_app, public_hub)
+        if public_storage:
+            storage_app = behind(storage_app, public_storage)
+        served = start(
+            [(hub_app, hub_sock), (storage_app, storage_sock)], log_level=log_level, engine=engine
+        )
         self._served.append(served)
         try:
-            yield ServedHub(hub_url, storage_url, self)
+            yield ServedHub(
+                public_hub or hub_url,
+                public_storage or storage_url,
+                self,
+                bound_hub_url=hub_url,
+                bound_storage_url=storage_url,
+                engine=engine,
+            )
         finally:
             served.stop()
             self._served.remove(served)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.benchmarks._proxy import Network, proxied
+
 ROOT = Path(__file__).resolve().parents[2]
 """The checkout: the children run there, with it first on ``PYTHONPATH``."""
 
@@ -36,10 +38,16 @@ _INHERITED = ("HF_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT", "HF_HUB_CACHE", "HF_H
 
 @dataclass(frozen=True)
 class Server:
-    """A local Hub running in a subprocess; ``hub_url`` is its API origin."""
+    """A local Hub running in a subprocess; ``hub_url`` is the API origin clients use (the
+    proxy's, when one stands in front); ``engine`` names its event loop and HTTP parser."""
 
     hub_url: str
     process: subprocess.Popen[str]
+    engine: str = ""
+    bound: tuple[str, str] = ("", "")
+    storage_url: str = ""
+    """The storage origin clients are sent to (the proxy's, when one stands in front)."""
+    """Where the hub and storage origins listen (the proxy's upstreams)."""
 
 
 def bench_env(work: Path | None = None, *, token: str = TOKEN) -> dict[str, str]:
@@ -75,12 +83,14 @@ def bench_env(work: Path | None = None, *, token: str = TOKEN) -> dict[str, str]
     return env
 
 
-def serve_command(data: Path, *, token: str = TOKEN) -> list[str]:
-    """The command serving the Hub stored in ``data``, ``token`` belonging to ``alice``.
+def serve_command(data: Path, *, token: str = TOKEN, public: list[str] | None = None) -> list[str]:
+    """The command serving the Hub stored in ``data``, ``token`` belonging to ``alice``;
+    ``public``: the hub and storage origins clients reach it through.
 
     >>> serve_command(Path("d"), token="t")[2:]
     ['hubclient.testing', 'serve', '--data', 'd', '--token', 'alice=t', '--log-level', 'warning']
     """
+    through = ["--public-url", public[0], "--storage-public-url", public[1]] if public else []
     return [
         sys.executable,
         "-m",
@@ -92,16 +102,17 @@ def serve_command(data: Path, *, token: str = TOKEN) -> list[str]:
         f"alice={token}",
         "--log-level",
         "warning",
+        *through,
     ]
 
 
-def start_hub(data: Path, *, token: str = TOKEN) -> Server:
-    """Serve the Hub stored in ``data`` in a subprocess and wait for its ``READY hub=<url>
-    storage=<url>`` line; fails the test if it exits or prints none. Stop it with
-    :func:`stop_hub` (or use :func:`served_hub`).
+def start_hub(data: Path, *, token: str = TOKEN, public: list[str] | None = None) -> Server:
+    """Serve the Hub stored in ``data`` in a subprocess and wait for its ``READY`` line; fails
+    the test if it exits or prints none. Stop it with :func:`stop_hub` (or use
+    :func:`served_hub`). ``public``: see :func:`serve_command`; the returned URLs are those.
     """
     process = subprocess.Popen(
-        serve_command(data, token=token),
+        serve_command(data, token=token, public=public),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -115,7 +126,13 @@ def start_hub(data: Path, *, token: str = TOKEN) -> Server:
             break
         if line.startswith("READY"):
             fields = dict(part.split("=", 1) for part in line.split()[1:])
-            return Server(fields["hub"], process)
+            return Server(
+                fields["hub"],
+                process,
+                f"loop={fields['loop']} http={fields['http']}",
+                (fields["bound-hub"], fields["bound-storage"]),
+                fields["storage"],
+            )
     process.kill()
     pytest.fail(f"the local Hub in {data} did not start")
 
@@ -130,16 +147,29 @@ def stop_hub(server: Server) -> None:
 
 
 @contextmanager
-def served_hub(data: Path, *, token: str = TOKEN) -> Iterator[Server]:
-    """:func:`start_hub` for the ``with`` block, :func:`stop_hub` after it.
+def served_hub(
+    data: Path, *, token: str = TOKEN, network: Network | None = None
+) -> Iterator[Server]:
+    """:func:`start_hub` for the ``with`` block, :func:`stop_hub` after it. With ``network``
+    (a round-trip time, a rate cap), both origins are served through a delay-and-rate proxy
+    (``_proxy.py``) and every URL the Hub hands out points at the proxy.
 
-    Example: ``with served_hub(tmp_path / "hub") as server: ...``
+    Example: ``with served_hub(tmp_path / "hub", network=Network(rtt=0.08)) as server: ...``
     """
-    server = start_hub(data, token=token)
-    try:
-        yield server
-    finally:
-        stop_hub(server)
+    if network is None or (network.rtt == 0 and network.rate == 0):
+        server = start_hub(data, token=token)
+        try:
+            yield server
+        finally:
+            stop_hub(server)
+        return
+    with proxied(network, cwd=ROOT, env=bench_env(token=token)) as proxy:
+        server = start_hub(data, token=token, public=proxy.urls)
+        try:
+            proxy.forward(list(server.bound))
+            yield server
+        finally:
+            stop_hub(server)
 
 
 def run_child(script: str, *args: str, env: dict[str, str]) -> dict[str, float]:

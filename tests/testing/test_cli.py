@@ -92,7 +92,10 @@ def test_serve_prints_ready_and_stops_cleanly(
     serve: tuple[subprocess.Popen[bytes], dict[str, str]], stop: signal.Signals
 ) -> None:
     process, fields = serve
-    assert set(fields) == {"hub", "storage"}
+    assert set(fields) == {"hub", "storage", "bound-hub", "bound-storage", "loop", "http"}
+    assert fields["hub"] == fields["bound-hub"]  # no --public-url: clients use where it listens
+    assert fields["loop"] in ("asyncio", "uvloop")
+    assert fields["http"] in ("h11", "httptools")
     with httpx.Client(headers={"authorization": "Bearer hf_carol"}) as http:
         assert http.get(f"{fields['hub']}/api/whoami-v2").json()["name"] == "carol"
         text = http.get(f"{fields['hub']}/carol/seeded/resolve/main/sub/a.txt").text
@@ -132,6 +135,7 @@ def test_help_documents_every_flag() -> None:
     assert serve.returncode == 0
     flags = "--host --port --storage-port --data --token --read-token --org --seed --page-size"
     flags += " --lfs-chunk-size --lfs-multipart-threshold --signed-url-ttl --log-level"
+    flags += " --public-url --storage-public-url --loop --http"
     for flag in flags.split():
         assert flag in serve.stdout
     top = run("--help")
@@ -148,3 +152,9 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot serve" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_public_url_with_a_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("serve", "--public-url", "http://proxy.local:8/prefix", "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert "without a path" in result.stderr
