@@ -217,6 +217,7 @@ class LocalHub:
         self._closed = True
         for served in list(self._served):
             served.stop()
+        self.store.objects.close()
         if self._cleanup is not None:
             self._cleanup()
 
