@@ -55,13 +55,13 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def sync(session: nox.Session) -> None:
-    """Fail when the generated sync facade (hubclient/_sync.py) is stale."""
+    """Fail when the generated sync facade (hubclient/_sync/, hubclient/_functions/) is stale."""
     session.install("-e", ".")
     session.run("python", "-m", "hubclient._generate_sync", "--check")
 
 
 @nox.session(python=PYTHON, name="generate-sync")
 def generate_sync(session: nox.Session) -> None:
-    """Regenerate hubclient/_sync.py from hubclient/_client.py."""
+    """Regenerate hubclient/_sync/ and hubclient/_functions/ from AsyncHubClient."""
     session.install("-e", ".[dev]")
     session.run("python", "-m", "hubclient._generate_sync")

@@ -4,10 +4,7 @@ The public surface lives here and nowhere else; every other module is private.
 """
 
 from hubclient._client import AsyncHubClient
-from hubclient._settings import HubSettings
-from hubclient._sync import (
-    HubClient,
-    SyncRemoteFile,
+from hubclient._functions import (
     create_branch,
     create_commit,
     create_repo,
@@ -39,6 +36,8 @@ from hubclient._sync import (
     upload_folder,
     whoami,
 )
+from hubclient._settings import HubSettings
+from hubclient._sync import HubClient, SyncRemoteFile
 from hubclient._urls import hf_hub_url
 from hubclient._version import __version__
 from hubclient.cache import CACHED_NO_EXIST, try_to_load_from_cache

@@ -3,7 +3,8 @@
 `write_sample(root)` writes `root/fakehub/` (an `_client.py` with a base class in another
 module, async generators, a def returning an async iterator, a coroutine returning one, an
 `@asynccontextmanager`, overloads, a property, a staticmethod, `with_options`, `aclose`) and
-generates `root/fakehub/_sync.py` from it with hubclient's generator.
+generates `root/fakehub/_sync/` and `root/fakehub/_functions/` from it with hubclient's
+generator.
 """
 
 from __future__ import annotations
@@ -257,14 +258,17 @@ class AsyncHubClient(Base):
 
 
 def write_sample(root: Path) -> Path:
-    """Write the sample package under `root` and generate its `_sync.py`; return the package."""
+    """Write the sample package under `root` and generate its facade; return the package."""
     package = root / "fakehub"
     package.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text("")
     (package / "_base.py").write_text(BASE)
     (package / "_stream.py").write_text(STREAM)
     (package / "_client.py").write_text(CLIENT)
-    (package / "_sync.py").write_text(render(package, package / "_client.py"))
+    for relative, text in render(package, package / "_client.py").items():
+        path = package / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
     return package
 
 

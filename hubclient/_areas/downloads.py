@@ -1,0 +1,303 @@
+"""Downloads into the cache or a local folder, and streaming reads."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import aclosing, asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, overload
+
+from hubclient import download as _download
+from hubclient._areas._base import Area
+from hubclient.download import DownloadOptions, DryRunFileInfo, RemoteFile
+from hubclient.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["DownloadsArea"]
+
+
+class DownloadsArea(Area):
+    """Downloads (``hf_hub_download``, ``snapshot_download``, ``open_file``, …)."""
+
+    @overload
+    async def hf_hub_download(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        subfolder: str | None = None,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: Literal[False] = False,
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> str: ...
+
+    @overload
+    async def hf_hub_download(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        subfolder: str | None = None,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: Literal[True],
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> DryRunFileInfo: ...
+
+    async def hf_hub_download(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        subfolder: str | None = None,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> str | DryRunFileInfo:
+        """Download one file into the cache (or ``local_dir``) and return its local path.
+
+        Same behaviour as huggingface_hub's ``hf_hub_download``, on the same cache layout: a
+        pinned commit already cached costs no request; otherwise one ``HEAD`` then one
+        ``GET`` (LFS content from the storage URL, without the token). The size, the sha256
+        (LFS) or the git sha1 (regular files) are verified before the file enters the cache;
+        an interrupted transfer is resumed by the next call. Offline (``HF_HUB_OFFLINE=1``),
+        with ``local_files_only=True`` or when the Hub cannot be reached, the cached copy is
+        returned if there is one.
+
+        Args:
+            repo_id: ``namespace/name``.
+            filename: path of the file in the repo (``..`` and absolute paths are refused).
+            subfolder: prefix joined to ``filename``.
+            repo_type: ``"model"`` (default), ``"dataset"`` or ``"space"``.
+            revision: branch, tag or commit (default ``main``).
+            cache_dir: the cache (default ``HF_HUB_CACHE``).
+            local_dir: put the file at ``local_dir/filename`` instead (huggingface_hub's
+                local-dir layout with ``.cache/huggingface/``).
+            force_download: download even if cached.
+            local_files_only: never use the network.
+            token: per-call token (``False``: anonymous).
+            dry_run: return a :class:`DryRunFileInfo` instead of downloading.
+            progress: callback receiving :mod:`hubclient.progress` events.
+            options: transfer settings (:class:`DownloadOptions`).
+
+        Raises:
+            RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError,
+            RemoteEntryNotFoundError: the Hub refused (a missing file is remembered in
+            ``.no_exist``).
+            LocalEntryNotFoundError: offline or unreachable, and not cached.
+            DownloadIntegrityError: the bytes did not match (nothing was cached).
+            HFValidationError: a bad repo id, path or revision.
+
+        Example::
+
+            path = await client.hf_hub_download("acme/model", "config.json")
+        """
+        return await _download.hf_hub_download(
+            self._http,
+            repo_id,
+            filename,
+            subfolder=subfolder,
+            repo_type=repo_type,
+            revision=revision,
+            cache_dir=cache_dir,
+            local_dir=local_dir,
+            force_download=force_download,
+            local_files_only=local_files_only,
+            dry_run=dry_run,
+            token=token,
+            progress=progress,
+            options=options,
+        )
+
+    @overload
+    async def snapshot_download(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        allow_patterns: str | list[str] | None = None,
+        ignore_patterns: str | list[str] | None = None,
+        max_workers: int | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: Literal[False] = False,
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> str: ...
+
+    @overload
+    async def snapshot_download(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        allow_patterns: str | list[str] | None = None,
+        ignore_patterns: str | list[str] | None = None,
+        max_workers: int | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: Literal[True],
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> list[DryRunFileInfo]: ...
+
+    async def snapshot_download(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_dir: str | Path | None = None,
+        allow_patterns: str | list[str] | None = None,
+        ignore_patterns: str | list[str] | None = None,
+        max_workers: int | None = None,
+        force_download: bool = False,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
+        options: DownloadOptions | None = None,
+    ) -> str | list[DryRunFileInfo]:
+        """Download every file of a revision (filtered by patterns) and return the folder.
+
+        One request resolves the revision (none for a commit id), one paginated listing gives
+        every file with its size and hash (cached in ``trees/{commit}.json``), then the
+        content ``GET`` s run concurrently with no per-file ``HEAD``: ``max_workers`` (or
+        ``options.max_files_in_flight``) files at once, ``options.max_connections`` requests
+        at once, big files as parallel byte ranges. Every file is verified before it enters
+        the cache; files already cached cost nothing, so a second run at a pinned commit
+        sends no request at all. Cancelling returns promptly, leaves no half-written file in
+        ``snapshots/`` and keeps partial blobs for the next run to resume.
+
+        Arguments and fallbacks (offline, ``local_files_only``, an unreachable Hub) are those
+        of huggingface_hub's ``snapshot_download``; ``allow_patterns``/``ignore_patterns``
+        use its rules (``fnmatch``, ``*`` crosses ``/``, ``dir/`` = everything below).
+
+        Raises:
+            RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError: the Hub refused.
+            LocalEntryNotFoundError: offline or unreachable, and not cached.
+            IncompleteSnapshotError: offline, and the cached snapshot lacks files.
+            DownloadIntegrityError: some bytes did not match (nothing wrong was cached).
+
+        Example::
+
+            folder = await client.snapshot_download(
+                "acme/model", allow_patterns=["*.json", "*.safetensors"], progress=print
+            )
+        """
+        return await _download.snapshot_download(
+            self._http,
+            repo_id,
+            repo_type=repo_type,
+            revision=revision,
+            cache_dir=cache_dir,
+            local_dir=local_dir,
+            allow_patterns=allow_patterns,
+            ignore_patterns=ignore_patterns,
+            max_workers=max_workers,
+            force_download=force_download,
+            local_files_only=local_files_only,
+            dry_run=dry_run,
+            token=token,
+            progress=progress,
+            options=options,
+        )
+
+    @asynccontextmanager
+    async def open_file(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        verify: bool = True,
+        chunk_size: int = 2**20,
+    ) -> AsyncIterator[RemoteFile]:
+        """Open a repo file for streaming, touching no disk (for web services).
+
+        The :class:`RemoteFile` carries ``commit_hash``, ``etag`` and ``size`` and yields the
+        bytes (``async for chunk in f``); broken streams resume with ``Range``; the size and,
+        for LFS files, the sha256 are checked at the end (``verify``).
+
+        Example::
+
+            async with client.open_file("acme/model", "config.json") as f:
+                body = await f.read()
+        """
+        async with _download.open_file(
+            self._http,
+            repo_id,
+            filename,
+            repo_type=repo_type,
+            revision=revision,
+            token=token,
+            verify=verify,
+            chunk_size=chunk_size,
+        ) as remote:
+            yield remote
+
+    async def iter_file(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        verify: bool = True,
+        chunk_size: int = 2**20,
+    ) -> AsyncIterator[bytes]:
+        """The bytes of a repo file as an async iterator (see :meth:`open_file`).
+
+        Example::
+
+            async for chunk in client.iter_file("acme/data", "train.jsonl", repo_type="dataset"):
+                sink.write(chunk)
+        """
+        async with aclosing(
+            _download.iter_file(
+                self._http,
+                repo_id,
+                filename,
+                repo_type=repo_type,
+                revision=revision,
+                token=token,
+                verify=verify,
+                chunk_size=chunk_size,
+            )
+        ) as chunks:
+            async for chunk in chunks:
+                yield chunk
