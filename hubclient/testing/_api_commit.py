@@ -15,6 +15,7 @@ from hubclient.testing._errors import HubError
 from hubclient.testing._operations import Delete, Operation, Put, Rename
 from hubclient.testing._patterns import GitAttributes, GitIgnore
 from hubclient.testing._repo import Repo
+from hubclient.testing._routes import Route
 from hubclient.testing._snapshot import Snapshot
 from hubclient.testing._web import PREFIXES, Ctx, json_response
 
@@ -232,3 +233,9 @@ async def commit(ctx: Ctx, repo: Repo, revision: str) -> Response:
     if number is not None:
         answer["pullRequestUrl"] = f"{base}/discussions/{number}"
     return json_response(answer)
+
+
+ROUTES = [
+    Route("POST", "/api/{types}/{repo}/preupload/{rev}", preupload),
+    Route("POST", "/api/{types}/{repo}/commit/{rev}", commit),
+]

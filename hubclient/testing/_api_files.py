@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from hubclient.testing._errors import HubError
 from hubclient.testing._repo import Repo
+from hubclient.testing._routes import Route
 from hubclient.testing._snapshot import Snapshot
 from hubclient.testing._web import Ctx, file_response, json_response, parse_bool
 
@@ -143,3 +144,10 @@ async def resolve_file(ctx: Ctx, repo: Repo, revision: str, path: str) -> Respon
         if path.endswith((".txt", ".md", ".json"))
         else "application/octet-stream",
     )
+
+
+ROUTES = [
+    Route("GET", "/api/{types}/{repo}/tree/{rev}/{path*}", tree),
+    Route("POST", "/api/{types}/{repo}/paths-info/{rev}", paths_info),
+    Route(("GET", "HEAD"), "/{prefix?}/{repo}/resolve/{rev}/{path+}", resolve_file),
+]

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from hubclient.testing._errors import HubError
 from hubclient.testing._repo import Repo
+from hubclient.testing._routes import Route
 from hubclient.testing._web import Ctx, json_response
 
 __all__ = ["batch", "complete_multipart", "verify"]
@@ -177,3 +178,16 @@ async def verify(ctx: Ctx, repo: Repo) -> Response:
     if size is not None and size != stored:
         raise HubError(422, f"Object {oid} has size {stored}, not {size}")
     return json_response({}, media_type=LFS_JSON)
+
+
+async def _xet_disabled(ctx: Ctx, **_: str) -> Response:
+    raise HubError(404, "Xet storage is not enabled on this Hub")
+
+
+ROUTES = [
+    Route("POST", "/{prefix?}/{repo.git}/info/lfs/objects/batch", batch),
+    Route("POST", "/{prefix?}/{repo.git}/info/lfs/objects/verify", verify),
+    Route("POST", "/api/lfs/complete/{upload_id}", complete_multipart),
+    Route(("GET", "POST"), "/api/{types}/{repo_id}/xet-read-token/{rest*}", _xet_disabled),
+    Route(("GET", "POST"), "/api/{types}/{repo_id}/xet-write-token/{rest*}", _xet_disabled),
+]

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from hubclient.testing._errors import HubError
 from hubclient.testing._repo import Repo
+from hubclient.testing._routes import Route
 from hubclient.testing._web import Ctx, json_response
 
 __all__ = [
@@ -114,3 +115,24 @@ async def delete_tag(ctx: Ctx, repo: Repo, name: str) -> Response:
     ctx.check_write(repo.namespace)
     repo.delete_tag(name)
     return json_response({})
+
+
+async def _auth_check_read(ctx: Ctx, repo: Repo) -> Response:
+    return await auth_check(ctx, repo, False)
+
+
+async def _auth_check_write(ctx: Ctx, repo: Repo) -> Response:
+    return await auth_check(ctx, repo, True)
+
+
+ROUTES = [
+    Route("GET", "/api/{types}/{repo}/refs", list_refs),
+    Route("GET", "/api/{types}/{repo}/commits/{rev}", list_commits),
+    Route("POST", "/api/{types}/{repo}/branch/{name+}", create_branch),
+    Route("DELETE", "/api/{types}/{repo}/branch/{name+}", delete_branch),
+    Route("POST", "/api/{types}/{repo}/tag/{revision+}", create_tag),
+    Route("DELETE", "/api/{types}/{repo}/tag/{name+}", delete_tag),
+    Route("POST", "/api/{types}/{repo}/super-squash/{branch+}", super_squash),
+    Route("GET", "/api/{types}/{repo}/auth-check", _auth_check_read),
+    Route("GET", "/api/{types}/{repo}/auth-check/write", _auth_check_write),
+]

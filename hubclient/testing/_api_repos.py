@@ -12,6 +12,7 @@ from hubclient.testing._card import card_data, card_tags
 from hubclient.testing._errors import HubError
 from hubclient.testing._records import iso_date
 from hubclient.testing._repo import Repo
+from hubclient.testing._routes import Route
 from hubclient.testing._snapshot import Snapshot
 from hubclient.testing._store import REPO_TYPES
 from hubclient.testing._web import Ctx, json_response
@@ -406,3 +407,22 @@ async def list_repos(ctx: Ctx, repo_type: str) -> Response:
             if card is not None:
                 item["cardData"] = card
     return json_response(out, headers=headers)
+
+
+async def _repo_root_info(ctx: Ctx, repo: Repo) -> Response:
+    return await repo_info(ctx, repo, None)
+
+
+ROUTES = [
+    Route("GET", "/api/whoami-v2", whoami),
+    Route("POST", "/api/repos/create", create_repo),
+    Route("DELETE", "/api/repos/delete", delete_repo),
+    Route("POST", "/api/repos/move", move_repo),
+    Route("POST", "/api/validate-yaml", validate_yaml),
+    Route("GET", "/api/{types}", list_repos),
+    Route("GET", "/api/{types}/{repo}", _repo_root_info),
+    Route("GET", "/api/{types}/{repo}/", _repo_root_info),
+    Route("GET", "/api/{types}/{repo}/revision/{rev}", repo_info),
+    Route("GET", "/api/{types}/{repo}/runtime", get_space_runtime, types=("spaces",)),
+    Route("PUT", "/api/{types}/{repo}/settings", update_settings),
+]

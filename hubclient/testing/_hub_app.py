@@ -1,14 +1,15 @@
 """The Hub app: an ASGI app that routes on the raw (still percent-encoded) path.
 
 Routing on the raw path keeps ``refs%2Fpr%2F1`` one segment, as the Python client means it; the
-huggingface.js spelling (``refs/pr/1`` as three raw segments) is accepted too.
+huggingface.js spelling (``refs/pr/1`` as three raw segments) is accepted too. The routes are
+declared by the area modules (``_api_<area>.py``, see ``_routes.py``); adding an area is adding
+its module's ``ROUTES`` to the table below.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from urllib.parse import unquote
 
 from starlette.requests import ClientDisconnect, Request
@@ -17,13 +18,22 @@ from starlette.types import Receive, Scope, Send
 
 from hubclient.testing import _api_commit, _api_files, _api_lfs, _api_refs, _api_repos
 from hubclient.testing._errors import HubError, Redirect
-from hubclient.testing._web import TYPES_PLURAL, Ctx, HubState, drain, error_response
+from hubclient.testing._routes import Route, Router
+from hubclient.testing._web import Ctx, HubState, drain, error_response
 
 __all__ = ["HubApp", "lifespan"]
 
 _log = logging.getLogger("hubclient.testing")
-_REF_KINDS = ("pr", "convert", "heads", "tags")
-_REVISION_ACTIONS = ("revision", "tree", "paths-info", "commits", "preupload", "commit")
+
+#: Every route of the Hub app, area by area (each ``_api_<area>.py`` declares its ``ROUTES``);
+#: the first route whose pattern and method match a request answers it.
+ROUTES: tuple[Route, ...] = (
+    *_api_repos.ROUTES,
+    *_api_files.ROUTES,
+    *_api_refs.ROUTES,
+    *_api_commit.ROUTES,
+    *_api_lfs.ROUTES,
+)
 
 
 async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
@@ -37,22 +47,15 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
             return
 
 
-def _take_revision(rest: list[str]) -> tuple[str, list[str]]:
-    """Split ``[rev, *path]``; ``refs/<kind>/<x>`` in raw form takes three segments."""
-    if not rest:
-        raise HubError(404, "Missing revision")
-    if rest[0] == "refs" and len(rest) >= 3 and rest[1] in _REF_KINDS:
-        return "/".join(rest[:3]), rest[3:]
-    return rest[0], rest[1:]
-
-
 class HubApp:
-    """Routes Hub API, resolve and LFS requests to the handlers, and turns errors into answers."""
+    """Routes Hub API, resolve and LFS requests (the route table ``ROUTES``) to their handlers,
+    and turns errors into answers."""
 
     def __init__(self, state: HubState, hub_url: str, storage_url: str) -> None:
         self.state = state
         self.hub_url = hub_url.rstrip("/")
         self.storage_url = storage_url.rstrip("/")
+        self.router = Router(ROUTES)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -120,99 +123,6 @@ class HubApp:
         ctx = Ctx(request, self.state, self._origin(request), self.storage_url, identity)
         segments = [unquote(s) for s in self._raw_segments(request)]
         method = request.method
-        if segments and segments[0] == "api":
-            # HEAD on an API route answers like GET (the body is dropped on the way out)
-            return await self._api(ctx, "GET" if method == "HEAD" else method, segments[1:])
-        return await self._files(ctx, method, segments)
-
-    async def _api(self, ctx: Ctx, method: str, seg: list[str]) -> Response:
-        route: Callable[[], Awaitable[Response]] | None = None
-        if seg == ["whoami-v2"] and method == "GET":
-            route = lambda: _api_repos.whoami(ctx)  # noqa: E731
-        elif seg == ["repos", "create"] and method == "POST":
-            route = lambda: _api_repos.create_repo(ctx)  # noqa: E731
-        elif seg == ["repos", "delete"] and method == "DELETE":
-            route = lambda: _api_repos.delete_repo(ctx)  # noqa: E731
-        elif seg == ["repos", "move"] and method == "POST":
-            route = lambda: _api_repos.move_repo(ctx)  # noqa: E731
-        elif seg == ["validate-yaml"] and method == "POST":
-            route = lambda: _api_repos.validate_yaml(ctx)  # noqa: E731
-        elif len(seg) == 3 and seg[:2] == ["lfs", "complete"] and method == "POST":
-            return await _api_lfs.complete_multipart(ctx, seg[2])
-        elif seg and seg[0] in TYPES_PLURAL:
-            repo_type = TYPES_PLURAL[seg[0]]
-            if len(seg) == 1 and method == "GET":
-                return await _api_repos.list_repos(ctx, repo_type)
-            if len(seg) >= 3:
-                return await self._repo_api(ctx, method, repo_type, seg[1] + "/" + seg[2], seg[3:])
-        if route is None:
-            raise HubError(404, f"Not found: {method} {ctx.request.url.path}")
-        return await route()
-
-    async def _repo_api(
-        self, ctx: Ctx, method: str, repo_type: str, repo_id: str, rest: list[str]
-    ) -> Response:
-        if not rest or rest == [""]:
-            if method != "GET":
-                raise HubError(405, f"Method {method} not allowed")
-            return await _api_repos.repo_info(ctx, ctx.find_repo(repo_type, repo_id), None)
-        action, rest = rest[0], rest[1:]
-        if action in ("xet-read-token", "xet-write-token"):
-            raise HubError(404, "Xet storage is not enabled on this Hub")
-        repo = ctx.find_repo(repo_type, repo_id)
-        if action in _REVISION_ACTIONS:
-            revision, rest = _take_revision(rest)
-            path = "/".join(rest)
-            if action == "revision" and method == "GET" and not path:
-                return await _api_repos.repo_info(ctx, repo, revision)
-            if action == "tree" and method == "GET":
-                return await _api_files.tree(ctx, repo, revision, path)
-            if action == "paths-info" and method == "POST" and not path:
-                return await _api_files.paths_info(ctx, repo, revision)
-            if action == "commits" and method == "GET" and not path:
-                return await _api_refs.list_commits(ctx, repo, revision)
-            if action == "preupload" and method == "POST" and not path:
-                return await _api_commit.preupload(ctx, repo, revision)
-            if action == "commit" and method == "POST" and not path:
-                return await _api_commit.commit(ctx, repo, revision)
-        elif action == "refs" and method == "GET" and not rest:
-            return await _api_refs.list_refs(ctx, repo)
-        elif action == "runtime" and method == "GET" and not rest:
-            return await _api_repos.get_space_runtime(ctx, repo)
-        elif action == "super-squash" and method == "POST" and rest:
-            return await _api_refs.super_squash(ctx, repo, "/".join(rest))
-        elif action == "auth-check" and method == "GET" and rest in ([], ["write"]):
-            return await _api_refs.auth_check(ctx, repo, rest == ["write"])
-        elif action == "settings" and method == "PUT" and not rest:
-            return await _api_repos.update_settings(ctx, repo)
-        elif action == "branch" and rest:
-            name = "/".join(rest)
-            if method == "POST":
-                return await _api_refs.create_branch(ctx, repo, name)
-            if method == "DELETE":
-                return await _api_refs.delete_branch(ctx, repo, name)
-        elif action == "tag" and rest:
-            name = "/".join(rest)
-            if method == "POST":
-                return await _api_refs.create_tag(ctx, repo, name)
-            if method == "DELETE":
-                return await _api_refs.delete_tag(ctx, repo, name)
-        raise HubError(404, f"Not found: {method} {ctx.request.url.path}")
-
-    async def _files(self, ctx: Ctx, method: str, seg: list[str]) -> Response:
-        repo_type = "model"
-        if seg and seg[0] in ("datasets", "spaces") and len(seg) >= 3:
-            repo_type = seg[0][:-1]
-            seg = seg[1:]
-        if len(seg) >= 2 and seg[1].endswith(".git") and seg[2:5] == ["info", "lfs", "objects"]:
-            repo_id = f"{seg[0]}/{seg[1][:-4]}"
-            tail = seg[5:]
-            if tail == ["batch"] and method == "POST":
-                return await _api_lfs.batch(ctx, ctx.find_repo(repo_type, repo_id))
-            if tail == ["verify"] and method == "POST":
-                return await _api_lfs.verify(ctx, ctx.find_repo(repo_type, repo_id))
-        if len(seg) >= 5 and seg[2] == "resolve" and method in ("GET", "HEAD"):
-            repo = ctx.find_repo(repo_type, f"{seg[0]}/{seg[1]}")
-            revision, rest = _take_revision(seg[3:])
-            return await _api_files.resolve_file(ctx, repo, revision, "/".join(rest))
-        raise HubError(404, f"Not found: {method} {ctx.request.url.path}")
+        if method == "HEAD" and segments[:1] == ["api"]:
+            method = "GET"  # HEAD on an API route answers like GET (the body is dropped)
+        return await self.router.dispatch(ctx, method, segments)

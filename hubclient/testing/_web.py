@@ -16,6 +16,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 
 from hubclient.testing._accounts import Accounts, Identity
+from hubclient.testing._documents import Documents
 from hubclient.testing._errors import HubError
 from hubclient.testing._repo import Repo
 from hubclient.testing._signing import Signer
@@ -52,13 +53,19 @@ class Config:
 
 @dataclass
 class HubState:
-    """The data behind both apps: the store, the accounts, the signer and the configuration."""
+    """The data behind both apps: the store, the accounts, the signer, the configuration and
+    the areas' documents."""
 
     store: Store
     accounts: Accounts
     signer: Signer
     config: Config
     cards: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    documents: Documents = field(init=False)
+    """The areas' persistent state (discussions, collections, …): see ``_documents.py``."""
+
+    def __post_init__(self) -> None:
+        self.documents = Documents(self.store.root)
 
 
 @dataclass
