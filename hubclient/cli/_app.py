@@ -66,10 +66,33 @@ class _UsageExit(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser that lets ``main`` report usage errors (JSON too), not exit."""
+    """An ArgumentParser that lets ``main`` report usage errors (JSON too), not exit.
+
+    A command's options and positionals may come in any order, as ``hf`` takes them:
+    ``download REPO --revision v1 FILE`` is ``download REPO FILE --revision v1``. Plain
+    argparse hands every positional slot out at the first positional it meets, so a
+    positional after an option is "unrecognized"; commands parse intermixed instead (the top
+    parser, which holds the subcommands, cannot and need not).
+    """
+
+    _intermixing = False
 
     def error(self, message: str) -> NoReturn:
         raise _UsageExit(self, message)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self._subparsers is not None or self._intermixing:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True  # parse_known_intermixed_args calls back in here
+        try:
+            parsed, extras = self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+        if extras:  # said by the command, with its usage (not by the top parser)
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
 
 
 def _non_negative_int(text: str) -> int:

@@ -44,7 +44,11 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("repo_id", metavar="REPO_ID", help="namespace/name (or datasets/ns/name)")
     parser.add_argument(
-        "filenames", metavar="FILENAMES", nargs="*", help="files to download (default: all)"
+        "filenames",
+        metavar="FILENAMES",
+        nargs="*",
+        default=[],  # without a default argparse calls an empty '*' positional required
+        help="files to download (default: all)",
     )
     repo_type_option(parser)
     parser.add_argument("--revision", help="branch, tag or commit (default: main)")
