@@ -47,6 +47,7 @@ from hubclient.errors import (
     DisabledRepoError,
     EntryNotFoundError,
     FileMetadataError,
+    ForbiddenError,
     GatedRepoError,
     HfHubHTTPError,
     HFValidationError,
@@ -59,6 +60,7 @@ from hubclient.errors import (
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
+    UnauthorizedError,
 )
 from hubclient.mirror import (
     HISTORY_NOTE,
@@ -144,6 +146,7 @@ __all__ = [
     "FileMetadataError",
     "FileProgress",
     "FileState",
+    "ForbiddenError",
     "GatedRepoError",
     "GitCommitInfo",
     "GitRefInfo",
@@ -195,6 +198,7 @@ __all__ = [
     "SyncRemoteFile",
     "TotalProgress",
     "TransformersInfo",
+    "UnauthorizedError",
     "UploadOptions",
     "User",
     "WhoAmI",

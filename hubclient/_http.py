@@ -11,7 +11,13 @@ What it does for every caller:
   hops, without auth (content downloads through a CDN).
 * **Retries** with capped exponential backoff and jitter on 408/429/5xx and on network errors,
   for idempotent methods (or when ``retry=True``); ``Retry-After`` and ``RateLimit: "api";r=0;t=N``
-  set the wait. A 429 pauses every request of the client to that origin (a shared gate).
+  set the wait. A 429 pauses every request of the client to that origin (a shared gate). Every
+  retry is logged as a warning of the ``hubclient`` logger (what failed, which retry, the wait).
+* **Fail fast on an origin never reached.** Until an origin has answered once, a connection
+  that cannot be opened is retried at most ``connect_retries`` times, and not at all when the
+  host name does not resolve or the connect attempt timed out: a wrong or unreachable endpoint
+  fails in about a second, and a cache fallback does not wait out the backoff. Once an origin
+  has answered, a failed connection is a transient error like any other.
 * **Typed errors** (:mod:`hubclient.errors`) from ``X-Error-Code``, then the status.
 * A request id (``X-Amzn-Trace-Id``) on every Hub request, a user agent naming hubclient.
 * **Offline mode** raises ``OfflineModeIsEnabled`` before anything is sent.
@@ -34,6 +40,7 @@ import json as jsonlib
 import logging
 import random
 import re
+import socket
 import time
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
@@ -50,6 +57,7 @@ from hubclient._urls import origin_of
 from hubclient.errors import (
     BadRequestError,
     DisabledRepoError,
+    ForbiddenError,
     GatedRepoError,
     HfHubHTTPError,
     LocalTokenNotFoundError,
@@ -58,6 +66,7 @@ from hubclient.errors import (
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
+    UnauthorizedError,
 )
 
 __all__ = [
@@ -119,6 +128,7 @@ class _Pool:
         self._loop_token: object | None = None
         self._closed = False
         self.gates: dict[str, float] = {}  # origin -> time.monotonic() until which to wait
+        self.reached: set[str] = set()  # origins that answered at least once
         self._slots: anyio.Semaphore | None = None
         self._slots_loop: object | None = None
 
@@ -441,17 +451,18 @@ class HubHttp:
                 if slots is not None:
                     slots.release()
                     slots = None
-                if attempt >= max_retries:
+                limit = self._transport_retries(exc, origin, max_retries)
+                if attempt >= limit:
                     raise
                 attempt += 1
                 delay = self._backoff(attempt)
-                logger.debug(
-                    "%s %s failed (%r); retry %d/%d in %.2fs",
+                logger.warning(
+                    "%s %s failed (%s); retry %d/%d in %.1fs",
                     method,
                     full_url,
-                    exc,
+                    _describe(exc),
                     attempt,
-                    max_retries,
+                    limit,
                     delay,
                 )
                 await anyio.sleep(delay)
@@ -459,6 +470,7 @@ class HubHttp:
             finally:
                 if slots is not None:
                     slots.release()
+            self._pool.reached.add(origin)
 
             status = response.status_code
             if status in RETRY_STATUSES:
@@ -473,8 +485,8 @@ class HubHttp:
                 ):
                     attempt += 1
                     delay = wait if wait is not None else self._backoff(attempt)
-                    logger.debug(
-                        "%s %s answered %d; retry %d/%d in %.2fs",
+                    logger.warning(
+                        "%s %s answered %d; retry %d/%d in %.1fs",
                         method,
                         full_url,
                         status,
@@ -589,6 +601,14 @@ class HubHttp:
             headers.pop("authorization", None)  # never, even if a caller passed one
         return headers
 
+    def _transport_retries(self, exc: Exception, origin: str, max_retries: int) -> int:
+        """How many retries a request that failed with ``exc`` gets in all."""
+        if origin in self._pool.reached or not isinstance(exc, _CONNECT_ERRORS):
+            return max_retries
+        if isinstance(exc, httpx.ConnectTimeout) or _name_not_resolved(exc):
+            return 0  # waiting again would only repeat the same answer
+        return min(max_retries, self._settings.connect_retries)
+
     def _backoff(self, attempt: int) -> float:
         base = self._settings.retry_backoff_base
         cap = self._settings.retry_backoff_max
@@ -606,6 +626,28 @@ class HubHttp:
             if remaining <= 0:
                 return
             await anyio.sleep(remaining)
+
+
+_CONNECT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout)
+# getaddrinfo's "try again later" is worth a retry; its other failures are final answers
+_TRANSIENT_RESOLVER_ERRORS: Final = frozenset({getattr(socket, "EAI_AGAIN", -3)})
+
+
+def _name_not_resolved(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a host name that does not resolve (DNS said no)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return current.errno not in _TRANSIENT_RESOLVER_ERRORS
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _clean_params(
@@ -733,6 +775,10 @@ def error_from_response(
         cls, what = RepositoryNotFoundError, "Repository not found"
     elif status == 400:
         cls, what = BadRequestError, "Bad request"
+    elif status == 401:
+        cls, what = UnauthorizedError, "Unauthorized"
+    elif status == 403:
+        cls, what = ForbiddenError, "Forbidden"
     elif status == 429:
         cls, what = RateLimitedError, "Rate limited"
     else:
@@ -744,7 +790,7 @@ def error_from_response(
         message += f" (Request ID: {request_id})"
     if server_message:
         message += f"\n\n{server_message}"
-    if cls is RepositoryNotFoundError:
+    if cls is RepositoryNotFoundError and "authenticat" not in (server_message or "").lower():
         message += (
             "\nCheck the repo id and type. If the repo is private, make sure you are "
             "authenticated with a token that can read it."

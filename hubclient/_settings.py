@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hubclient._urls import origin_of
 from hubclient._version import __version__
-from hubclient.errors import LocalTokenNotFoundError
+from hubclient.errors import HFValidationError, LocalTokenNotFoundError
 
 __all__ = ["DEFAULT_ENDPOINT", "HubSettings", "default_user_agent"]
 
@@ -94,6 +94,10 @@ class HubSettings(BaseModel):
 
     max_retries: int = 5
     """Retries after the first try, for idempotent calls on 408/429/5xx and network errors."""
+    connect_retries: int = 1
+    """Retries of a connection that cannot be opened to an origin that has never answered this
+    client (at most ``max_retries``; none when the name does not resolve or the connect attempt
+    timed out), so that a wrong or unreachable endpoint fails fast."""
     retry_backoff_base: float = 1.0
     retry_backoff_max: float = 8.0
     max_retry_wait: float = 300.0
@@ -114,7 +118,9 @@ class HubSettings(BaseModel):
         value = value.strip().rstrip("/")
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"endpoint must be an http(s) URL, got {value!r}")
+            raise ValueError(
+                f"must be an http(s) URL such as https://huggingface.co, got {value!r}"
+            )
         return value
 
     @field_validator("timeout")
@@ -122,7 +128,9 @@ class HubSettings(BaseModel):
     def _inf_is_none(cls, value: float | None) -> float | None:
         return None if value is not None and math.isinf(value) else value
 
-    @field_validator("max_retries", "max_connections", "max_keepalive_connections")
+    @field_validator(
+        "max_retries", "connect_retries", "max_connections", "max_keepalive_connections"
+    )
     @classmethod
     def _non_negative(cls, value: int) -> int:
         if value < 0:
@@ -200,13 +208,27 @@ class HubSettings(BaseModel):
                     "or the token file"
                 )
             values["token"] = found
-        return cls.model_validate(values)
+        return cls._validated(values)
 
     def replace(self, **changes: Any) -> HubSettings:
         """A validated copy with some fields changed (None values are ignored)."""
         data = self.model_dump()
         data.update({k: v for k, v in changes.items() if v is not None})
-        return type(self).model_validate(data)
+        return type(self)._validated(data)
+
+    @classmethod
+    def _validated(cls, values: dict[str, Any]) -> HubSettings:
+        """``model_validate``, a bad value raised as :class:`HFValidationError` (one line per
+        field: ``endpoint: must be an http(s) URL, got 'foo'``), never as pydantic's error."""
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            problems = []
+            for error in exc.errors(include_url=False):
+                field = ".".join(str(part) for part in error["loc"]) or "settings"
+                message = str(error["msg"]).removeprefix("Value error, ")
+                problems.append(f"{field}: {message}")
+            raise HFValidationError("invalid client settings: " + "; ".join(problems)) from None
 
     @property
     def hub_origin(self) -> str:

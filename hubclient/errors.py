@@ -14,6 +14,8 @@ Tree::
     │   ├── RevisionNotFoundError
     │   ├── RemoteEntryNotFoundError (also EntryNotFoundError)
     │   ├── BadRequestError (also ValueError)
+    │   ├── UnauthorizedError                      401: the token was refused
+    │   ├── ForbiddenError                         403: the token may not do this
     │   └── RateLimitedError                       429 after the retries ran out
     ├── EntryNotFoundError                         remote or local
     │   └── LocalEntryNotFoundError (also FileNotFoundError)
@@ -38,6 +40,7 @@ __all__ = [
     "DisabledRepoError",
     "EntryNotFoundError",
     "FileMetadataError",
+    "ForbiddenError",
     "GatedRepoError",
     "HFValidationError",
     "HfHubHTTPError",
@@ -50,6 +53,7 @@ __all__ = [
     "RemoteEntryNotFoundError",
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
+    "UnauthorizedError",
 ]
 
 
@@ -175,6 +179,23 @@ class IncompleteSnapshotError(LocalEntryNotFoundError):
 
 class BadRequestError(HfHubHTTPError, ValueError):
     """The server refused the request as malformed (HTTP 400)."""
+
+
+class UnauthorizedError(HfHubHTTPError):
+    """HTTP 401 for anything but a repo: the Hub refused the token (``Invalid credentials``).
+
+    A 401 on a repo URL is a :class:`RepositoryNotFoundError`, as in huggingface_hub (the Hub
+    answers 401 for missing and private repos alike). huggingface_hub raises a plain
+    ``HfHubHTTPError`` here; this is a subclass, so ``except HfHubHTTPError`` still catches it.
+    """
+
+
+class ForbiddenError(HfHubHTTPError):
+    """HTTP 403: the token is valid but may not do this (a read token writing, a repo of an
+    organisation the user is not a member of).
+
+    huggingface_hub raises a plain ``HfHubHTTPError`` here; this is a subclass of it.
+    """
 
 
 class RateLimitedError(HfHubHTTPError):

@@ -16,7 +16,8 @@ import os
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import NoReturn
 
 import anyio
@@ -28,6 +29,7 @@ from hubclient.cli._errors import (
     EXIT_CODES_HELP,
     ExitCode,
     error_line,
+    error_message,
     exit_code_for,
 )
 
@@ -201,7 +203,7 @@ def _report(exc: BaseException, code: ExitCode, *, as_json: bool, debug: bool) -
         status = exc.status_code if isinstance(exc, HfHubHTTPError) else None
         error = {
             "type": type(exc).__name__,
-            "message": " ".join(str(exc).split()) or line,
+            "message": error_message(exc) or line,
             "status_code": status,
             "exit_code": int(code),
         }
@@ -216,6 +218,34 @@ def _warning_printer(*, quiet: bool) -> Callable[..., None]:
             sys.stderr.write(f"warning: {' '.join(str(message).split())}\n")
 
     return show
+
+
+class _WarningLines(logging.Handler):
+    """The library's warnings (a retry and its wait, ...) as ``warning: ...`` lines on stderr,
+    looked up at each line (rich's live display redirects it above the bars)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"warning: {' '.join(record.getMessage().split())}\n")
+            sys.stderr.flush()
+        except Exception:  # pragma: no cover - logging must never break the command
+            self.handleError(record)
+
+
+@contextmanager
+def _library_warnings(*, quiet: bool, debug: bool) -> Iterator[None]:
+    """Show the ``hubclient`` logger's warnings on stderr while a command runs (none with
+    ``--quiet``; with ``--debug`` the root handler shows every record already)."""
+    library = logging.getLogger("hubclient")
+    handler = _WarningLines(logging.WARNING)
+    if quiet:
+        handler.setLevel(logging.CRITICAL + 1)
+    if not debug:
+        library.addHandler(handler)
+    try:
+        yield
+    finally:
+        library.removeHandler(handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -245,7 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if debug:
         logging.basicConfig(stream=sys.stderr, level=logging.DEBUG)
     try:
-        with warnings.catch_warnings():
+        with (
+            warnings.catch_warnings(),
+            _library_warnings(quiet=bool(args.quiet), debug=debug),
+        ):
             warnings.showwarning = _warning_printer(quiet=bool(args.quiet))
             if args.func is None:
                 return int(args.sync_func(args))

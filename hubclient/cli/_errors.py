@@ -18,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import enum
+import socket
 from collections.abc import Iterable
 
 import httpx
@@ -42,8 +43,10 @@ __all__ = [
     "NoReposError",
     "UsageError",
     "error_line",
+    "error_message",
     "exit_code_for",
     "exit_code_for_mirror_errors",
+    "one_line",
 ]
 
 
@@ -86,7 +89,9 @@ _NOT_FOUND_TYPES = frozenset(
         "RemoteEntryNotFoundError",
     }
 )
-_AUTH_TYPES = frozenset({"GatedRepoError", "LocalTokenNotFoundError"})
+_AUTH_TYPES = frozenset(
+    {"GatedRepoError", "LocalTokenNotFoundError", "UnauthorizedError", "ForbiddenError"}
+)
 _NETWORK_TYPES = frozenset(
     {
         # httpx's transport errors (every subclass of httpx.TransportError)
@@ -190,24 +195,101 @@ def exit_code_for_mirror_errors(errors: Iterable[MirrorError]) -> ExitCode:
     return max((_mirror_error_code(error) for error in errors), default=ExitCode.OK)
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: its lines joined as sentences (a line that ends without a stop
+    gets one, so that two messages never run together), spaces collapsed.
+
+    Example::
+
+        one_line("403 Forbidden\n\nNo rights\nUse a write token.")
+        # '403 Forbidden. No rights. Use a write token.'
+    """
+    parts: list[str] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        if parts and not parts[-1].endswith((".", "!", "?", ":", ";", ",")):
+            parts[-1] += "."
+        parts.append(line)
+    return " ".join(parts)
+
+
+def _reason(exc: BaseException) -> BaseException | None:
+    """The innermost OS-level cause of a transport error (a refused connection, a DNS no)."""
+    found: BaseException | None = None
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError):
+            found = current
+        grouped = getattr(current, "exceptions", None)  # an exception group (trio's connect)
+        if isinstance(grouped, tuple) and grouped and isinstance(grouped[0], BaseException):
+            current = grouped[0]
+            continue
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def _transport_text(exc: httpx.TransportError) -> str:
+    """What a network failure means, in words (httpx often says nothing, or "All connection
+    attempts failed")."""
+    try:
+        request: httpx.Request | None = exc.request
+    except RuntimeError:  # raised without a request
+        request = None
+    where = request.url.netloc.decode("ascii", "replace") if request is not None else "the server"
+    timeouts = request.extensions.get("timeout", {}) if request is not None else {}
+    reason = _reason(exc)
+
+    def within(kind: str) -> str:
+        seconds = timeouts.get(kind)
+        return f"for {seconds:g} s" if isinstance(seconds, (int, float)) else "in time"
+
+    if isinstance(exc, httpx.ConnectTimeout):
+        text = f"no connection to {where} {within('connect')}"
+    elif isinstance(exc, httpx.ConnectError):
+        if isinstance(reason, socket.gaierror):
+            host = request.url.host if request is not None else where
+            text = f"cannot resolve the host name {host!r} ({reason.strerror or reason})"
+        elif isinstance(reason, ConnectionRefusedError):
+            text = f"{where} refused the connection (is the Hub running there?)"
+        else:
+            detail = " ".join(str(reason or exc).split())
+            text = f"cannot connect to {where}" + (f" ({detail})" if detail else "")
+    elif isinstance(exc, httpx.ReadTimeout):
+        text = f"{where} sent nothing {within('read')} (see --timeout)"
+    elif isinstance(exc, httpx.WriteTimeout):
+        text = f"{where} took nothing {within('write')} (see --timeout)"
+    elif isinstance(exc, httpx.PoolTimeout):
+        text = "no free connection within the timeout"
+    else:
+        text = one_line(str(exc)) or "the connection failed"
+    if request is not None:
+        text = f"{text} ({request.method} {request.url.copy_with(query=None)})"
+    return text
+
+
+def error_message(exc: BaseException) -> str:
+    """The message of ``exc`` on one line (the JSON ``message`` of a failed command)."""
+    if isinstance(exc, httpx.TransportError):
+        return _transport_text(exc)
+    text = one_line(str(exc))
+    if isinstance(exc, HfHubHTTPError) and exc.server_message:
+        message = one_line(exc.server_message)
+        if message not in text:
+            text = f"{text} ({message})"
+    return text
+
+
 def error_line(exc: BaseException) -> str:
-    """One line that says what went wrong (no traceback).
+    """One line that says what went wrong (no traceback): ``Type: message``.
 
     Example::
 
         error_line(RepositoryNotFoundError("Repository not found for GET ...", ...))
     """
-    text = " ".join(str(exc).split())
-    if isinstance(exc, HfHubHTTPError) and exc.server_message:
-        message = " ".join(exc.server_message.split())
-        if message not in text:
-            text = f"{text} ({message})"
-    if isinstance(exc, httpx.TransportError):
-        try:
-            request = exc.request
-        except RuntimeError:  # raised without a request
-            pass
-        else:
-            text = f"{text} ({request.method} {request.url.copy_with(query=None)})"
+    text = error_message(exc)
     name = type(exc).__name__
     return f"{name}: {text}" if text else name

@@ -316,12 +316,14 @@ def test_exit_code_for_mirror_errors(errors: list[MirrorError], code: ExitCode) 
 
 
 def test_error_line_is_one_line() -> None:
-    exc = HfHubHTTPError("401 Client error\n\nfor GET x", status_code=401, url="x",
+    exc = HfHubHTTPError("401 Client error for GET x\n\n  (id: 7)", status_code=401, url="x",
                          server_message="Invalid credentials")  # fmt: skip
-    assert error_line(exc) == "HfHubHTTPError: 401 Client error for GET x (Invalid credentials)"
+    assert error_line(exc) == (
+        "HfHubHTTPError: 401 Client error for GET x. (id: 7) (Invalid credentials)"
+    )
     request = httpx.Request("GET", "http://127.0.0.1:9/api/models/a/b?x=1")
     assert error_line(httpx.ConnectError("refused", request=request)) == (
-        "ConnectError: refused (GET http://127.0.0.1:9/api/models/a/b)"
+        "ConnectError: cannot connect to 127.0.0.1:9 (refused) (GET http://127.0.0.1:9/api/models/a/b)"
     )
 
 

@@ -11,12 +11,14 @@ from hubclient import (
     BadRequestError,
     DisabledRepoError,
     EntryNotFoundError,
+    ForbiddenError,
     GatedRepoError,
     HfHubHTTPError,
     RateLimitedError,
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
+    UnauthorizedError,
 )
 from hubclient._http import error_from_response
 
@@ -34,7 +36,12 @@ def answer(status: int, headers: dict[str, str] | None = None, **kw: object) -> 
         (404, {"X-Error-Code": "RepoNotFound"}, RepositoryNotFoundError),
         (401, {"X-Error-Code": "RepoNotFound"}, RepositoryNotFoundError),
         (401, {}, RepositoryNotFoundError),  # 401 on a repo URL without credentials problem
-        (401, {"X-Error-Message": "Invalid credentials in Authorization header"}, HfHubHTTPError),
+        (
+            401,
+            {"X-Error-Message": "Invalid credentials in Authorization header"},
+            UnauthorizedError,
+        ),
+        (403, {}, ForbiddenError),
         (403, {"X-Error-Code": "GatedRepo"}, GatedRepoError),
         (404, {"X-Error-Code": "RevisionNotFound"}, RevisionNotFoundError),
         (404, {"X-Error-Code": "EntryNotFound"}, RemoteEntryNotFoundError),
@@ -52,6 +59,31 @@ def test_classification(status: int, headers: dict[str, str], expected: type) ->
     assert err.status_code == status
     assert err.url == URL
     assert err.method == "GET"
+
+
+def test_401_and_403_are_http_errors_of_their_own_type() -> None:
+    """huggingface_hub raises a plain HfHubHTTPError: ``except HfHubHTTPError`` still works."""
+    refused = error_from_response(
+        answer(401, {"X-Error-Message": "Invalid credentials in Authorization header"})
+    )
+    forbidden = error_from_response(answer(403, {"X-Error-Message": "No rights"}))
+    assert isinstance(refused, HfHubHTTPError)
+    assert isinstance(forbidden, HfHubHTTPError)
+    assert str(refused).startswith("401 Unauthorized for GET ")
+    assert str(forbidden).startswith("403 Forbidden for GET ")
+
+
+def test_repo_not_found_advice_is_given_once() -> None:
+    bare = error_from_response(answer(404, {"X-Error-Code": "RepoNotFound"}))
+    assert "authenticated" in str(bare)  # our advice, when the Hub gives none
+    advised = error_from_response(
+        answer(
+            404,
+            {"X-Error-Code": "RepoNotFound"},
+            json={"error": "Repository not found. Make sure you are authenticated."},
+        )
+    )
+    assert str(advised).lower().count("authenticated") == 1
 
 
 def test_hierarchy() -> None:
