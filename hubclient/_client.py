@@ -21,6 +21,7 @@ from hubclient._areas.info import InfoArea
 from hubclient._areas.mirror import MirrorArea
 from hubclient._areas.refs import RefsArea
 from hubclient._areas.repos import ReposArea
+from hubclient._areas.safetensors import SafetensorsArea
 from hubclient._areas.uploads import UploadsArea
 from hubclient._areas.users import UsersArea
 from hubclient._http import HubHttp
@@ -39,6 +40,7 @@ class AsyncHubClient(
     DownloadsArea,
     UploadsArea,
     MirrorArea,
+    SafetensorsArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

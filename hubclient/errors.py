@@ -23,7 +23,9 @@ Tree::
     ├── OfflineModeIsEnabled (also ConnectionError)
     ├── LocalTokenNotFoundError (also OSError)
     ├── FileMetadataError (also OSError)
-    └── HFValidationError (also ValueError)       bad repo id, repo type, revision...
+    ├── HFValidationError (also ValueError)       bad repo id, repo type, revision...
+    ├── NotASafetensorsRepoError                   no model.safetensors, no index
+    └── SafetensorsParsingError                    a header that is not a safetensors header
 
 Example::
 
@@ -48,11 +50,13 @@ __all__ = [
     "IncompleteSnapshotError",
     "LocalEntryNotFoundError",
     "LocalTokenNotFoundError",
+    "NotASafetensorsRepoError",
     "OfflineModeIsEnabled",
     "RateLimitedError",
     "RemoteEntryNotFoundError",
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
+    "SafetensorsParsingError",
     "UnauthorizedError",
 ]
 
@@ -239,3 +243,11 @@ class FileMetadataError(HubClientError, OSError):
 
 class HFValidationError(HubClientError, ValueError):
     """An argument is malformed (repo id, repo type, revision, path) and nothing was sent."""
+
+
+class NotASafetensorsRepoError(HubClientError):
+    """The repo has neither ``model.safetensors`` nor ``model.safetensors.index.json``."""
+
+
+class SafetensorsParsingError(HubClientError):
+    """A safetensors header is truncated, too long, not JSON, or not of the format."""

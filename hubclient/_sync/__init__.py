@@ -24,6 +24,7 @@ from hubclient._sync.info import SyncInfoArea
 from hubclient._sync.mirror import SyncMirrorArea
 from hubclient._sync.refs import SyncRefsArea
 from hubclient._sync.repos import SyncReposArea
+from hubclient._sync.safetensors import SyncSafetensorsArea
 from hubclient._sync.uploads import SyncUploadsArea
 from hubclient._sync.users import SyncUsersArea
 
@@ -42,6 +43,7 @@ class HubClient(
     SyncDownloadsArea,
     SyncUploadsArea,
     SyncMirrorArea,
+    SyncSafetensorsArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

@@ -23,6 +23,11 @@ from hubclient.models.repos import (
     SpaceRuntime,
     TransformersInfo,
 )
+from hubclient.models.safetensors import (
+    SafetensorsFileMetadata,
+    SafetensorsRepoMetadata,
+    TensorInfo,
+)
 from hubclient.models.users import AccessTokenInfo, AuthInfo, Organization, User, WhoAmI
 
 __all__ = [
@@ -45,8 +50,11 @@ __all__ = [
     "RepoSibling",
     "RepoUrl",
     "SafeTensorsInfo",
+    "SafetensorsFileMetadata",
+    "SafetensorsRepoMetadata",
     "SpaceInfo",
     "SpaceRuntime",
+    "TensorInfo",
     "TransformersInfo",
     "User",
     "WhoAmI",

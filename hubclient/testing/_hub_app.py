@@ -16,7 +16,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from hubclient.testing import _api_commit, _api_files, _api_lfs, _api_refs, _api_repos
+from hubclient.testing import (
+    _api_commit,
+    _api_files,
+    _api_lfs,
+    _api_refs,
+    _api_repos,
+    _api_safetensors,
+)
 from hubclient.testing._errors import HubError, Redirect
 from hubclient.testing._routes import Route, Router
 from hubclient.testing._web import Ctx, HubState, drain, error_response
@@ -33,6 +40,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_refs.ROUTES,
     *_api_commit.ROUTES,
     *_api_lfs.ROUTES,
+    *_api_safetensors.ROUTES,
 )
 
 
