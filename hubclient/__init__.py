@@ -3,39 +3,9 @@
 The public surface lives here and nowhere else; every other module is private.
 """
 
+from hubclient import _functions
 from hubclient._client import AsyncHubClient
-from hubclient._functions import (
-    create_branch,
-    create_commit,
-    create_repo,
-    create_tag,
-    dataset_info,
-    delete_branch,
-    delete_file,
-    delete_folder,
-    delete_repo,
-    delete_tag,
-    file_exists,
-    get_hf_file_metadata,
-    get_paths_info,
-    hf_hub_download,
-    list_datasets,
-    list_models,
-    list_repo_commits,
-    list_repo_files,
-    list_repo_refs,
-    list_repo_tree,
-    list_spaces,
-    model_info,
-    repo_exists,
-    repo_info,
-    revision_exists,
-    snapshot_download,
-    space_info,
-    upload_file,
-    upload_folder,
-    whoami,
-)
+from hubclient._functions import *  # noqa: F403  (the module-level functions: see the end)
 from hubclient._settings import HubSettings
 from hubclient._sync import HubClient, SyncRemoteFile
 from hubclient._urls import hf_hub_url
@@ -213,36 +183,11 @@ __all__ = [
     "User",
     "WhoAmI",
     "__version__",
-    "create_branch",
-    "create_commit",
-    "create_repo",
-    "create_tag",
-    "dataset_info",
-    "delete_branch",
-    "delete_file",
-    "delete_folder",
-    "delete_repo",
-    "delete_tag",
-    "file_exists",
-    "get_hf_file_metadata",
-    "get_paths_info",
-    "hf_hub_download",
     "hf_hub_url",
-    "list_datasets",
-    "list_models",
-    "list_repo_commits",
-    "list_repo_files",
-    "list_repo_refs",
-    "list_repo_tree",
-    "list_spaces",
-    "model_info",
-    "repo_exists",
-    "repo_info",
-    "revision_exists",
-    "snapshot_download",
-    "space_info",
     "try_to_load_from_cache",
-    "upload_file",
-    "upload_folder",
-    "whoami",
 ]
+
+#: Every public method of an area class is also a module-level function on a default client
+#: (``hubclient.model_info(...)``), as in huggingface_hub; they are generated with the facade
+#: (``hubclient/_functions/``), so a new method needs no edit here.
+__all__ += _functions.__all__

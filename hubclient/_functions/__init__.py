@@ -6,7 +6,7 @@ the same name on a default `HubClient`, built from the environment on first use.
 
 from __future__ import annotations
 
-from hubclient._functions.downloads import hf_hub_download, snapshot_download
+from hubclient._functions.downloads import hf_hub_download, iter_file, snapshot_download
 from hubclient._functions.files import (
     file_exists,
     get_hf_file_metadata,
@@ -25,6 +25,7 @@ from hubclient._functions.info import (
     revision_exists,
     space_info,
 )
+from hubclient._functions.mirror import download_repos, mirror_repo, mirror_repos
 from hubclient._functions.refs import (
     create_branch,
     create_tag,
@@ -33,11 +34,13 @@ from hubclient._functions.refs import (
     list_repo_commits,
     list_repo_refs,
 )
-from hubclient._functions.repos import create_repo, delete_repo
+from hubclient._functions.repos import create_repo, delete_repo, move_repo, update_repo_settings
 from hubclient._functions.uploads import (
     create_commit,
     delete_file,
+    delete_files,
     delete_folder,
+    preupload_lfs_files,
     upload_file,
     upload_folder,
 )
@@ -51,13 +54,16 @@ __all__ = [
     "dataset_info",
     "delete_branch",
     "delete_file",
+    "delete_files",
     "delete_folder",
     "delete_repo",
     "delete_tag",
+    "download_repos",
     "file_exists",
     "get_hf_file_metadata",
     "get_paths_info",
     "hf_hub_download",
+    "iter_file",
     "list_datasets",
     "list_models",
     "list_repo_commits",
@@ -65,12 +71,17 @@ __all__ = [
     "list_repo_refs",
     "list_repo_tree",
     "list_spaces",
+    "mirror_repo",
+    "mirror_repos",
     "model_info",
+    "move_repo",
+    "preupload_lfs_files",
     "repo_exists",
     "repo_info",
     "revision_exists",
     "snapshot_download",
     "space_info",
+    "update_repo_settings",
     "upload_file",
     "upload_folder",
     "whoami",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, cast, overload
 
@@ -13,6 +14,7 @@ from hubclient.progress import ProgressCallback
 
 __all__ = [
     "hf_hub_download",
+    "iter_file",
     "snapshot_download",
 ]
 
@@ -176,4 +178,30 @@ def snapshot_download(
             progress=progress,
             options=options,
         ),
+    )
+
+
+def iter_file(
+    repo_id: str,
+    filename: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    token: str | bool | None = None,
+    verify: bool = True,
+    chunk_size: int = 2**20,
+) -> Iterator[bytes]:
+    """Call :meth:`HubClient.iter_file` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().iter_file(
+        repo_id=repo_id,
+        filename=filename,
+        repo_type=repo_type,
+        revision=revision,
+        token=token,
+        verify=verify,
+        chunk_size=chunk_size,
     )

@@ -40,26 +40,6 @@ def file_exists(
     )
 
 
-def list_repo_files(
-    repo_id: str,
-    *,
-    revision: str | None = None,
-    repo_type: str | None = None,
-    token: str | bool | None = None,
-) -> list[str]:
-    """Call :meth:`HubClient.list_repo_files` on the default client.
-
-    The default client is built from the environment on first use and is shared by
-    the module-level functions.
-    """
-    return default_client().list_repo_files(
-        repo_id=repo_id,
-        revision=revision,
-        repo_type=repo_type,
-        token=token,
-    )
-
-
 def list_repo_tree(
     repo_id: str,
     path_in_repo: str | None = None,
@@ -80,6 +60,26 @@ def list_repo_tree(
         path_in_repo=path_in_repo,
         recursive=recursive,
         expand=expand,
+        revision=revision,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def list_repo_files(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> list[str]:
+    """Call :meth:`HubClient.list_repo_files` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_repo_files(
+        repo_id=repo_id,
         revision=revision,
         repo_type=repo_type,
         token=token,

@@ -4,12 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from hubclient._functions._default import default_client
 from hubclient.models.repos import RepoUrl
 
 __all__ = [
     "create_repo",
     "delete_repo",
+    "move_repo",
+    "update_repo_settings",
 ]
 
 
@@ -68,4 +72,48 @@ def delete_repo(
         token=token,
         repo_type=repo_type,
         missing_ok=missing_ok,
+    )
+
+
+def move_repo(
+    from_id: str,
+    to_id: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> None:
+    """Call :meth:`HubClient.move_repo` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    default_client().move_repo(
+        from_id=from_id,
+        to_id=to_id,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def update_repo_settings(
+    repo_id: str,
+    *,
+    gated: Literal["auto", "manual", False] | None = None,
+    private: bool | None = None,
+    visibility: str | None = None,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+) -> None:
+    """Call :meth:`HubClient.update_repo_settings` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    default_client().update_repo_settings(
+        repo_id=repo_id,
+        gated=gated,
+        private=private,
+        visibility=visibility,
+        token=token,
+        repo_type=repo_type,
     )

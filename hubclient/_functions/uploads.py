@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from hubclient._functions._default import default_client
-from hubclient.models.commits import CommitInfo, CommitOperation
+from hubclient.models.commits import CommitInfo, CommitOperation, CommitOperationAdd
 from hubclient.progress import ProgressCallback
-from hubclient.upload import UploadOptions
+from hubclient.upload import PreuploadedFile, UploadOptions
 
 __all__ = [
     "create_commit",
     "delete_file",
+    "delete_files",
     "delete_folder",
+    "preupload_lfs_files",
     "upload_file",
     "upload_folder",
 ]
@@ -53,6 +55,38 @@ def create_commit(
         create_pr=create_pr,
         num_threads=num_threads,
         parent_commit=parent_commit,
+        options=options,
+        progress=progress,
+    )
+
+
+def preupload_lfs_files(
+    repo_id: str,
+    additions: Iterable[CommitOperationAdd],
+    *,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    create_pr: bool | None = None,
+    num_threads: int = 5,
+    gitignore_content: str | None = None,
+    options: UploadOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[PreuploadedFile]:
+    """Call :meth:`HubClient.preupload_lfs_files` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().preupload_lfs_files(
+        repo_id=repo_id,
+        additions=additions,
+        token=token,
+        repo_type=repo_type,
+        revision=revision,
+        create_pr=create_pr,
+        num_threads=num_threads,
+        gitignore_content=gitignore_content,
         options=options,
         progress=progress,
     )
@@ -156,6 +190,36 @@ def delete_file(
     return default_client().delete_file(
         path_in_repo=path_in_repo,
         repo_id=repo_id,
+        token=token,
+        repo_type=repo_type,
+        revision=revision,
+        commit_message=commit_message,
+        commit_description=commit_description,
+        create_pr=create_pr,
+        parent_commit=parent_commit,
+    )
+
+
+def delete_files(
+    repo_id: str,
+    delete_patterns: list[str],
+    *,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    commit_message: str | None = None,
+    commit_description: str | None = None,
+    create_pr: bool | None = None,
+    parent_commit: str | None = None,
+) -> CommitInfo:
+    """Call :meth:`HubClient.delete_files` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().delete_files(
+        repo_id=repo_id,
+        delete_patterns=delete_patterns,
         token=token,
         repo_type=repo_type,
         revision=revision,

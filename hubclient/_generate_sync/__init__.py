@@ -7,7 +7,8 @@
 The generator reads `AsyncHubClient` and its bases in the package from *source* (their AST), so
 annotations and defaults are reproduced exactly as written, and writes one sync twin per area
 class (`_sync/<area>.py`), `HubClient` composed of them (`_sync/__init__.py`), and one module of
-module-level conveniences per area (`_functions/<area>.py`) for the names in CONVENIENCES:
+module of module-level functions per area (`_functions/<area>.py`): every public method of an
+area class but those of NOT_MODULE_FUNCTIONS. The methods:
 
 * `async def m(...) -> T`            -> `def m(...) -> T`, the coroutine run on the client's loop;
 * async generators, and methods returning `AsyncIterator[T]` / `AsyncIterable[T]` /
@@ -25,12 +26,12 @@ those steps leave it unchanged anyway, which tests/sync verifies.
 """
 
 from hubclient._generate_sync._layout import GENERATED_DIRS, render
-from hubclient._generate_sync._names import CONVENIENCES, GenerationError
+from hubclient._generate_sync._names import NOT_MODULE_FUNCTIONS, GenerationError
 from hubclient._generate_sync._run import format_source, generate, main, ruff_command
 
 __all__ = [
-    "CONVENIENCES",
     "GENERATED_DIRS",
+    "NOT_MODULE_FUNCTIONS",
     "GenerationError",
     "format_source",
     "generate",

@@ -541,7 +541,7 @@ class Emitter:
         if any(isinstance(n, ast.Name) and n.id == "Self" for n in ast.walk(node.args)):
             raise GenerationError(
                 f"{member.module.path}:{node.lineno}: {member.name!r} takes `Self`, which a "
-                "module-level function cannot; leave it out of CONVENIENCES"
+                "module-level function cannot; add it to NOT_MODULE_FUNCTIONS"
             )
         lines: list[str] = []
         for overload in member.overloads:

@@ -7,8 +7,10 @@ shape, one generated file per area:
   in ``AsyncHubClient`` itself (``__init__``, ``with_options``, ``close``, properties);
 * ``_sync/<area>.py``: ``Sync<AreaClass>``, the twin of one area class;
 * ``_sync/_views.py``: sync views of async value classes members yield or return;
-* ``_functions/<area>.py``: the module-level conveniences of that area, over the default
-  client of ``_functions/_default.py``; ``_functions/__init__.py`` gathers them.
+* ``_functions/<area>.py``: a module-level function for every public method of that area
+  (but those of ``NOT_MODULE_FUNCTIONS``), over the default client of
+  ``_functions/_default.py``; ``_functions/__init__.py`` gathers them, and ``hubclient``
+  exports whatever its ``__all__`` lists.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from hubclient._generate_sync._emit import Emitter
 from hubclient._generate_sync._names import (
     ASYNC_CLASS,
     CLOSE_NAMES,
-    CONVENIENCES,
+    NOT_MODULE_FUNCTIONS,
     PACKAGE,
     RUNNER,
     SYNC_CLASS,
@@ -312,7 +314,13 @@ def render(package_dir: Path, client_path: Path) -> dict[str, str]:
 def _conveniences(
     reader: SourceReader, parts: list[_Part], members: dict[str, Member], template: Emitter
 ) -> dict[str, str]:
-    """``_functions/``: a module-level function per name of CONVENIENCES the client has."""
+    """``_functions/``: a module-level function per public method of every area class.
+
+    The members written in the client class itself (``with_options``, ``aclose``, properties)
+    are the client's own, not functions; context managers and methods returning the client
+    are left out; ``NOT_MODULE_FUNCTIONS`` names the rest that are not offered. A name that
+    would hide a module of the package (``hubclient.download``, …) is refused.
+    """
     package = reader.package
 
     def make_emitter() -> Emitter:
@@ -320,24 +328,36 @@ def _conveniences(
             reader, views=template.views, views_module=template.views_module, client_local=False
         )
 
+    modules = {
+        p.stem if p.is_dir() else p.name.removesuffix(".py")
+        for p in reader.package_dir.iterdir()
+        if not p.name.startswith("_") and (p.suffix == ".py" or (p / "__init__.py").exists())
+    }
     stem_of = {(p.module.name, p.cls.name): p.stem for p in parts}
     groups: dict[str, tuple[Emitter, list[str], list[str], Module]] = {}
-    for name in CONVENIENCES:
-        member = members.get(name)
-        if member is None or member.name in CLOSE_NAMES:
-            continue
-        if member.decorator_names() & {"property", "staticmethod", "cached_property"}:
-            continue
-        owner = next(p for p in parts if p.module is member.module and member.name in p.members)
-        stem = stem_of[(owner.module.name, owner.cls.name)]
-        stem = "client" if stem == "__init__" else stem
-        if stem not in groups:
-            groups[stem] = (make_emitter(), [], [], owner.module)
-        emitter, names, body, _ = groups[stem]
-        if emitter._kind(member) in ("derive", "contextmanager", "enter"):
-            continue
-        names.append(name)
-        body += [*emitter.convenience(member), "", ""]
+    for owner in parts[1:]:
+        for name, own in owner.members.items():
+            member = members.get(name)
+            if member is None or member.node is not own.node or name == "__init__":
+                continue  # overridden further down the composition: offered from there
+            if name in NOT_MODULE_FUNCTIONS or name in CLOSE_NAMES:
+                continue
+            if member.decorator_names() & {"property", "staticmethod", "cached_property"}:
+                continue
+            stem = stem_of[(owner.module.name, owner.cls.name)]
+            if stem not in groups:
+                groups[stem] = (make_emitter(), [], [], owner.module)
+            emitter, names, body, _ = groups[stem]
+            if emitter._kind(member) in ("derive", "contextmanager", "enter"):
+                continue
+            if name in modules:
+                raise GenerationError(
+                    f"{member.module.path}:{member.node.lineno}: the module-level function "
+                    f"{name!r} would hide the module {package}.{name}; rename the method or "
+                    "add it to NOT_MODULE_FUNCTIONS (hubclient/_generate_sync/_names.py)"
+                )
+            names.append(name)
+            body += [*emitter.convenience(member), "", ""]
     files: dict[str, str] = {}
     if not any(names for _, names, _, _ in groups.values()):
         return files

@@ -7,8 +7,8 @@ __all__ = [
     "ASYNC_TO_SYNC",
     "CLOSE_NAMES",
     "CONTEXT_NAMES",
-    "CONVENIENCES",
     "ITERATOR_NAMES",
+    "NOT_MODULE_FUNCTIONS",
     "PACKAGE",
     "RUNNER",
     "SYNC_CLASS",
@@ -20,39 +20,11 @@ ASYNC_CLASS = "AsyncHubClient"
 SYNC_CLASS = "HubClient"
 RUNNER = "_runner"
 
-#: Names offered as module-level functions (`hubclient.<name>(...)`) when the class has them.
-CONVENIENCES: tuple[str, ...] = (
-    "whoami",
-    "model_info",
-    "dataset_info",
-    "space_info",
-    "repo_info",
-    "repo_exists",
-    "revision_exists",
-    "file_exists",
-    "list_models",
-    "list_datasets",
-    "list_spaces",
-    "list_repo_files",
-    "list_repo_tree",
-    "get_paths_info",
-    "get_hf_file_metadata",
-    "list_repo_refs",
-    "list_repo_commits",
-    "hf_hub_download",
-    "snapshot_download",
-    "create_repo",
-    "delete_repo",
-    "create_commit",
-    "upload_file",
-    "upload_folder",
-    "delete_file",
-    "delete_folder",
-    "create_branch",
-    "delete_branch",
-    "create_tag",
-    "delete_tag",
-)
+#: Public methods of the area classes that do NOT become module-level functions, with the reason.
+#: Every other public method of an area class is offered as ``hubclient.<name>(...)`` on the
+#: default client (huggingface_hub offers nearly every HfApi method at module level); keep this
+#: list short, and say why in the value.
+NOT_MODULE_FUNCTIONS: dict[str, str] = {}
 
 #: Async annotation names and their sync counterparts.
 ASYNC_TO_SYNC = {

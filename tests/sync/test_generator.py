@@ -267,14 +267,50 @@ def test_unsupported_shapes_fail_with_a_clear_message(
         render(package, client)
 
 
-def test_the_facade_and_the_conveniences_are_exported() -> None:
+def test_the_facade_and_the_module_level_functions_are_exported() -> None:
     from hubclient import _functions, _sync
 
     names = [*_sync.__all__, *_functions.__all__]
     missing = [name for name in names if getattr(hubclient, name, None) is None]
     assert missing == [], f"add to hubclient/__init__.py (import and __all__): {missing}"
     assert set(names) <= set(hubclient.__all__)
+    duplicated = sorted({n for n in hubclient.__all__ if hubclient.__all__.count(n) > 1})
+    assert duplicated == [], f"a module-level function hides another public name: {duplicated}"
     assert hubclient.HubClient is HubClient
+
+
+def test_every_public_area_method_is_a_module_level_function() -> None:
+    from hubclient import _functions
+    from hubclient._areas._base import Area
+    from hubclient._generate_sync import NOT_MODULE_FUNCTIONS
+
+    area_methods = {
+        name
+        for cls in AsyncHubClient.__mro__
+        if issubclass(cls, Area) and cls is not AsyncHubClient and cls is not Area
+        for name, value in vars(cls).items()
+        if not name.startswith("_") and callable(value)
+    }
+    # context managers (open_file) cannot be plain functions; everything else is offered
+    expected = area_methods - set(NOT_MODULE_FUNCTIONS) - {"open_file"}
+    assert sorted(expected - set(_functions.__all__)) == []
+    assert set(NOT_MODULE_FUNCTIONS) <= area_methods, "NOT_MODULE_FUNCTIONS names a lost method"
+    for name in _functions.__all__:
+        function = getattr(hubclient, name)
+        assert function.__module__.startswith("hubclient._functions."), name
+        sync = getattr(HubClient, name)
+        assert (
+            list(inspect.signature(function).parameters)
+            == list(inspect.signature(sync).parameters)[1:]
+        ), name
+
+
+def test_a_function_that_would_hide_a_module_is_refused(tmp_path: Path) -> None:
+    package = write_sample(tmp_path)
+    (package / "ping").mkdir()
+    (package / "ping" / "__init__.py").write_text("")
+    with pytest.raises(GenerationError, match=r"would hide the module fakehub\.ping"):
+        render(package, package / "_client.py")
 
 
 def test_check_gives_the_same_verdict_without_ruff(monkeypatch: pytest.MonkeyPatch) -> None:
