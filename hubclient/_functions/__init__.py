@@ -35,6 +35,11 @@ from hubclient._functions.refs import (
     list_repo_refs,
 )
 from hubclient._functions.repos import create_repo, delete_repo, move_repo, update_repo_settings
+from hubclient._functions.safetensors import (
+    get_safetensors_metadata,
+    get_sharded_safetensors_metadata,
+    parse_safetensors_file_metadata,
+)
 from hubclient._functions.uploads import (
     create_commit,
     delete_file,
@@ -62,6 +67,8 @@ __all__ = [
     "file_exists",
     "get_hf_file_metadata",
     "get_paths_info",
+    "get_safetensors_metadata",
+    "get_sharded_safetensors_metadata",
     "hf_hub_download",
     "iter_file",
     "list_datasets",
@@ -75,6 +82,7 @@ __all__ = [
     "mirror_repos",
     "model_info",
     "move_repo",
+    "parse_safetensors_file_metadata",
     "preupload_lfs_files",
     "repo_exists",
     "repo_info",
