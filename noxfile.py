@@ -19,8 +19,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def conformance(session: nox.Session) -> None:
-    """huggingface_hub (the real client, Xet disabled) against the uvicorn-served local Hub."""
+    """huggingface_hub (Xet disabled), git and git-lfs against the served local Hub.
+
+    The clients that are not Python packages come from tests/conformance/install-clients."""
     session.install("-e", ".[test]")
+    session.run("bash", "tests/conformance/install-clients", external=True)
     session.run("pytest", "-m", "conformance", "tests/conformance", *session.posargs)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 from dataclasses import dataclass, field
 
@@ -56,7 +57,15 @@ class Accounts:
         if not authorization:
             return None
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        if scheme.lower() == "basic":
+            # git and git-lfs: ``user:token`` (the user name is not checked, as on the Hub)
+            try:
+                token = base64.b64decode(token.strip(), validate=True).decode().partition(":")[2]
+            except (ValueError, UnicodeDecodeError):
+                token = ""
+        elif scheme.lower() != "bearer":
+            token = ""
+        if not token.strip():
             raise HubError(401, "Invalid credentials in Authorization header")
         token = token.strip()
         with self._lock:

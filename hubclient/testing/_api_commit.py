@@ -19,7 +19,15 @@ from hubclient.testing._routes import Route
 from hubclient.testing._snapshot import Snapshot
 from hubclient.testing._web import PREFIXES, Ctx, json_response
 
-__all__ = ["commit", "dangling_lfs_error", "decide_lfs", "looks_binary", "preupload"]
+__all__ = [
+    "check_regular_content",
+    "clean_path",
+    "commit",
+    "dangling_lfs_error",
+    "decide_lfs",
+    "looks_binary",
+    "preupload",
+]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 
@@ -39,6 +47,20 @@ def decide_lfs(
     path: str, size: int, sample: bytes, attributes: GitAttributes, threshold: int
 ) -> bool:
     return attributes.is_lfs(path) or size >= threshold or looks_binary(sample)
+
+
+def check_regular_content(path: str, data: bytes, threshold: int) -> None:
+    """The Hub's pre-receive checks (API commits and git pushes): big or binary content must
+    go through LFS."""
+    if len(data) >= threshold:
+        raise HubError.bad_request(
+            f"Your push was rejected because it contains files larger than "
+            f"{threshold} bytes ({path}). Please use LFS."
+        )
+    if looks_binary(data[:512]):
+        raise HubError.bad_request(
+            f"Your push was rejected because it contains binary files ({path}). Please use LFS."
+        )
 
 
 def _text_at(ctx: Ctx, snapshot: Snapshot, path: str) -> str:
@@ -164,16 +186,7 @@ def _operation(ctx: Ctx, repo: Repo, key: str, value: dict[str, Any]) -> Operati
             data = content.encode("utf-8")
         else:
             raise HubError.bad_request(f"Unknown encoding {encoding!r} for {path}")
-        # the Hub's pre-receive checks: big or binary content must go through LFS
-        if len(data) >= ctx.config.lfs_size_threshold:
-            raise HubError.bad_request(
-                f"Your push was rejected because it contains files larger than "
-                f"{ctx.config.lfs_size_threshold} bytes ({path}). Please use LFS."
-            )
-        if looks_binary(data[:512]):
-            raise HubError.bad_request(
-                f"Your push was rejected because it contains binary files ({path}). Please use LFS."
-            )
+        check_regular_content(path, data, ctx.config.lfs_size_threshold)
         return Put(path, ctx.store.objects.put_bytes(data), len(data), False, data)
     if key == "lfsFile":
         oid = value.get("oid")

@@ -59,9 +59,12 @@ def _object_answer(
         return answer  # already stored: no actions
     answer["authenticated"] = True
     config = ctx.config
+    # git-lfs sends the action's headers and nothing else: the credentials of the batch
+    # request go along (huggingface_hub ignores them and sends its own)
+    authorization = ctx.request.headers.get("authorization")
     verify = {
         "href": f"{ctx.repo_url(repo)}.git/info/lfs/objects/verify",
-        "header": {},
+        "header": {"Authorization": authorization} if authorization else {},
     }
     if size >= config.lfs_multipart_threshold and "multipart" in transfers:
         session = objects.start_upload(oid, size, config.lfs_chunk_size, repo.uid)
@@ -92,7 +95,22 @@ def _object_answer(
     return answer
 
 
+_CHALLENGE = {
+    "LFS-Authenticate": 'Basic realm="Git LFS"',
+    "WWW-Authenticate": 'Basic realm="Git LFS"',
+}
+
+
 async def batch(ctx: Ctx, repo: Repo) -> Response:
+    try:
+        return await _batch(ctx, repo)
+    except HubError as error:
+        if error.status == 401:  # git-lfs asks its credential helper on this challenge
+            error.headers.update(_CHALLENGE)
+        raise
+
+
+async def _batch(ctx: Ctx, repo: Repo) -> Response:
     body = await ctx.json_body()
     if not isinstance(body, dict) or not isinstance(body.get("objects"), list):
         raise HubError(422, "Expected a git-lfs batch request with 'objects'")

@@ -8,8 +8,10 @@ from collections.abc import Iterable, Mapping
 __all__ = [
     "DEFAULT_GITATTRIBUTES",
     "commit_oid",
+    "commit_raw",
     "git_blob_sha1",
     "lfs_pointer",
+    "parse_lfs_pointer",
     "tree_oids",
 ]
 
@@ -64,6 +66,21 @@ def git_blob_sha1(content: bytes) -> str:
     return digest.hexdigest()
 
 
+def parse_lfs_pointer(data: bytes) -> tuple[str, int] | None:
+    """``(sha256, size)`` when `data` is exactly the pointer `lfs_pointer` writes, else ``None``."""
+    if len(data) > 200 or not data.startswith(b"version https://git-lfs.github.com/spec/v1\n"):
+        return None
+    lines = data.decode("ascii", "replace").split("\n")
+    if len(lines) != 4 or lines[3] or not lines[1].startswith("oid sha256:"):
+        return None
+    sha256, size = lines[1][len("oid sha256:") :], lines[2].removeprefix("size ")
+    if not size.isdigit() or lfs_pointer(sha256, int(size)) != data:
+        return None
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        return None
+    return sha256, int(size)
+
+
 def lfs_pointer(sha256: str, size: int) -> bytes:
     """The git-lfs pointer file that stands for an LFS object in the git tree."""
     return (
@@ -71,8 +88,12 @@ def lfs_pointer(sha256: str, size: int) -> bytes:
     )
 
 
-def tree_oids(files: Mapping[str, str]) -> dict[str, str]:
-    """Git tree oids of every folder ("" is the root) of a tree given as ``{path: blob oid}``."""
+def tree_oids(files: Mapping[str, str], modes: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Git tree oids of every folder ("" is the root) of a tree given as ``{path: blob oid}``.
+
+    `modes` gives the git mode of the files that are not plain ``100644`` blobs (``100755``
+    executables, ``120000`` symlinks).
+    """
     children: dict[str, dict[str, tuple[bool, str]]] = {"": {}}
     for path in files:
         parts = path.split("/")
@@ -94,17 +115,24 @@ def tree_oids(files: Mapping[str, str]) -> dict[str, str]:
         for name in sorted(entries, key=sort_key):
             is_dir, target = entries[name]
             oid = oids[target] if is_dir else files[target]
-            mode = b"40000" if is_dir else b"100644"
+            mode = b"40000" if is_dir else (modes or {}).get(target, "100644").encode()
             body += mode + b" " + name.encode() + b"\0" + bytes.fromhex(oid)
         oids[folder] = hashlib.sha1(b"tree %d\0" % len(body) + bytes(body)).hexdigest()
     return oids
 
 
-def commit_oid(tree: str, parents: Iterable[str], author: str, timestamp: int, message: str) -> str:
-    """A git commit oid over the tree, the parents, the author line and the message."""
+def commit_raw(
+    tree: str, parents: Iterable[str], author: str, timestamp: int, message: str
+) -> bytes:
+    """The git commit object (without its header) of a commit made through the API."""
     lines = [f"tree {tree}"]
     lines += [f"parent {p}" for p in parents]
     who = f"{author} <{author}@users.noreply.local> {timestamp} +0000"
     lines += [f"author {who}", f"committer {who}", "", message]
-    body = "\n".join(lines).encode()
+    return "\n".join(lines).encode()
+
+
+def commit_oid(tree: str, parents: Iterable[str], author: str, timestamp: int, message: str) -> str:
+    """A git commit oid over the tree, the parents, the author line and the message."""
+    body = commit_raw(tree, parents, author, timestamp, message)
     return hashlib.sha1(b"commit %d\0" % len(body) + body).hexdigest()

@@ -23,6 +23,7 @@ from hubclient.testing import (
     _api_refs,
     _api_repos,
     _api_safetensors,
+    _git_http,
 )
 from hubclient.testing._errors import HubError, Redirect
 from hubclient.testing._routes import Route, Router
@@ -41,6 +42,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_commit.ROUTES,
     *_api_lfs.ROUTES,
     *_api_safetensors.ROUTES,
+    *_git_http.ROUTES,
 )
 
 

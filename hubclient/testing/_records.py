@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -24,6 +25,7 @@ class Commit:
     message: str
     author: str
     timestamp: float
+    raw: bytes = b""  # the git commit object as pushed (empty: it is rebuilt from the fields)
 
     @property
     def date(self) -> str:
@@ -38,6 +40,7 @@ class Commit:
             "message": self.message,
             "author": self.author,
             "timestamp": self.timestamp,
+            **({"raw": base64.b64encode(self.raw).decode()} if self.raw else {}),
         }
 
     @classmethod
@@ -50,6 +53,7 @@ class Commit:
             data["message"],
             data["author"],
             float(data["timestamp"]),
+            base64.b64decode(data["raw"]) if data.get("raw") else b"",
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -200,18 +201,14 @@ class Repo:
         timestamp = time.time()
         full_message = title if not message else f"{title}\n\n{message}"
         cid = commit_oid(snapshot.tree_oid, parents, author, int(timestamp), full_message)
-        if cid in self._commit_set:
-            # identical commit object (same tree, parents, message, second): make it unique
-            cid = commit_oid(
-                snapshot.tree_oid,
-                parents,
-                author,
-                int(timestamp),
-                full_message + f"\n{time.time_ns()}",
-            )
+        while cid in self._commit_set:
+            # identical commit object (same tree, parents, message, second): a later second
+            # makes it unique, and the commit object stays exactly what the fields describe
+            timestamp = float(int(timestamp) + 1)
+            cid = commit_oid(snapshot.tree_oid, parents, author, int(timestamp), full_message)
         final = {
             path: (
-                FileEntry(e.size, e.oid, e.sha256, e.lfs, cid)
+                dataclasses.replace(e, last_commit=cid)
                 if path in changed or not e.last_commit
                 else e
             )
@@ -346,6 +343,66 @@ class Repo:
         sha256 = store_regular(content)
         files[".gitattributes"] = FileEntry(len(content), git_blob_sha1(content), sha256, False)
         changed.add(".gitattributes")
+
+    # --- commits pushed with git ---
+
+    def add_pushed_commit(self, commit: Commit, files: dict[str, FileEntry]) -> None:
+        """Record a commit that arrived through ``git push`` (no ref moves; see `update_ref`).
+
+        `files` carry their last commits already; the commit keeps its raw git object, so the
+        git side serves exactly what was pushed.
+        """
+        with self.lock:
+            if commit.id in self._commit_set:
+                return
+            self.add_lfs({e.sha256 for e in files.values() if e.lfs})
+            self._save_snapshot(commit.id, Snapshot(files))
+            atomic_write_json(self.folder / "commits" / f"{commit.id}.json", commit.to_json())
+            self._commits[commit.id] = commit
+            self._commit_ids.append(commit.id)
+            self._commit_ids.sort()
+            self._commit_set.add(commit.id)
+
+    def has_commit(self, commit_id: str) -> bool:
+        return commit_id in self._commit_set
+
+    def update_ref(self, ref: str, old: str | None, new: str | None, *, apply: bool = True) -> None:
+        """Move, create (``old=None``) or delete (``new=None``) a git ref, if it is still `old`.
+
+        ``refs/heads/*`` and ``refs/tags/*`` may be created and deleted (not the default
+        branch); an existing ``refs/pr/N`` may be moved. Raises `HubError` (409 when the ref
+        moved meanwhile). With ``apply=False`` it only checks.
+        """
+        with self.lock:
+            refs = self.refs
+            table: dict[Any, str]
+            if ref.startswith("refs/heads/"):
+                table, name = refs.heads, ref[len("refs/heads/") :]
+            elif ref.startswith("refs/tags/"):
+                table, name = refs.tags, ref[len("refs/tags/") :]
+            elif ref.startswith("refs/pr/") and ref[len("refs/pr/") :].isdigit():
+                table, name = refs.prs, ref[len("refs/pr/") :]
+                if int(name) not in refs.prs or new is None:
+                    raise HubError(403, f"{ref}: pull request refs can only be updated")
+            else:
+                raise HubError(403, f"{ref}: only branches, tags and pull requests can be pushed")
+            key: Any = int(name) if table is refs.prs else name
+            if table.get(key) != old:
+                raise HubError(409, f"{ref} has moved meanwhile (fetch first)")
+            if new is None:
+                if table is refs.heads and name == self.default_branch:
+                    raise HubError(403, "Cannot delete the default branch")
+                if apply:
+                    del table[key]
+            else:
+                if old is None and not _valid_ref_name(name):
+                    raise HubError(400, f"Invalid ref name: {ref}")
+                if apply and new not in self._commit_set:
+                    raise HubError(400, f"{ref}: {new} is not a commit of this repo")
+                if apply:
+                    table[key] = new
+            if apply:
+                self._save_refs()
 
     def squash(self, branch: str, message: str, author: str) -> Commit:
         """Replace the history of `branch` by one root commit holding its current files."""

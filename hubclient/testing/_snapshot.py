@@ -19,6 +19,7 @@ class FileEntry:
     sha256: str
     lfs: bool
     last_commit: str = ""
+    mode: str = "100644"  # the git mode: 100644, or 100755 / 120000 for files pushed with git
 
     @property
     def pointer_size(self) -> int:
@@ -30,13 +31,17 @@ class FileEntry:
         return self.sha256 if self.lfs else self.oid
 
     def to_json(self) -> list[object]:
-        return [self.size, self.oid, self.sha256, self.lfs, self.last_commit]
+        out: list[object] = [self.size, self.oid, self.sha256, self.lfs, self.last_commit]
+        if self.mode != "100644":
+            out.append(self.mode)
+        return out
 
     @classmethod
     def from_json(cls, data: list[object]) -> FileEntry:
-        size, oid, sha256, lfs, last = data
+        size, oid, sha256, lfs, last = data[:5]
         assert isinstance(size, int)
-        return cls(size, str(oid), str(sha256), bool(lfs), str(last))
+        mode = str(data[5]) if len(data) > 5 else "100644"
+        return cls(size, str(oid), str(sha256), bool(lfs), str(last), mode)
 
 
 class Snapshot:
@@ -51,7 +56,8 @@ class Snapshot:
 
     @cached_property
     def dir_oids(self) -> dict[str, str]:
-        return tree_oids({path: entry.oid for path, entry in self.files.items()})
+        modes = {p: e.mode for p, e in self.files.items() if e.mode != "100644"}
+        return tree_oids({path: entry.oid for path, entry in self.files.items()}, modes)
 
     @property
     def tree_oid(self) -> str:
