@@ -27,6 +27,7 @@ __all__ = [
     "decide_lfs",
     "looks_binary",
     "preupload",
+    "regular_put",
 ]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
@@ -156,6 +157,25 @@ class Dangling:
     path: str
 
 
+def regular_put(ctx: Ctx, path: str, value: dict[str, Any]) -> Put:
+    """A regular file of a commit (``{"content", "encoding"}``: base64 or utf-8), stored."""
+    content = value.get("content")
+    if not isinstance(content, str):
+        raise HubError.bad_request(f"Missing content for {path}")
+    encoding = str(value.get("encoding", "base64")).lower()
+    if encoding == "base64":
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise HubError.bad_request(f"Invalid base64 content for {path}") from exc
+    elif encoding in ("utf-8", "utf8"):
+        data = content.encode("utf-8")
+    else:
+        raise HubError.bad_request(f"Unknown encoding {encoding!r} for {path}")
+    check_regular_content(path, data, ctx.config.lfs_size_threshold)
+    return Put(path, ctx.store.objects.put_bytes(data), len(data), False, data)
+
+
 def dangling_lfs_error(paths: list[str]) -> HubError:
     """The Hub's refusal of pointers to objects the repo does not hold (400, as on the Hub)."""
     return HubError.bad_request(
@@ -174,20 +194,7 @@ def _operation(ctx: Ctx, repo: Repo, key: str, value: dict[str, Any]) -> Operati
         content = value.get("content")
         if content is None and value.get("oldPath"):
             return Rename(path, clean_path(value["oldPath"]))
-        if not isinstance(content, str):
-            raise HubError.bad_request(f"Missing content for {path}")
-        encoding = str(value.get("encoding", "base64")).lower()
-        if encoding == "base64":
-            try:
-                data = base64.b64decode(content, validate=True)
-            except (binascii.Error, ValueError) as exc:
-                raise HubError.bad_request(f"Invalid base64 content for {path}") from exc
-        elif encoding in ("utf-8", "utf8"):
-            data = content.encode("utf-8")
-        else:
-            raise HubError.bad_request(f"Unknown encoding {encoding!r} for {path}")
-        check_regular_content(path, data, ctx.config.lfs_size_threshold)
-        return Put(path, ctx.store.objects.put_bytes(data), len(data), False, data)
+        return regular_put(ctx, path, value)
     if key == "lfsFile":
         oid = value.get("oid")
         if oid is None and value.get("oldPath"):

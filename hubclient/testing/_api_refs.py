@@ -48,6 +48,7 @@ async def list_commits(ctx: Ctx, repo: Repo, revision: str) -> Response:
     resolved = repo.resolve(revision)
     history = list(repo.history(resolved.commit))
     page, headers = ctx.page(history, ctx.config.page_size)
+    headers["X-Total-Count"] = str(len(history))  # huggingface.js countCommits reads it
     formatted = "formatted" in ctx.query_list("expand")
     out: list[dict[str, Any]] = []
     for commit in page:
@@ -69,12 +70,19 @@ async def list_commits(ctx: Ctx, repo: Repo, revision: str) -> Response:
 
 
 async def create_branch(ctx: Ctx, repo: Repo, name: str) -> Response:
-    ctx.check_write(repo.namespace)
+    identity = ctx.check_write(repo.namespace)
     body = await ctx.json_body()
-    start = body.get("startingPoint") if isinstance(body, dict) else None
+    body = body if isinstance(body, dict) else {}
+    start = body.get("startingPoint")
     if start is not None and not isinstance(start, str):
         raise HubError.bad_request("startingPoint must be a revision")
-    repo.create_branch(name, start)
+    # huggingface.js: ``emptyBranch`` (a root commit with no files), ``overwrite``
+    repo.create_branch(
+        name,
+        start,
+        empty_by=identity.user if body.get("emptyBranch") is True else None,
+        overwrite=body.get("overwrite") is True,
+    )
     return json_response({})
 
 

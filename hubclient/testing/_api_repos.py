@@ -8,8 +8,10 @@ from typing import Any
 
 from starlette.responses import Response
 
+from hubclient.testing._api_commit import clean_path, regular_put
 from hubclient.testing._card import card_data, card_tags
 from hubclient.testing._errors import HubError
+from hubclient.testing._operations import Put
 from hubclient.testing._records import iso_date
 from hubclient.testing._repo import Repo
 from hubclient.testing._routes import Route
@@ -126,6 +128,15 @@ def _gated(value: Any) -> str | bool:
     raise HubError.bad_request(f"Invalid gated value: {value}")
 
 
+def _initial_files(ctx: Ctx, files: Any) -> list[Put]:
+    """The ``files`` of a create request (regular content, as a commit's ``file`` lines)."""
+    if files is None:
+        return []
+    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+        raise HubError.bad_request("'files' must be a list of {path, content, encoding}")
+    return [regular_put(ctx, clean_path(f.get("path")), f) for f in files]
+
+
 async def create_repo(ctx: Ctx) -> Response:
     body = await ctx.json_body()
     if not isinstance(body, dict):
@@ -138,9 +149,24 @@ async def create_repo(ctx: Ctx) -> Response:
     meta: dict[str, Any] = {"private": bool(_visibility(body))}
     if repo_type == "space":
         meta["sdk"] = body.get("sdk") or "gradio"
-    repo, created = ctx.store.create(repo_type, repo_id, author=identity.user, **meta)
+    files = _initial_files(ctx, body.get("files"))
+    repo, created = ctx.store.create(
+        repo_type, repo_id, author=identity.user, initial=not files, **meta
+    )
     if not created:
         raise HubError(409, f"You already created this {repo_type} repo", body={"url": url})
+    if files:  # huggingface.js createRepo({files}): the first commit holds them
+        repo.apply(
+            repo.default_branch,
+            [*files],
+            title="initial commit",
+            description="",
+            author=identity.user,
+            parent_commit=None,
+            create_pr=False,
+            object_size=ctx.store.objects.size,
+            store_regular=ctx.store.objects.put_bytes,
+        )
     return json_response({"url": url, "name": repo_id, "id": _hex_id(repo.meta["uid"])})
 
 

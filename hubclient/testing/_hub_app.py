@@ -20,6 +20,7 @@ from hubclient.testing import (
     _api_commit,
     _api_files,
     _api_lfs,
+    _api_raw,
     _api_refs,
     _api_repos,
     _api_safetensors,
@@ -42,6 +43,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_commit.ROUTES,
     *_api_lfs.ROUTES,
     *_api_safetensors.ROUTES,
+    *_api_raw.ROUTES,
     *_git_http.ROUTES,
 )
 

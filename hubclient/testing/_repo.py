@@ -416,13 +416,25 @@ class Repo:
             self._save_refs()
             return commit
 
-    def create_branch(self, name: str, start: str | None) -> None:
+    def create_branch(
+        self,
+        name: str,
+        start: str | None,
+        *,
+        empty_by: str | None = None,
+        overwrite: bool = False,
+    ) -> None:
+        """Create a branch at `start` (or, with `empty_by`, at a new root commit with no files)."""
         with self.lock:
-            if name in self.refs.heads:
+            if name in self.refs.heads and not overwrite:
                 raise HubError(409, f"Reference already exists: refs/heads/{name}")
             if not _valid_ref_name(name):
                 raise HubError(400, f"Invalid branch name: {name}")
-            self.refs.heads[name] = self.resolve(start).commit
+            if empty_by is not None:
+                target = self._write_commit({}, set(), (), "Empty branch", "", empty_by).id
+            else:
+                target = self.resolve(start).commit
+            self.refs.heads[name] = target
             self._save_refs()
 
     def delete_branch(self, name: str) -> None:
