@@ -116,7 +116,11 @@ async def resolve_file(ctx: Ctx, repo: Repo, revision: str, path: str) -> Respon
     headers = {"X-Repo-Commit": resolved.commit}
     if entry.lfs:
         signed = f"/lfs/{entry.sha256}"
-        query = ctx.state.signer.query("GET", signed, {"filename": path.rsplit("/", 1)[-1]})
+        # the commit rides in the signed URL: huggingface_hub 1.2x-1.33 follows a redirect to
+        # the same host name (the served storage is 127.0.0.1 on another port) and reads the
+        # metadata from the storage's answer, which then carries X-Repo-Commit
+        params = {"filename": path.rsplit("/", 1)[-1], "commit": resolved.commit}
+        query = ctx.state.signer.query("GET", signed, params)
         location = f"{ctx.storage_url}{signed}?{query}"
         body = f"Found. Redirecting to {location}".encode()
         headers.update(

@@ -81,6 +81,9 @@ class StorageApp:
         if size is None:
             raise HubError(404, f"NoSuchKey: {oid}")
         headers = {"ETag": f'"{oid}"', "Cache-Control": "private, max-age=3600"}
+        commit = request.query_params.get("commit")  # signed with the URL (see resolve_file)
+        if commit:
+            headers["X-Repo-Commit"] = commit
         filename = request.query_params.get("filename")
         if filename:
             headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
