@@ -7,11 +7,17 @@ from hubclient import _functions
 from hubclient._client import AsyncHubClient
 from hubclient._functions import *  # noqa: F403  (the module-level functions: see the end)
 from hubclient._settings import HubSettings
-from hubclient._sync import HubClient, SyncRemoteFile
+from hubclient._sync import HubClient, SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient._urls import hf_hub_url
 from hubclient._version import __version__
 from hubclient.cache import CACHED_NO_EXIST, try_to_load_from_cache
-from hubclient.download import DownloadIntegrityError, DownloadOptions, DryRunFileInfo, RemoteFile
+from hubclient.download import (
+    DownloadIntegrityError,
+    DownloadOptions,
+    DryRunFileInfo,
+    RemoteFile,
+    SeekableRemoteFile,
+)
 from hubclient.errors import (
     BadRequestError,
     DisabledRepoError,
@@ -172,9 +178,11 @@ __all__ = [
     "SafetensorsFileMetadata",
     "SafetensorsParsingError",
     "SafetensorsRepoMetadata",
+    "SeekableRemoteFile",
     "SpaceInfo",
     "SpaceRuntime",
     "SyncRemoteFile",
+    "SyncSeekableRemoteFile",
     "TensorInfo",
     "TotalProgress",
     "TransformersInfo",

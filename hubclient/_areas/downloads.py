@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from hubclient import download as _download
 from hubclient._areas._base import Area
-from hubclient.download import DownloadOptions, DryRunFileInfo, RemoteFile
+from hubclient.download import (
+    DownloadOptions,
+    DryRunFileInfo,
+    RemoteFile,
+    SeekableRemoteFile,
+)
 from hubclient.progress import ProgressCallback
 
 if TYPE_CHECKING:
@@ -268,6 +273,45 @@ class DownloadsArea(Area):
             chunk_size=chunk_size,
         ) as remote:
             yield remote
+
+    @asynccontextmanager
+    async def open_seekable(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        block_size: int = 2**20,
+        options: DownloadOptions | None = None,
+    ) -> AsyncIterator[SeekableRemoteFile]:
+        """Open a repo file for random access: ``seek``/``read(n)``/``read_range``, touching
+        no disk.
+
+        One ``HEAD`` resolves the file (commit, size, etag, storage location); each read is a
+        ranged ``GET`` of the location (renewed when it expires), pinned to that commit.
+        Sequential reads are served from a read-ahead buffer of ``block_size`` bytes;
+        ``read_ranges`` fetches several ranges concurrently. A parquet footer, a zip
+        directory or a safetensors header costs a request or two, not the file.
+
+        Example::
+
+            async with client.open_seekable("acme/data", "train.parquet", repo_type="dataset") as f:
+                f.seek(-8, io.SEEK_END)
+                footer_length = int.from_bytes((await f.read(4)), "little")
+        """
+        async with _download.open_seekable(
+            self._http,
+            repo_id,
+            filename,
+            repo_type=repo_type,
+            revision=revision,
+            token=token,
+            block_size=block_size,
+            options=options,
+        ) as reader:
+            yield reader
 
     async def iter_file(
         self,

@@ -17,7 +17,7 @@ import httpx
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
-from hubclient._sync._views import SyncRemoteFile
+from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient._sync.downloads import SyncDownloadsArea
 from hubclient._sync.files import SyncFilesArea
 from hubclient._sync.info import SyncInfoArea
@@ -31,6 +31,7 @@ from hubclient._sync.users import SyncUsersArea
 __all__ = [
     "HubClient",
     "SyncRemoteFile",
+    "SyncSeekableRemoteFile",
 ]
 
 

@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from collections.abc import Iterator, Sequence
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
-from hubclient.download import RemoteFile
+from hubclient.download import RemoteFile, SeekableRemoteFile
 
 __all__ = [
     "SyncRemoteFile",
+    "SyncSeekableRemoteFile",
 ]
 
 
@@ -66,3 +68,113 @@ class SyncRemoteFile:
                 chunk_size=chunk_size,
             )
         )
+
+
+class SyncSeekableRemoteFile:
+    """Synchronous view of :class:`SeekableRemoteFile`, as returned by `HubClient`.
+
+    A repo file opened for random access (from :meth:`HubClient.open_seekable`).
+
+    ``size``, ``etag`` (sha256 for LFS files, git blob id otherwise) and ``commit_hash`` come
+    from one metadata request; ``read``/``seek``/``tell`` work as on a local binary file,
+    ``read_range(start, end)`` reads ``[start, end)`` without moving the position, and
+    ``read_ranges`` reads several ranges concurrently. Reads past the end return what is
+    there (``b""`` at the end). One reader serves one task at a time.
+    """
+
+    def __init__(
+        self,
+        runner: _portal.Portal[AsyncHubClient],
+        inner: SeekableRemoteFile,
+    ) -> None:
+        self._runner = runner
+        self._inner = inner
+
+    @property
+    def repo_id(self) -> str:
+        return self._inner.repo_id
+
+    @property
+    def filename(self) -> str:
+        return self._inner.filename
+
+    @property
+    def commit_hash(self) -> str:
+        return self._inner.commit_hash
+
+    @property
+    def etag(self) -> str:
+        return self._inner.etag
+
+    @property
+    def size(self) -> int:
+        return self._inner.size
+
+    @property
+    def lfs(self) -> bool:
+        return self._inner.lfs
+
+    def tell(self) -> int:
+        """The current position."""
+        return self._inner.tell()
+
+    def seek(
+        self,
+        offset: int,
+        whence: int = io.SEEK_SET,
+    ) -> int:
+        """Move the position (``whence``: ``SEEK_SET``, ``SEEK_CUR``, ``SEEK_END``); no I/O."""
+        return self._inner.seek(
+            offset=offset,
+            whence=whence,
+        )
+
+    def seekable(self) -> bool:
+        return self._inner.seekable()
+
+    def readable(self) -> bool:
+        return self._inner.readable()
+
+    @property
+    def closed(self) -> bool:
+        return self._inner.closed
+
+    def read(
+        self,
+        n: int = -1,
+    ) -> bytes:
+        """Up to ``n`` bytes from the position (all the rest with ``n < 0``), read ahead by
+        ``block_size``."""
+        return self._runner.call(
+            lambda _: self._inner.read(
+                n=n,
+            )
+        )
+
+    def read_range(
+        self,
+        start: int,
+        end: int,
+    ) -> bytes:
+        """The bytes ``[start, end)`` (clipped to the file); the position does not move."""
+        return self._runner.call(
+            lambda _: self._inner.read_range(
+                start=start,
+                end=end,
+            )
+        )
+
+    def read_ranges(
+        self,
+        ranges: Sequence[tuple[int, int]],
+    ) -> list[bytes]:
+        """Several ``[start, end)`` ranges, fetched concurrently, in the order given."""
+        return self._runner.call(
+            lambda _: self._inner.read_ranges(
+                ranges=ranges,
+            )
+        )
+
+    def close(self) -> None:
+        """Drop the buffer; later reads raise ``ValueError``."""
+        return self._runner.call(lambda _: self._inner.aclose())

@@ -11,7 +11,7 @@ from typing import Any, Literal, cast, overload
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
-from hubclient._sync._views import SyncRemoteFile
+from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient.download import DownloadOptions, DryRunFileInfo
 from hubclient.progress import ProgressCallback
 
@@ -283,6 +283,46 @@ class SyncDownloadsArea:
             )
         ) as value:
             yield SyncRemoteFile(self._runner, value)
+
+    @contextlib.contextmanager
+    def open_seekable(
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        token: str | bool | None = None,
+        block_size: int = 2**20,
+        options: DownloadOptions | None = None,
+    ) -> Iterator[SyncSeekableRemoteFile]:
+        """Open a repo file for random access: ``seek``/``read(n)``/``read_range``, touching
+        no disk.
+
+        One ``HEAD`` resolves the file (commit, size, etag, storage location); each read is a
+        ranged ``GET`` of the location (renewed when it expires), pinned to that commit.
+        Sequential reads are served from a read-ahead buffer of ``block_size`` bytes;
+        ``read_ranges`` fetches several ranges concurrently. A parquet footer, a zip
+        directory or a safetensors header costs a request or two, not the file.
+
+        Example::
+
+            with client.open_seekable("acme/data", "train.parquet", repo_type="dataset") as f:
+                f.seek(-8, io.SEEK_END)
+                footer_length = int.from_bytes((f.read(4)), "little")
+        """
+        with self._runner.enter(
+            lambda client: client.open_seekable(
+                repo_id=repo_id,
+                filename=filename,
+                repo_type=repo_type,
+                revision=revision,
+                token=token,
+                block_size=block_size,
+                options=options,
+            )
+        ) as value:
+            yield SyncSeekableRemoteFile(self._runner, value)
 
     def iter_file(
         self,

@@ -6,6 +6,7 @@ Area module of :class:`hubclient.AsyncHubClient`; it talks to the network throug
 
 from hubclient.download._file import FileMetadata, get_file_metadata, hf_hub_download
 from hubclient.download._options import DownloadIntegrityError, DownloadOptions
+from hubclient.download._random import SeekableRemoteFile, open_seekable
 from hubclient.download._snapshot import DryRunFileInfo, snapshot_download
 from hubclient.download._stream import RemoteFile, iter_file, open_file
 
@@ -15,9 +16,11 @@ __all__ = [
     "DryRunFileInfo",
     "FileMetadata",
     "RemoteFile",
+    "SeekableRemoteFile",
     "get_file_metadata",
     "hf_hub_download",
     "iter_file",
     "open_file",
+    "open_seekable",
     "snapshot_download",
 ]
