@@ -72,3 +72,53 @@ def test_safetensors_metadata_of_three_shards(
     print(f"\n[safetensors] 3 shards, {size} bytes of weights in all")
     for name, row in rows.items():
         print(f"[safetensors] {name:16} {row}")
+
+
+def _parquet(path: Path, rows: int) -> int:
+    import numpy as np
+    import pandas as pd
+
+    generator = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {name: generator.integers(0, 2**62, rows, dtype=np.int64) for name in "abcd"}
+    )
+    frame.to_parquet(path, row_group_size=rows // 8, compression=None)
+    return path.stat().st_size
+
+
+def test_pandas_reads_one_column_of_a_200mb_parquet(
+    served: ServedHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import pandas as pd
+    from huggingface_hub import HfFileSystem, constants
+
+    from hubclient.fs import HubFileSystem
+
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
+    local = tmp_path / "t.parquet"
+    size = _parquet(local, 6_500_000)
+    served.hub.seed_repo("alice/table", {"t.parquet": local.read_bytes()}, repo_type="dataset")
+    ours = HubFileSystem(
+        client=AsyncHubClient(served.hub_url, token=ALICE_TOKEN), skip_instance_cache=True
+    )
+    theirs = HfFileSystem(endpoint=served.hub_url, token=ALICE_TOKEN, skip_instance_cache=True)
+    rows: dict[str, dict[str, float]] = {}
+    for name, fs in (("hubclient", ours), ("huggingface_hub", theirs)):
+        served.hub.log.clear()
+        started = time.perf_counter()
+        column = pd.read_parquet("datasets/alice/table/t.parquet", columns=["b"], filesystem=fs)
+        seconds = time.perf_counter() - started
+        assert len(column) == 6_500_000
+        records = served.hub.log.records
+        rows[name] = {
+            "seconds": round(seconds, 2),
+            "requests": len(records),
+            "MiB fetched": round(sum(r.response_bytes for r in records) / 2**20, 1),
+        }
+    ours.close()
+    print(f"\n[parquet] one column of 4, file {size / 2**20:.1f} MiB")
+    for name, row in rows.items():
+        share = row["MiB fetched"] * 2**20 / size
+        print(f"[parquet] {name:16} {row} = {share:.1%} of the file")
