@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck", "sync"]
+nox.options.sessions = ["tests", "lint", "typecheck", "sync", "parity"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = ["3.11"]
@@ -61,6 +61,15 @@ def sync(session: nox.Session) -> None:
     """Fail when the generated sync facade (hubclient/_sync/, hubclient/_functions/) is stale."""
     session.install("-e", ".")
     session.run("python", "-m", "hubclient._generate_sync", "--check")
+
+
+@nox.session(python=PYTHON)
+def parity(session: nox.Session) -> None:
+    """Fail when docs/parity.md (the ledger against huggingface_hub's HfApi) is stale, or when a
+    deviation has no reason; `nox -s parity -- --write` regenerates it."""
+    session.install("-e", ".[test]")
+    args = [] if "--write" in session.posargs else ["--check"]
+    session.run("python", "-m", "hubclient._parity", *args)
 
 
 @nox.session(python=PYTHON, name="generate-sync")

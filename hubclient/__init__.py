@@ -5,12 +5,18 @@ The public surface lives here and nowhere else; every other module is private.
 
 from hubclient import _functions
 from hubclient._client import AsyncHubClient
+from hubclient._file_functions import (
+    get_hf_file_metadata,
+    hf_hub_download,
+    hf_hub_url,
+    snapshot_download,
+    try_to_load_from_cache,
+)
 from hubclient._functions import *  # noqa: F403  (the module-level functions: see the end)
 from hubclient._settings import HubSettings
 from hubclient._sync import HubClient, SyncRemoteFile, SyncSeekableRemoteFile
-from hubclient._urls import hf_hub_url
 from hubclient._version import __version__
-from hubclient.cache import CACHED_NO_EXIST, try_to_load_from_cache
+from hubclient.cache import CACHED_NO_EXIST
 from hubclient.download import (
     DownloadIntegrityError,
     DownloadOptions,
@@ -191,7 +197,10 @@ __all__ = [
     "User",
     "WhoAmI",
     "__version__",
+    "get_hf_file_metadata",
+    "hf_hub_download",
     "hf_hub_url",
+    "snapshot_download",
     "try_to_load_from_cache",
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import AsyncGenerator, Iterable, Mapping
 from contextlib import aclosing
 from typing import Any, Literal
@@ -22,12 +24,14 @@ __all__ = [
     "SPACE_SDKS",
     "create_repo",
     "delete_repo",
+    "emission_grams",
     "list_repos",
     "move_repo",
     "repo_exists",
     "repo_info",
     "revision_exists",
     "update_repo_settings",
+    "within_emissions",
 ]
 
 SPACE_SDKS = ("gradio", "streamlit", "docker", "static")
@@ -265,6 +269,40 @@ async def list_repos(
             count += 1
             if limit is not None and count >= limit:
                 return
+
+
+_NUMBER = re.compile(r"\d+\.\d+|\d+")
+
+
+def emission_grams(info: ModelInfo) -> float | None:
+    """The CO2 emissions a model card declares (``co2_eq_emissions``, a number or a mapping
+    with ``emissions``), in grams; None when it declares none."""
+    card = info.card_data
+    if card is None:
+        return None
+    emission = card.get("co2_eq_emissions")
+    if isinstance(emission, dict):
+        emission = emission.get("emissions")
+    if not emission:
+        return None
+    found = _NUMBER.search(str(emission))
+    return float(found.group(0)) if found else None
+
+
+async def within_emissions(
+    items: AsyncGenerator[Any, None], minimum: float | None, maximum: float | None
+) -> AsyncGenerator[Any, None]:
+    """The models of a listing whose declared emissions lie in ``[minimum, maximum]``
+    (huggingface_hub's ``emissions_thresholds``; None: unbounded on that side)."""
+    if minimum is None and maximum is None:
+        raise ValueError("Both `minimum_threshold` and `maximum_threshold` cannot both be `None`")
+    low = -1.0 if minimum is None else minimum
+    high = math.inf if maximum is None else maximum
+    async with aclosing(items):
+        async for info in items:
+            grams = emission_grams(info)
+            if grams is not None and low <= grams <= high:
+                yield info
 
 
 def resolve_visibility(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing, asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from hubclient import download as _download
 from hubclient._areas._base import Area
+from hubclient._bars import with_bars
+from hubclient._http import HubHttp
 from hubclient.download import (
     DownloadOptions,
     DryRunFileInfo,
@@ -38,8 +40,10 @@ class DownloadsArea(Area):
         cache_dir: str | Path | None = None,
         local_dir: str | Path | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: Literal[False] = False,
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -57,8 +61,10 @@ class DownloadsArea(Area):
         cache_dir: str | Path | None = None,
         local_dir: str | Path | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: Literal[True],
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -75,8 +81,10 @@ class DownloadsArea(Area):
         cache_dir: str | Path | None = None,
         local_dir: str | Path | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: bool = False,
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -101,8 +109,12 @@ class DownloadsArea(Area):
             local_dir: put the file at ``local_dir/filename`` instead (huggingface_hub's
                 local-dir layout with ``.cache/huggingface/``).
             force_download: download even if cached.
+            etag_timeout: seconds for the metadata request (default: the client's
+                ``etag_timeout``, ``HF_HUB_ETAG_TIMEOUT``).
             local_files_only: never use the network.
             token: per-call token (``False``: anonymous).
+            tqdm_class: a tqdm-like class: a bar of bytes is drawn with it while the file
+                downloads, as huggingface_hub does.
             dry_run: return a :class:`DryRunFileInfo` instead of downloading.
             progress: callback receiving :mod:`hubclient.progress` events.
             options: transfer settings (:class:`DownloadOptions`).
@@ -119,22 +131,27 @@ class DownloadsArea(Area):
 
             path = await client.hf_hub_download("acme/model", "config.json")
         """
-        return await _download.hf_hub_download(
-            self._http,
-            repo_id,
-            filename,
-            subfolder=subfolder,
-            repo_type=repo_type,
-            revision=revision,
-            cache_dir=cache_dir,
-            local_dir=local_dir,
-            force_download=force_download,
-            local_files_only=local_files_only,
-            dry_run=dry_run,
-            token=token,
-            progress=progress,
-            options=options,
-        )
+        callback, bars = with_bars(progress, tqdm_class, "file")
+        try:
+            return await _download.hf_hub_download(
+                self._with_etag_timeout(etag_timeout),
+                repo_id,
+                filename,
+                subfolder=subfolder,
+                repo_type=repo_type,
+                revision=revision,
+                cache_dir=cache_dir,
+                local_dir=local_dir,
+                force_download=force_download,
+                local_files_only=local_files_only,
+                dry_run=dry_run,
+                token=token,
+                progress=callback,
+                options=options,
+            )
+        finally:
+            if bars is not None:
+                bars.close()
 
     @overload
     async def snapshot_download(
@@ -149,8 +166,10 @@ class DownloadsArea(Area):
         ignore_patterns: str | list[str] | None = None,
         max_workers: int | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: Literal[False] = False,
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -169,8 +188,10 @@ class DownloadsArea(Area):
         ignore_patterns: str | list[str] | None = None,
         max_workers: int | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: Literal[True],
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -188,8 +209,10 @@ class DownloadsArea(Area):
         ignore_patterns: str | list[str] | None = None,
         max_workers: int | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: bool = False,
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -208,6 +231,8 @@ class DownloadsArea(Area):
         Arguments and fallbacks (offline, ``local_files_only``, an unreachable Hub) are those
         of huggingface_hub's ``snapshot_download``; ``allow_patterns``/``ignore_patterns``
         use its rules (``fnmatch``, ``*`` crosses ``/``, ``dir/`` = everything below).
+        ``etag_timeout`` bounds the metadata requests (default: the client's);
+        ``tqdm_class`` draws a bar of files and a bar of bytes, as huggingface_hub does.
 
         Raises:
             RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError: the Hub refused.
@@ -221,23 +246,34 @@ class DownloadsArea(Area):
                 "acme/model", allow_patterns=["*.json", "*.safetensors"], progress=print
             )
         """
-        return await _download.snapshot_download(
-            self._http,
-            repo_id,
-            repo_type=repo_type,
-            revision=revision,
-            cache_dir=cache_dir,
-            local_dir=local_dir,
-            allow_patterns=allow_patterns,
-            ignore_patterns=ignore_patterns,
-            max_workers=max_workers,
-            force_download=force_download,
-            local_files_only=local_files_only,
-            dry_run=dry_run,
-            token=token,
-            progress=progress,
-            options=options,
-        )
+        callback, bars = with_bars(progress, tqdm_class, "snapshot")
+        try:
+            return await _download.snapshot_download(
+                self._with_etag_timeout(etag_timeout),
+                repo_id,
+                repo_type=repo_type,
+                revision=revision,
+                cache_dir=cache_dir,
+                local_dir=local_dir,
+                allow_patterns=allow_patterns,
+                ignore_patterns=ignore_patterns,
+                max_workers=max_workers,
+                force_download=force_download,
+                local_files_only=local_files_only,
+                dry_run=dry_run,
+                token=token,
+                progress=callback,
+                options=options,
+            )
+        finally:
+            if bars is not None:
+                bars.close()
+
+    def _with_etag_timeout(self, etag_timeout: float | None) -> HubHttp:
+        """The network door, with a per-call ``etag_timeout`` when one is given."""
+        if etag_timeout is None:
+            return self._http
+        return self._http.with_settings(self._settings.replace(etag_timeout=etag_timeout))
 
     @asynccontextmanager
     async def open_file(

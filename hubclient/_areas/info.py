@@ -185,6 +185,7 @@ class InfoArea(Area):
         search: str | None = None,
         pipeline_tag: str | None = None,
         num_parameters: str | None = None,
+        emissions_thresholds: tuple[float, float] | None = None,
         sort: str | None = None,
         limit: int | None = None,
         expand: list[str] | None = None,
@@ -197,6 +198,9 @@ class InfoArea(Area):
 
         ``sort`` accepts ``downloads``, ``likes``, ``last_modified``, ``created_at``,
         ``trending_score``; ``limit`` stops after that many results.
+        ``emissions_thresholds=(min, max)`` keeps the models whose card declares CO2
+        emissions (grams) in that range; it needs ``cardData=True`` and, as in huggingface_hub,
+        filters the ``limit`` models fetched.
 
         Example::
 
@@ -221,9 +225,12 @@ class InfoArea(Area):
             card_data=cardData,
             fetch_config=fetch_config,
         )
-        return typed_items(
-            _repos.list_repos(self._http, "model", params, limit=limit, token=token), ModelInfo
-        )
+        if emissions_thresholds is not None and not cardData:
+            raise ValueError("`emissions_thresholds` were passed without setting `cardData=True`.")
+        items = _repos.list_repos(self._http, "model", params, limit=limit, token=token)
+        if emissions_thresholds is not None:
+            items = _repos.within_emissions(items, *emissions_thresholds)
+        return typed_items(items, ModelInfo)
 
     def list_datasets(
         self,

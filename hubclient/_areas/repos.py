@@ -11,7 +11,16 @@ from hubclient.models.repos import RepoUrl
 if TYPE_CHECKING:
     pass
 
-__all__ = ["ReposArea"]
+__all__ = ["DEVIATIONS", "ReposArea"]
+
+#: Where a call written for HfApi would not work unchanged here, and why (the parity ledger,
+#: docs/parity.md, reads it).
+DEVIATIONS: dict[str, dict[str, str]] = {
+    "create_repo": {
+        "space_volumes": "not yet: comes with the Spaces area's Volume model (issue 11, step 3)",
+        "space_template": "not yet: needs the Space templates route (issue 11, step 3)",
+    },
+}
 
 
 class ReposArea(Area):

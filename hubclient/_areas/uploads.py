@@ -15,7 +15,20 @@ from hubclient.upload import PreuploadedFile, UploadOptions
 if TYPE_CHECKING:
     pass
 
-__all__ = ["UploadsArea"]
+__all__ = ["DEVIATIONS", "UploadsArea"]
+
+_RUN_AS_FUTURE = (
+    "not taken: an async call already runs in the background when started in a task group "
+    "(`tg.start_soon(...)`); with HubClient, submit the call to a concurrent.futures executor"
+)
+
+#: Where a call written for HfApi would not work unchanged here, and why (the parity ledger,
+#: docs/parity.md, reads it).
+DEVIATIONS: dict[str, dict[str, str]] = {
+    "create_commit": {"run_as_future": _RUN_AS_FUTURE},
+    "upload_file": {"run_as_future": _RUN_AS_FUTURE},
+    "upload_folder": {"run_as_future": _RUN_AS_FUTURE},
+}
 
 
 class UploadsArea(Area):
@@ -103,16 +116,18 @@ class UploadsArea(Area):
         revision: str | None = None,
         create_pr: bool | None = None,
         num_threads: int = 5,
+        free_memory: bool = True,
         gitignore_content: str | None = None,
         options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[PreuploadedFile]:
         """Upload the LFS content of ``additions`` now; commit them later with ``create_commit``.
 
-        Unlike HfApi, the operations are not modified (there is no ``free_memory``): pass the
-        same list to :meth:`create_commit`, which then finds the content already stored and
-        does not send it again. Returns the LFS files handled, with ``uploaded=False`` for
-        those the Hub already had.
+        Unlike HfApi, the operations are not modified: pass the same list to
+        :meth:`create_commit`, which then finds the content already stored and does not send it
+        again. ``free_memory`` is accepted for HfApi's calls and changes nothing: hubclient
+        keeps no copy of the content, which is freed when you drop the operations. Returns the
+        LFS files handled, with ``uploaded=False`` for those the Hub already had.
 
         Example::
 

@@ -6,14 +6,8 @@ the same name on a default `HubClient`, built from the environment on first use.
 
 from __future__ import annotations
 
-from hubclient._functions.downloads import hf_hub_download, iter_file, snapshot_download
-from hubclient._functions.files import (
-    file_exists,
-    get_hf_file_metadata,
-    get_paths_info,
-    list_repo_files,
-    list_repo_tree,
-)
+from hubclient._functions.downloads import iter_file
+from hubclient._functions.files import file_exists, get_paths_info, list_repo_files, list_repo_tree
 from hubclient._functions.info import (
     dataset_info,
     list_datasets,
@@ -65,11 +59,9 @@ __all__ = [
     "delete_tag",
     "download_repos",
     "file_exists",
-    "get_hf_file_metadata",
     "get_paths_info",
     "get_safetensors_metadata",
     "get_sharded_safetensors_metadata",
-    "hf_hub_download",
     "iter_file",
     "list_datasets",
     "list_models",
@@ -87,7 +79,6 @@ __all__ = [
     "repo_exists",
     "repo_info",
     "revision_exists",
-    "snapshot_download",
     "space_info",
     "update_repo_settings",
     "upload_file",

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hubclient._functions._default import default_client
-from hubclient.models.files import HfFileMetadata, RepoFile, RepoFolder
+from hubclient.models.files import RepoFile, RepoFolder
 
 __all__ = [
     "file_exists",
-    "get_hf_file_metadata",
     "get_paths_info",
     "list_repo_files",
     "list_repo_tree",
@@ -107,22 +106,4 @@ def get_paths_info(
         revision=revision,
         repo_type=repo_type,
         token=token,
-    )
-
-
-def get_hf_file_metadata(
-    *,
-    url: str,
-    token: str | bool | None = None,
-    timeout: float | None = None,
-) -> HfFileMetadata:
-    """Call :meth:`HubClient.get_hf_file_metadata` on the default client.
-
-    The default client is built from the environment on first use and is shared by
-    the module-level functions.
-    """
-    return default_client().get_hf_file_metadata(
-        url=url,
-        token=token,
-        timeout=timeout,
     )

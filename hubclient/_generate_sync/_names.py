@@ -24,7 +24,15 @@ RUNNER = "_runner"
 #: Every other public method of an area class is offered as ``hubclient.<name>(...)`` on the
 #: default client (huggingface_hub offers nearly every HfApi method at module level); keep this
 #: list short, and say why in the value.
-NOT_MODULE_FUNCTIONS: dict[str, str] = {}
+_HAND_WRITTEN = (
+    "hand-written in hubclient/_file_functions.py with huggingface_hub's module-level signature "
+    "(endpoint=, headers=, user_agent=, library_name=, library_version=, …)"
+)
+NOT_MODULE_FUNCTIONS: dict[str, str] = {
+    "hf_hub_download": _HAND_WRITTEN,
+    "snapshot_download": _HAND_WRITTEN,
+    "get_hf_file_metadata": _HAND_WRITTEN,
+}
 
 #: Async annotation names and their sync counterparts.
 ASYNC_TO_SYNC = {

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal, cast, overload
 
@@ -39,8 +39,10 @@ class SyncDownloadsArea:
         cache_dir: str | Path | None = None,
         local_dir: str | Path | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: Literal[False] = False,
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -58,8 +60,10 @@ class SyncDownloadsArea:
         cache_dir: str | Path | None = None,
         local_dir: str | Path | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: Literal[True],
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -76,8 +80,10 @@ class SyncDownloadsArea:
         cache_dir: str | Path | None = None,
         local_dir: str | Path | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: bool = False,
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -102,8 +108,12 @@ class SyncDownloadsArea:
             local_dir: put the file at ``local_dir/filename`` instead (huggingface_hub's
                 local-dir layout with ``.cache/huggingface/``).
             force_download: download even if cached.
+            etag_timeout: seconds for the metadata request (default: the client's
+                ``etag_timeout``, ``HF_HUB_ETAG_TIMEOUT``).
             local_files_only: never use the network.
             token: per-call token (``False``: anonymous).
+            tqdm_class: a tqdm-like class: a bar of bytes is drawn with it while the file
+                downloads, as huggingface_hub does.
             dry_run: return a :class:`DryRunFileInfo` instead of downloading.
             progress: callback receiving :mod:`hubclient.progress` events.
             options: transfer settings (:class:`DownloadOptions`).
@@ -132,8 +142,10 @@ class SyncDownloadsArea:
                     cache_dir=cache_dir,
                     local_dir=local_dir,
                     force_download=force_download,
+                    etag_timeout=etag_timeout,
                     local_files_only=local_files_only,
                     token=token,
+                    tqdm_class=tqdm_class,
                     dry_run=dry_run,
                     progress=progress,
                     options=options,
@@ -154,8 +166,10 @@ class SyncDownloadsArea:
         ignore_patterns: str | list[str] | None = None,
         max_workers: int | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: Literal[False] = False,
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -174,8 +188,10 @@ class SyncDownloadsArea:
         ignore_patterns: str | list[str] | None = None,
         max_workers: int | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: Literal[True],
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -193,8 +209,10 @@ class SyncDownloadsArea:
         ignore_patterns: str | list[str] | None = None,
         max_workers: int | None = None,
         force_download: bool = False,
+        etag_timeout: float | None = None,
         local_files_only: bool = False,
         token: str | bool | None = None,
+        tqdm_class: Callable[..., Any] | None = None,
         dry_run: bool = False,
         progress: ProgressCallback | None = None,
         options: DownloadOptions | None = None,
@@ -213,6 +231,8 @@ class SyncDownloadsArea:
         Arguments and fallbacks (offline, ``local_files_only``, an unreachable Hub) are those
         of huggingface_hub's ``snapshot_download``; ``allow_patterns``/``ignore_patterns``
         use its rules (``fnmatch``, ``*`` crosses ``/``, ``dir/`` = everything below).
+        ``etag_timeout`` bounds the metadata requests (default: the client's);
+        ``tqdm_class`` draws a bar of files and a bar of bytes, as huggingface_hub does.
 
         Raises:
             RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError: the Hub refused.
@@ -239,8 +259,10 @@ class SyncDownloadsArea:
                     ignore_patterns=ignore_patterns,
                     max_workers=max_workers,
                     force_download=force_download,
+                    etag_timeout=etag_timeout,
                     local_files_only=local_files_only,
                     token=token,
+                    tqdm_class=tqdm_class,
                     dry_run=dry_run,
                     progress=progress,
                     options=options,

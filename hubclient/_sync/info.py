@@ -199,6 +199,7 @@ class SyncInfoArea:
         search: str | None = None,
         pipeline_tag: str | None = None,
         num_parameters: str | None = None,
+        emissions_thresholds: tuple[float, float] | None = None,
         sort: str | None = None,
         limit: int | None = None,
         expand: list[str] | None = None,
@@ -211,6 +212,9 @@ class SyncInfoArea:
 
         ``sort`` accepts ``downloads``, ``likes``, ``last_modified``, ``created_at``,
         ``trending_score``; ``limit`` stops after that many results.
+        ``emissions_thresholds=(min, max)`` keeps the models whose card declares CO2
+        emissions (grams) in that range; it needs ``cardData=True`` and, as in huggingface_hub,
+        filters the ``limit`` models fetched.
 
         Example::
 
@@ -229,6 +233,7 @@ class SyncInfoArea:
                 search=search,
                 pipeline_tag=pipeline_tag,
                 num_parameters=num_parameters,
+                emissions_thresholds=emissions_thresholds,
                 sort=sort,
                 limit=limit,
                 expand=expand,

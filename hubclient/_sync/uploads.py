@@ -110,16 +110,18 @@ class SyncUploadsArea:
         revision: str | None = None,
         create_pr: bool | None = None,
         num_threads: int = 5,
+        free_memory: bool = True,
         gitignore_content: str | None = None,
         options: UploadOptions | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[PreuploadedFile]:
         """Upload the LFS content of ``additions`` now; commit them later with ``create_commit``.
 
-        Unlike HfApi, the operations are not modified (there is no ``free_memory``): pass the
-        same list to :meth:`create_commit`, which then finds the content already stored and
-        does not send it again. Returns the LFS files handled, with ``uploaded=False`` for
-        those the Hub already had.
+        Unlike HfApi, the operations are not modified: pass the same list to
+        :meth:`create_commit`, which then finds the content already stored and does not send it
+        again. ``free_memory`` is accepted for HfApi's calls and changes nothing: hubclient
+        keeps no copy of the content, which is freed when you drop the operations. Returns the
+        LFS files handled, with ``uploaded=False`` for those the Hub already had.
 
         Example::
 
@@ -136,6 +138,7 @@ class SyncUploadsArea:
                 revision=revision,
                 create_pr=create_pr,
                 num_threads=num_threads,
+                free_memory=free_memory,
                 gitignore_content=gitignore_content,
                 options=options,
                 progress=progress,

@@ -1,6 +1,7 @@
 """The YAML front matter of a README (model/dataset card), read with a deliberately tiny parser.
 
-Only what repo listings need: ``key: value`` scalars, ``key: [a, b]`` and ``- item`` lists.
+Only what repo listings need: ``key: value`` scalars, ``key: [a, b]`` and ``- item`` lists, and
+one level of nested ``key:`` / ``  sub: value`` mappings (``co2_eq_emissions: {emissions: …}``).
 """
 
 from __future__ import annotations
@@ -49,7 +50,13 @@ def _parse(text: str) -> tuple[tuple[str, Any], ...] | None:
             data[current].append(_scalar(stripped[2:]))
             continue
         if line[0] in " \t":
-            continue  # nested mappings are not needed
+            # one level of nesting: `  sub: value` under a `key:` with no value of its own
+            sub, sep, value = stripped.partition(":")
+            if current is not None and sep and sub and isinstance(data.get(current), dict | None):
+                nested = data[current] if isinstance(data.get(current), dict) else {}
+                nested[sub.strip()] = _scalar(value) if value.strip() else None
+                data[current] = nested
+            continue
         key, sep, value = line.partition(":")
         if not sep:
             continue

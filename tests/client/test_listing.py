@@ -74,3 +74,26 @@ async def test_list_datasets_and_spaces(local_hub: LocalHub, client: AsyncHubCli
     assert isinstance(datasets[0], DatasetInfo)
     assert [s.id for s in spaces] == ["alice/sp1"]
     assert isinstance(spaces[0], SpaceInfo)
+
+
+async def test_list_models_emissions_thresholds_filter_on_the_card(
+    client: AsyncHubClient, local_hub: LocalHub
+) -> None:
+    cards = {
+        "alice/light": "---\nco2_eq_emissions: 12.5\n---\n",
+        "alice/heavy": "---\nco2_eq_emissions:\n  emissions: 900\n---\n",
+        "alice/unknown": "# no metadata\n",
+    }
+    for repo_id, card in cards.items():
+        local_hub.seed_repo(repo_id, {"README.md": card.encode()})
+    kept = [
+        m.id
+        async for m in client.list_models(
+            author="alice", cardData=True, emissions_thresholds=(10, 100)
+        )
+    ]
+    assert kept == ["alice/light"]
+    heavy = client.list_models(author="alice", cardData=True, emissions_thresholds=(500, None))  # type: ignore[arg-type]
+    assert [m.id async for m in heavy] == ["alice/heavy"]
+    with pytest.raises(ValueError, match="cardData=True"):
+        client.list_models(emissions_thresholds=(0, 1))
