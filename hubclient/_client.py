@@ -71,6 +71,10 @@ class AsyncHubClient(
         http_client: an ``httpx.AsyncClient`` to use (you close it).
         transport: an ``httpx.AsyncBaseTransport`` for the client hubclient builds.
         settings: a complete :class:`HubSettings` (then the environment is not read).
+        inference_endpoints_url: the Inference Endpoints API (default
+            ``https://api.endpoints.huggingface.cloud/v2``); the token is sent there too.
+        inference_catalog_url: the Inference Catalog API (default
+            ``https://endpoints.huggingface.co/api/v1/catalog``); the token is sent there too.
 
     Example::
 
@@ -106,9 +110,13 @@ class AsyncHubClient(
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         settings: HubSettings | None = None,
+        inference_endpoints_url: str | None = None,
+        inference_catalog_url: str | None = None,
     ) -> None:
         overrides = _overrides(
             endpoint=endpoint,
+            inference_endpoints_url=inference_endpoints_url,
+            inference_catalog_url=inference_catalog_url,
             hf_home=hf_home,
             cache_dir=cache_dir,
             offline=offline,
@@ -189,6 +197,8 @@ class AsyncHubClient(
         headers: dict[str, str] | None = None,
         user_agent: str | None = None,
         disable_progress_bars: bool | None = None,
+        inference_endpoints_url: str | None = None,
+        inference_catalog_url: str | None = None,
     ) -> AsyncHubClient:
         """A copy of this client with some settings changed, sharing its connection pool
         (and its 429 gate), unless ``max_connections`` changes.
@@ -200,6 +210,8 @@ class AsyncHubClient(
         """
         changes = _overrides(
             endpoint=endpoint,
+            inference_endpoints_url=inference_endpoints_url,
+            inference_catalog_url=inference_catalog_url,
             hf_home=hf_home,
             cache_dir=cache_dir,
             offline=offline,

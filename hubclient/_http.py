@@ -2,11 +2,17 @@
 
 What it does for every caller:
 
-* **Auth per origin.** ``Authorization`` is attached only when the URL's origin is the Hub's
-  origin. Storage / presigned URLs never get it, and once a redirect leaves the Hub origin the
-  token is never sent again in that chain (even if a later hop comes back).
-* **Redirects are followed by us.** ``follow_redirects=True`` follows only redirects that stay
-  on the Hub origin (a renamed repo answers with a relative 307); a cross-origin 3xx is returned
+* **Auth per origin.** ``Authorization`` is attached only for the *token origins*: the Hub's
+  origin and the origins of the Inference Endpoints and Inference Catalog APIs (settings
+  ``inference_endpoints_url`` / ``inference_catalog_url``; huggingface_hub sends the Hub token
+  there too, and they need it), plus, over https, the hosts the Endpoints API deploys endpoints
+  on (``*.endpoints.huggingface.cloud`` for ``api.endpoints.huggingface.cloud``: the health
+  route and predictions of an authenticated endpoint need the token). Storage / presigned URLs,
+  CDNs and anything else never get it. The token goes only to the origin a request was addressed
+  to: once a redirect leaves that origin it is never sent again in that chain (even if a later
+  hop comes back, and even if the new origin is another token origin).
+* **Redirects are followed by us.** ``follow_redirects=True`` follows only redirects to a token
+  origin (a renamed repo answers with a relative 307); any other cross-origin 3xx is returned
   as is (the caller reads ``Location``). ``follow_redirects="any"`` also follows cross-origin
   hops, without auth (content downloads through a CDN).
 * **Retries** with capped exponential backoff and jitter on 408/429/5xx and on network errors,
@@ -46,6 +52,7 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Final, Literal, TypeAlias
+from urllib.parse import urlsplit
 
 import anyio
 import anyio.lowlevel
@@ -219,6 +226,8 @@ class HubHttp:
         self._settings = settings
         self._pool = _pool if _pool is not None else _Pool(settings, client, transport)
         self._hub_origin = origin_of(settings.endpoint)
+        self._token_origins = settings.token_origins
+        self._deployments = _deployment_suffix(settings.inference_endpoints_url)
         self._rng = random.Random()
         self._timeout = _default_timeout(settings)
 
@@ -228,8 +237,23 @@ class HubHttp:
 
     @property
     def hub_origin(self) -> str:
-        """``scheme://host[:port]`` of the endpoint: the only origin that gets the token."""
+        """``scheme://host[:port]`` of the endpoint (one of the `token_origins`)."""
         return self._hub_origin
+
+    @property
+    def token_origins(self) -> frozenset[str]:
+        """The origins that get the token: the Hub's and the Inference Endpoints/Catalog APIs'."""
+        return self._token_origins
+
+    def allows_token(self, url: str) -> bool:
+        """Whether a request addressed to ``url`` may carry the token (the auth policy above)."""
+        if origin_of(url) in self._token_origins:
+            return True
+        if self._deployments is None:
+            return False
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        return parts.scheme.lower() == "https" and host.endswith(self._deployments)
 
     @property
     def endpoint(self) -> str:
@@ -531,19 +555,21 @@ class HubHttp:
         trace_id: str,
     ) -> httpx.Response:
         client = self._pool.get()
+        first_origin = origin_of(url)
         auth_allowed = True
         current_method, current_url = method, url
         current_params = params
         body: dict[str, Any] = {"json": json, "content": content, "data": data}
         hops = 0
         while True:
-            on_hub = origin_of(current_url) == self._hub_origin
-            auth_allowed = auth_allowed and on_hub
+            trusted = self.allows_token(current_url)
+            # the token goes to the origin the request was addressed to, never after a hop away
+            auth_allowed = auth_allowed and trusted and origin_of(current_url) == first_origin
             request = client.build_request(
                 current_method,
                 current_url,
                 params=_clean_params(current_params),  # type: ignore[arg-type]
-                headers=self._headers(headers, token if auth_allowed else None, on_hub, trace_id),
+                headers=self._headers(headers, token, trusted, auth_allowed, trace_id),
                 timeout=timeout,
                 **body,
             )
@@ -556,7 +582,7 @@ class HubHttp:
             ):
                 break
             next_url = str(response.url.join(location))
-            if origin_of(next_url) != self._hub_origin and follow_redirects != "any":
+            if origin_of(next_url) not in self._token_origins and follow_redirects != "any":
                 break
             hops += 1
             with anyio.CancelScope(shield=True):
@@ -584,20 +610,21 @@ class HubHttp:
         self,
         extra: Mapping[str, str] | None,
         token: str | None,
-        on_hub: bool,
+        trusted: bool,
+        auth: bool,
         trace_id: str,
     ) -> dict[str, str]:
         headers = {"user-agent": self._settings.user_agent}
-        if on_hub:
+        if trusted:
             headers["x-amzn-trace-id"] = trace_id
             for key, value in self._settings.headers.items():
                 headers[key.lower()] = value
-            if token:
+            if token and auth:
                 headers["authorization"] = f"Bearer {token}"
         if extra:
             for key, value in extra.items():
                 headers[key.lower()] = value
-        if not on_hub:
+        if not auth:
             headers.pop("authorization", None)  # never, even if a caller passed one
         return headers
 
@@ -648,6 +675,20 @@ def _name_not_resolved(exc: BaseException) -> bool:
 def _describe(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _deployment_suffix(api_url: str) -> str | None:
+    """``.endpoints.huggingface.cloud`` for ``https://api.endpoints.huggingface.cloud/v2``: the
+    domain the Endpoints API deploys endpoints under (``api.<domain>`` serves ``*.<domain>``).
+    None for an API that is not named ``api.<domain>`` (a local one, an IP address)."""
+    parts = urlsplit(api_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() != "https" or not host.startswith("api."):
+        return None
+    domain = host[len("api.") :]
+    if domain.count(".") < 1 or domain.replace(".", "").isdigit():
+        return None
+    return "." + domain
 
 
 def _clean_params(

@@ -28,9 +28,20 @@ from hubclient._urls import origin_of
 from hubclient._version import __version__
 from hubclient.errors import HFValidationError, LocalTokenNotFoundError
 
-__all__ = ["DEFAULT_ENDPOINT", "HubSettings", "default_user_agent"]
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_INFERENCE_CATALOG_URL",
+    "DEFAULT_INFERENCE_ENDPOINTS_URL",
+    "HubSettings",
+    "default_user_agent",
+]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_INFERENCE_ENDPOINTS_URL = "https://api.endpoints.huggingface.cloud/v2"
+"""The Inference Endpoints API (huggingface_hub's ``constants.INFERENCE_ENDPOINTS_ENDPOINT``;
+it reads no environment variable for it)."""
+DEFAULT_INFERENCE_CATALOG_URL = "https://endpoints.huggingface.co/api/v1/catalog"
+"""The Inference Catalog API (huggingface_hub's ``constants.INFERENCE_CATALOG_ENDPOINT``)."""
 _TRUE = {"1", "ON", "YES", "TRUE"}
 
 
@@ -73,6 +84,10 @@ class HubSettings(BaseModel):
 
     endpoint: str = DEFAULT_ENDPOINT
     """Base URL of the Hub, without a trailing ``/`` (may carry a path prefix)."""
+    inference_endpoints_url: str = DEFAULT_INFERENCE_ENDPOINTS_URL
+    """Base URL of the Inference Endpoints API (its own origin; it gets the token too)."""
+    inference_catalog_url: str = DEFAULT_INFERENCE_CATALOG_URL
+    """Base URL of the Inference Catalog API (its own origin; it gets the token too)."""
     token: str | None = Field(default=None, repr=False)
     """The token sent to the Hub origin by default (None: anonymous)."""
     offline: bool = False
@@ -112,7 +127,7 @@ class HubSettings(BaseModel):
     headers: dict[str, str] = Field(default_factory=dict)
     """Extra headers sent with every request to the Hub origin."""
 
-    @field_validator("endpoint")
+    @field_validator("endpoint", "inference_endpoints_url", "inference_catalog_url")
     @classmethod
     def _check_endpoint(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -234,6 +249,15 @@ class HubSettings(BaseModel):
     def hub_origin(self) -> str:
         """``scheme://host[:port]`` of the endpoint (default ports left out)."""
         return origin_of(self.endpoint)
+
+    @property
+    def token_origins(self) -> frozenset[str]:
+        """The origins the token is sent to: the Hub's and the Inference Endpoints and Catalog
+        APIs' (huggingface_hub sends the Hub token to all three). Nothing else gets it."""
+        return frozenset(
+            origin_of(url)
+            for url in (self.endpoint, self.inference_endpoints_url, self.inference_catalog_url)
+        )
 
 
 def _implicit_token(environ: Mapping[str, str], token_path: Path) -> str | None:

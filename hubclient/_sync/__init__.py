@@ -81,6 +81,10 @@ class HubClient(
         http_client: an ``httpx.AsyncClient`` to use (you close it).
         transport: an ``httpx.AsyncBaseTransport`` for the client hubclient builds.
         settings: a complete :class:`HubSettings` (then the environment is not read).
+        inference_endpoints_url: the Inference Endpoints API (default
+            ``https://api.endpoints.huggingface.cloud/v2``); the token is sent there too.
+        inference_catalog_url: the Inference Catalog API (default
+            ``https://endpoints.huggingface.co/api/v1/catalog``); the token is sent there too.
 
     Example::
 
@@ -113,6 +117,8 @@ class HubClient(
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         settings: HubSettings | None = None,
+        inference_endpoints_url: str | None = None,
+        inference_catalog_url: str | None = None,
     ) -> None:
         self._runner: _portal.Portal[AsyncHubClient] = _portal.Portal(
             lambda: AsyncHubClient(
@@ -135,6 +141,8 @@ class HubClient(
                 http_client=http_client,
                 transport=transport,
                 settings=settings,
+                inference_endpoints_url=inference_endpoints_url,
+                inference_catalog_url=inference_catalog_url,
             ),
             name="HubClient",
         )
@@ -197,6 +205,8 @@ class HubClient(
         headers: dict[str, str] | None = None,
         user_agent: str | None = None,
         disable_progress_bars: bool | None = None,
+        inference_endpoints_url: str | None = None,
+        inference_catalog_url: str | None = None,
     ) -> HubClient:
         """A copy of this client with some settings changed, sharing its connection pool
         (and its 429 gate), unless ``max_connections`` changes.
@@ -225,6 +235,8 @@ class HubClient(
                     headers=headers,
                     user_agent=user_agent,
                     disable_progress_bars=disable_progress_bars,
+                    inference_endpoints_url=inference_endpoints_url,
+                    inference_catalog_url=inference_catalog_url,
                 )
             )
         )

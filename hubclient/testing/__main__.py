@@ -1,10 +1,12 @@
 """The local Hub's command line: ``python -m hubclient.testing serve|seed ...``.
 
-``serve`` prints exactly one line on stdout once both origins listen,
+``serve`` prints exactly one line on stdout once every origin listens,
 ``READY hub=<url> storage=<url> bound-hub=<url> bound-storage=<url> loop=<name> http=<name>``
-(``hub``/``storage``: the URLs clients use, public when ``--public-url``/``--storage-public-url``
-are given; ``bound-*``: where the sockets listen; the event loop and HTTP parser serving them);
-everything else goes to stderr. SIGINT or SIGTERM stops it cleanly (exit status 0).
+then ``<name>=<url>`` for each extra origin (``hub``/``storage``: the URLs clients use, public
+when ``--public-url``/``--storage-public-url`` are given; ``bound-*``: where the sockets
+listen; the event loop and HTTP parser serving them; the extra origins, such as the Inference
+Endpoints API, where clients reach them); everything else goes to stderr. SIGINT or SIGTERM
+stops it cleanly (exit status 0).
 ``hubclient serve`` is the same command: it parses with :func:`add_serve_options` and runs
 :func:`run_serve`.
 """
@@ -40,6 +42,18 @@ def _pair(text: str) -> tuple[str, str]:
     if not sep or not left or not right:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return left, right
+
+
+def _origin_port(text: str) -> tuple[str, int]:
+    name, value = _pair(text)
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected NAME=PORT, got {text!r}")
+    return name, int(value)
+
+
+def _origin_url(text: str) -> tuple[str, str]:
+    name, value = _pair(text)
+    return name, _origin(value)
 
 
 #: The sizes of the local Hub's answers: flag, metavar, default, help.
@@ -131,6 +145,24 @@ def add_serve_options(parser: argparse.ArgumentParser, *, log_level: str = "info
         metavar="PORT",
         default=0,
         help="port of the storage (CDN/S3) origin (0: a free port; the default)",
+    )
+    parser.add_argument(
+        "--origin-port",
+        dest="origin_ports",
+        action="append",
+        type=_origin_port,
+        default=[],
+        metavar="NAME=PORT",
+        help="port of the extra origin NAME (0: a free port; the default); repeatable",
+    )
+    parser.add_argument(
+        "--origin-public-url",
+        dest="origin_public_urls",
+        action="append",
+        type=_origin_url,
+        default=[],
+        metavar="NAME=URL",
+        help="the origin clients reach the extra origin NAME through; repeatable",
     )
     for flag, dest, metavar, text in _SERVE_PAIRS:
         parser.add_argument(
@@ -280,6 +312,8 @@ def _serve(args: argparse.Namespace) -> int:
             storage_public_url=args.storage_public_url,
             loop=args.loop,
             http=args.http,
+            ports=dict(args.origin_ports),
+            public_urls=dict(args.origin_public_urls),
         ) as served:
             _log.info(
                 "hub %s, storage %s, data %s, %s",
@@ -288,10 +322,15 @@ def _serve(args: argparse.Namespace) -> int:
                 hub.data_dir,
                 served.engine,
             )
+            extras = "".join(
+                f" {name}={url}"
+                for name, url in served.origins.items()
+                if name not in ("hub", "storage")
+            )
             sys.stdout.write(
                 f"READY hub={served.hub_url} storage={served.storage_url} "
                 f"bound-hub={served.bound_hub_url} bound-storage={served.bound_storage_url} "
-                f"{served.engine}\n"
+                f"{served.engine}{extras}\n"
             )
             sys.stdout.flush()
             while not stop.wait(0.5):

@@ -51,7 +51,9 @@ __all__ = [
 ]
 
 FaultAction = Literal["status", "delay", "drop", "truncate"]
-Origin = Literal["hub", "storage"]
+Origin = str
+"""The name of an origin of the local Hub: ``"hub"``, ``"storage"``, or an extra origin's
+(``"endpoints"``, …; see ``LocalHub.add_origin``)."""
 
 
 class ConnectionDropped(Exception):
@@ -90,8 +92,8 @@ class FaultRule:
     def __post_init__(self) -> None:
         if self.action not in ("status", "delay", "drop", "truncate"):
             raise ValueError(f"unknown fault action {self.action!r}")
-        if self.origin not in (None, "hub", "storage"):
-            raise ValueError(f"origin must be 'hub', 'storage' or None, not {self.origin!r}")
+        if self.origin is not None and (not isinstance(self.origin, str) or not self.origin):
+            raise ValueError(f"origin must be an origin's name or None, not {self.origin!r}")
         if not 0.0 <= self.probability <= 1.0:
             raise ValueError("probability must be between 0 and 1")
         if self.times is not None and self.times < 0:
@@ -506,7 +508,8 @@ class _Exchange:
 def instrument(app: ASGIApp, *, origin: str, faults: Faults, log: RequestLog) -> ASGIApp:
     """Wrap an ASGI app so that `faults` apply to it and every HTTP request lands in `log`.
 
-    `origin` (``"hub"`` or ``"storage"``) is matched against `FaultRule.origin` and stored in each
-    record. Other scopes (lifespan, websocket) pass through untouched.
+    `origin` (``"hub"``, ``"storage"`` or an extra origin's name) is matched against
+    `FaultRule.origin` and stored in each record. Other scopes (lifespan, websocket) pass
+    through untouched.
     """
     return _Instrumented(app, origin, faults, log)

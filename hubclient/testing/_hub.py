@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import httpx
 
@@ -42,7 +43,13 @@ from hubclient.testing._web import Config, HubState
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
 
-__all__ = ["LocalHub", "ServedHub"]
+__all__ = ["LocalHub", "OriginApp", "ServedHub"]
+
+OriginApp: TypeAlias = "Callable[[Mapping[str, str]], ASGIApp]"
+"""Builds the ASGI app of an extra origin from the URLs of every origin (``hub``, ``storage``
+and the extra ones, by name), as the clients reach them."""
+
+_ORIGIN_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}\Z")
 
 
 @dataclass
@@ -58,7 +65,16 @@ class ServedHub:
     """Where the hub origin listens (the upstream of whatever stands in front of it)."""
     bound_storage_url: str = ""
     engine: Engine = PLAIN
-    """The event loop and HTTP parser serving both origins."""
+    """The event loop and HTTP parser serving the origins."""
+    origins: dict[str, str] = field(default_factory=dict)
+    """Where clients reach every origin, by name: ``hub``, ``storage`` and the extra origins
+    (``endpoints``, …; see `LocalHub.add_origin`)."""
+    bound_origins: dict[str, str] = field(default_factory=dict)
+    """Where every origin listens, by name."""
+
+    def url(self, origin: str) -> str:
+        """The URL clients reach the origin ``origin`` at (``KeyError`` for an unknown one)."""
+        return self.origins[origin]
 
 
 class LocalHub:
@@ -86,6 +102,10 @@ class LocalHub:
             second for tree with ``expand``); as low as 1.
         signed_url_ttl: lifetime of presigned storage URLs, in seconds.
         fault_seed: seed of the random draws of `FaultRule.probability`.
+
+    Besides the hub and storage origins, areas of the Hub that live on origins of their own
+    (the Inference Endpoints API, a Xet CAS) are extra origins: `add_origin` registers one,
+    `async_transport` answers it in-process at its URL, and `serve` gives it a socket.
     """
 
     def __init__(
@@ -131,6 +151,9 @@ class LocalHub:
         self.log = RequestLog()
         self._served: list[ServedApps] = []
         self._closed = False
+        self._extra_apps: dict[str, OriginApp] = {}
+        self.origin_urls: dict[str, str] = {}
+        """The in-process URL of every extra origin, by name."""
 
     @property
     def store(self) -> Store:
@@ -148,20 +171,71 @@ class LocalHub:
 
     # --- apps ---
 
-    def apps(self, hub_url: str, storage_url: str) -> tuple[ASGIApp, ASGIApp]:
-        """The instrumented hub and storage ASGI apps for the given origins."""
+    def add_origin(self, name: str, app: OriginApp, *, url: str | None = None) -> None:
+        """Serve one more origin beside hub and storage (an API that lives on a host of its own).
+
+        ``app(origins)`` builds its ASGI app from the URLs of every origin by name (``hub``,
+        ``storage``, ``name`` and the other extra ones); it is built again for each transport and
+        each `serve`, and wrapped like the others (faults and the request log see it as the origin
+        ``name``). In-process it answers at ``url`` (default ``http://<name>.local``); `serve`
+        binds it a socket of its own (``ports={name: N}`` picks the port).
+
+        Example::
+
+            hub.add_origin("echo", lambda origins: EchoApp(origins["echo"]))
+            with hub.serve(ports={"echo": 9001}) as served:
+                served.url("echo")          # http://127.0.0.1:9001
+        """
+        if not _ORIGIN_NAME.match(name) or name in ("hub", "storage"):
+            raise ValueError(f"not a name for an extra origin: {name!r}")
+        if name in self._extra_apps:
+            raise ValueError(f"the origin {name!r} is already served")
+        in_process = (url or f"http://{name}.local").rstrip("/")
+        taken = {self.hub_url, self.storage_url, *self.origin_urls.values()}
+        if public_origin(in_process) != in_process or in_process in taken:
+            raise ValueError(f"not a free origin URL for {name!r}: {in_process!r}")
+        self._extra_apps[name] = app
+        self.origin_urls[name] = in_process
+
+    @property
+    def origins(self) -> dict[str, str]:
+        """The in-process URL of every origin by name: ``hub``, ``storage`` and the extra ones."""
+        return {"hub": self.hub_url, "storage": self.storage_url, **self.origin_urls}
+
+    def apps(
+        self, hub_url: str, storage_url: str, origins: Mapping[str, str] | None = None
+    ) -> tuple[ASGIApp, ASGIApp]:
+        """The instrumented hub and storage ASGI apps for the given origins (``origins``: the
+        URLs of the extra origins by name, which the hub's answers may name)."""
+        urls = {"hub": hub_url, "storage": storage_url, **(origins or {})}
         hub = instrument(
-            HubApp(self.state, hub_url, storage_url), origin="hub", faults=self.faults, log=self.log
+            HubApp(self.state, hub_url, storage_url, urls),
+            origin="hub",
+            faults=self.faults,
+            log=self.log,
         )
         storage = instrument(
             StorageApp(self.state), origin="storage", faults=self.faults, log=self.log
         )
         return hub, storage
 
+    def extra_apps(self, origins: Mapping[str, str]) -> dict[str, ASGIApp]:
+        """The instrumented app of every extra origin, for the URLs ``origins`` (all of them,
+        ``hub`` and ``storage`` included, by name)."""
+        return {
+            name: instrument(build(origins), origin=name, faults=self.faults, log=self.log)
+            for name, build in self._extra_apps.items()
+        }
+
     def async_transport(self) -> httpx.AsyncBaseTransport:
-        """An httpx transport that answers `hub_url` and `storage_url` in-process."""
-        hub, storage = self.apps(self.hub_url, self.storage_url)
-        return LocalTransport({self.hub_url: hub, self.storage_url: storage})
+        """An httpx transport that answers every origin in-process: `hub_url`, `storage_url`
+        and the extra origins at their `origin_urls`."""
+        urls = self.origins
+        hub, storage = self.apps(self.hub_url, self.storage_url, self.origin_urls)
+        routes = {self.hub_url: hub, self.storage_url: storage}
+        for name, app in self.extra_apps(urls).items():
+            routes[urls[name]] = app
+        return LocalTransport(routes)
 
     @contextmanager
     def serve(
@@ -175,36 +249,58 @@ class LocalHub:
         storage_public_url: str | None = None,
         loop: str = "asyncio",
         http: str = "h11",
+        ports: Mapping[str, int] | None = None,
+        public_urls: Mapping[str, str] | None = None,
     ) -> Iterator[ServedHub]:
-        """Serve both origins with uvicorn (port 0: a free port) until the block exits.
+        """Serve every origin with uvicorn (port 0: a free port) until the block exits.
 
         ``public_url`` / ``storage_public_url``: the origins that stand in front of the two
         sockets (a proxy, a container's port mapping); the URLs the Hub hands out (redirects,
-        links, presigned storage URLs) point there. ``loop`` / ``http``: ``auto`` takes uvloop
-        and httptools when installed (see ``choose_engine``).
+        links, presigned storage URLs) point there. ``ports`` / ``public_urls``: the same for
+        the extra origins, by name (see `add_origin`). ``loop`` / ``http``: ``auto`` takes
+        uvloop and httptools when installed (see ``choose_engine``).
         """
         engine = choose_engine(loop, http)
-        public_hub = public_origin(public_url) if public_url else None
-        public_storage = public_origin(storage_public_url) if storage_public_url else None
-        hub_sock, storage_sock = bind(host, port), bind(host, storage_port)
-        hub_url, storage_url = url_of(hub_sock), url_of(storage_sock)
-        hub_app, storage_app = self.apps(public_hub or hub_url, public_storage or storage_url)
-        if public_hub:
-            hub_app = behind(hub_app, public_hub)
-        if public_storage:
-            storage_app = behind(storage_app, public_storage)
-        served = start(
-            [(hub_app, hub_sock), (storage_app, storage_sock)], log_level=log_level, engine=engine
-        )
+        ports = dict(ports or {})
+        publics = {name: public_origin(url) for name, url in (public_urls or {}).items()}
+        if public_url:
+            publics["hub"] = public_origin(public_url)
+        if storage_public_url:
+            publics["storage"] = public_origin(storage_public_url)
+        unknown = (set(ports) | set(publics)) - {"hub", "storage", *self._extra_apps}
+        if unknown:
+            raise ValueError(f"no such origin to serve: {', '.join(sorted(unknown))}")
+        ports.setdefault("hub", port)
+        ports.setdefault("storage", storage_port)
+        names = ["hub", "storage", *self._extra_apps]
+        with ExitStack() as unbound:
+            sockets = {}
+            for name in names:
+                sockets[name] = bind(host, ports.get(name, 0))
+                unbound.callback(sockets[name].close)
+            bound = {name: url_of(sock) for name, sock in sockets.items()}
+            urls = {name: publics.get(name, bound[name]) for name in names}
+            hub_app, storage_app = self.apps(
+                urls["hub"], urls["storage"], {n: urls[n] for n in self._extra_apps}
+            )
+            apps = {"hub": hub_app, "storage": storage_app, **self.extra_apps(urls)}
+            for name, public in publics.items():
+                apps[name] = behind(apps[name], public)
+            served = start(
+                [(apps[name], sockets[name]) for name in names], log_level=log_level, engine=engine
+            )
+            unbound.pop_all()  # the server thread closes the sockets now
         self._served.append(served)
         try:
             yield ServedHub(
-                public_hub or hub_url,
-                public_storage or storage_url,
+                urls["hub"],
+                urls["storage"],
                 self,
-                bound_hub_url=hub_url,
-                bound_storage_url=storage_url,
+                bound_hub_url=bound["hub"],
+                bound_storage_url=bound["storage"],
                 engine=engine,
+                origins=urls,
+                bound_origins=bound,
             )
         finally:
             served.stop()

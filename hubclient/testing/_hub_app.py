@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
 from urllib.parse import unquote
 
 from starlette.requests import ClientDisconnect, Request
@@ -61,13 +62,27 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
 
 class HubApp:
     """Routes Hub API, resolve and LFS requests (the route table ``ROUTES``) to their handlers,
-    and turns errors into answers."""
+    and turns errors into answers.
 
-    def __init__(self, state: HubState, hub_url: str, storage_url: str) -> None:
+    ``origins``: the URL of every origin of the local Hub by name (``hub``, ``storage`` and the
+    extra ones), handed to the handlers as ``ctx.origins``. ``routes``: another route table, for
+    an extra origin answered the same way (its own API on its own origin).
+    """
+
+    def __init__(
+        self,
+        state: HubState,
+        hub_url: str,
+        storage_url: str,
+        origins: Mapping[str, str] | None = None,
+        *,
+        routes: Sequence[Route] = ROUTES,
+    ) -> None:
         self.state = state
         self.hub_url = hub_url.rstrip("/")
         self.storage_url = storage_url.rstrip("/")
-        self.router = Router(ROUTES)
+        self.origins = {"hub": self.hub_url, "storage": self.storage_url, **(origins or {})}
+        self.router = Router(routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -132,7 +147,9 @@ class HubApp:
 
     async def _answer(self, request: Request) -> Response:
         identity = self.state.accounts.identify(request.headers.get("authorization"))
-        ctx = Ctx(request, self.state, self._origin(request), self.storage_url, identity)
+        ctx = Ctx(
+            request, self.state, self._origin(request), self.storage_url, identity, self.origins
+        )
         segments = [unquote(s) for s in self._raw_segments(request)]
         method = request.method
         if method == "HEAD" and segments[:1] == ["api"]:

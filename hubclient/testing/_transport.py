@@ -19,6 +19,7 @@ import httpx
 from starlette.types import ASGIApp, Message
 
 from hubclient.testing._faults import ConnectionDropped
+from hubclient.testing._web import IN_PROCESS
 
 __all__ = ["LocalTransport"]
 
@@ -65,7 +66,12 @@ def _content_length(headers: list[tuple[bytes, bytes]]) -> str | None:
 
 
 class LocalTransport(httpx.AsyncBaseTransport):
-    """Route each request to the ASGI app of its origin (``scheme://host[:port]``)."""
+    """Route each request to the ASGI app of its origin (``scheme://host[:port]``).
+
+    Answers are handed over once the app has sent all of them (the scope carries the
+    ``hubclient.in_process`` extension, so an app that streams can end a live stream with what
+    it has now instead of holding the client until the stream would end).
+    """
 
     def __init__(self, apps: Mapping[str, ASGIApp]) -> None:
         self._apps = {origin.rstrip("/"): app for origin, app in apps.items()}
@@ -88,7 +94,7 @@ class LocalTransport(httpx.AsyncBaseTransport):
             "headers": [(k.lower(), v) for k, v in request.headers.raw],
             "client": ("127.0.0.1", 50000),
             "server": (request.url.host, request.url.port or 80),
-            "extensions": {},
+            "extensions": {IN_PROCESS: {}},
         }
         body = request.stream.__aiter__()  # type: ignore[union-attr]
         body_done = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from hubclient.testing._signing import Signer
 from hubclient.testing._store import Store
 
 __all__ = [
+    "IN_PROCESS",
     "PREFIXES",
     "TYPES_PLURAL",
     "Config",
@@ -35,6 +36,8 @@ __all__ = [
     "parse_range",
 ]
 
+IN_PROCESS = "hubclient.in_process"
+"""The ASGI scope extension the in-process transport sets (it hands answers over complete)."""
 TYPES_PLURAL = {"models": "model", "datasets": "dataset", "spaces": "space"}
 PREFIXES = {"model": "", "dataset": "datasets/", "space": "spaces/"}
 
@@ -77,6 +80,9 @@ class Ctx:
     hub_url: str
     storage_url: str
     identity: Identity | None
+    origins: Mapping[str, str] = field(default_factory=dict)
+    """The URL of every origin the local Hub serves, by name (``hub``, ``storage`` and the
+    extra origins: ``endpoints``, …), as the client reaches them."""
 
     @property
     def store(self) -> Store:
@@ -98,6 +104,13 @@ class Ctx:
 
     def flag(self, name: str) -> bool:
         return parse_bool(self.query(name))
+
+    @property
+    def buffered(self) -> bool:
+        """Whether the client reads this answer only once it is complete (the in-process
+        transport): a stream cannot be followed live there, so it ends with what is ready now."""
+        extensions = self.request.scope.get("extensions") or {}
+        return IN_PROCESS in extensions
 
     def repo_url(self, repo: Repo) -> str:
         return f"{self.hub_url}/{PREFIXES[repo.type]}{repo.id}"
