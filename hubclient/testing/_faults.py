@@ -92,7 +92,9 @@ class FaultRule:
     def __post_init__(self) -> None:
         if self.action not in ("status", "delay", "drop", "truncate"):
             raise ValueError(f"unknown fault action {self.action!r}")
-        if self.origin is not None and (not isinstance(self.origin, str) or not self.origin):
+        if self.origin is not None and not (
+            isinstance(self.origin, str) and re.fullmatch(r"[a-z][a-z0-9-]{0,31}", self.origin)
+        ):
             raise ValueError(f"origin must be an origin's name or None, not {self.origin!r}")
         if not 0.0 <= self.probability <= 1.0:
             raise ValueError("probability must be between 0 and 1")

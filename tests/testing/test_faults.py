@@ -120,7 +120,7 @@ def client_for(
     "kwargs",
     [
         {"action": "explode"},
-        {"origin": "cdn"},
+        {"origin": "Not an origin"},
         {"probability": 1.5},
         {"times": -1},
         {"skip": -1},
