@@ -89,9 +89,7 @@ async def test_deployed_endpoints_of_the_hub_get_the_token_over_https_only() -> 
 def test_settings_check_the_endpoints_urls() -> None:
     with pytest.raises(ValueError, match="http"):
         HubSettings(inference_endpoints_url="ftp://x")
-    settings = HubSettings(
-        endpoint="http://h.test:1/", inference_endpoints_url="http://e.test/v2/"
-    )
+    settings = HubSettings(endpoint="http://h.test:1/", inference_endpoints_url="http://e.test/v2/")
     assert settings.inference_endpoints_url == "http://e.test/v2"
     assert settings.token_origins == frozenset(
         {"http://h.test:1", "http://e.test", "https://endpoints.huggingface.co"}

@@ -89,7 +89,7 @@ def test_served_extra_origins_take_public_urls(hub: LocalHub) -> None:
 
 def test_origin_names_and_urls_are_checked(hub: LocalHub) -> None:
     for bad in ("hub", "storage", "Echo", "", "a/b"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a name for an extra origin"):
             hub.add_origin(bad, EchoApp)
     with pytest.raises(ValueError, match="already served"):
         hub.add_origin("echo", EchoApp)
@@ -97,7 +97,6 @@ def test_origin_names_and_urls_are_checked(hub: LocalHub) -> None:
         hub.add_origin("other", EchoApp, url="http://hub.local")
     with pytest.raises(ValueError, match="without a path"):
         hub.add_origin("other", EchoApp, url="http://x.local/with/path")
-    with pytest.raises(ValueError, match="no such origin"):
-        with hub.serve(ports={"nope": 0}):
-            pass
+    with pytest.raises(ValueError, match="no such origin"), hub.serve(ports={"nope": 0}):
+        pass
     hub.close()
