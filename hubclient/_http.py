@@ -452,10 +452,16 @@ class HubHttp:
         attempt = 0
         while True:
             await self._wait_gate(origin)
-            body = content() if callable(content) else content
             slots = None if stream else self._pool.slots()
             if slots is not None:
                 await slots.acquire()
+                for _ in range(100):  # a 429 closed the gate while we queued for a slot
+                    if self._pool.gates.get(origin, 0.0) <= time.monotonic():
+                        break
+                    slots.release()
+                    await self._wait_gate(origin)
+                    await slots.acquire()
+            body = content() if callable(content) else content
             try:
                 response = await self._attempt(
                     method,

@@ -25,7 +25,12 @@ Tree::
     ├── FileMetadataError (also OSError)
     ├── HFValidationError (also ValueError)       bad repo id, repo type, revision...
     ├── NotASafetensorsRepoError                   no model.safetensors, no index
-    └── SafetensorsParsingError                    a header that is not a safetensors header
+    ├── SafetensorsParsingError                    a header that is not a safetensors header
+    ├── WaitTimeoutError (also TimeoutError)      a wait ran out of time (``last`` state kept)
+    │   └── InferenceEndpointTimeoutError
+    ├── InferenceEndpointError                    an endpoint failed, or is not deployed yet
+    │   └── InferenceEndpointTimeoutError
+    └── LogStreamError (also ConnectionError)     a log or metrics stream broke for good
 
 Example::
 
@@ -48,8 +53,11 @@ __all__ = [
     "HfHubHTTPError",
     "HubClientError",
     "IncompleteSnapshotError",
+    "InferenceEndpointError",
+    "InferenceEndpointTimeoutError",
     "LocalEntryNotFoundError",
     "LocalTokenNotFoundError",
+    "LogStreamError",
     "NotASafetensorsRepoError",
     "OfflineModeIsEnabled",
     "RateLimitedError",
@@ -58,6 +66,7 @@ __all__ = [
     "RevisionNotFoundError",
     "SafetensorsParsingError",
     "UnauthorizedError",
+    "WaitTimeoutError",
 ]
 
 
@@ -251,3 +260,43 @@ class NotASafetensorsRepoError(HubClientError):
 
 class SafetensorsParsingError(HubClientError):
     """A safetensors header is truncated, too long, not JSON, or not of the format."""
+
+
+class WaitTimeoutError(HubClientError, TimeoutError):
+    """A wait (``wait_for_space``, ``wait_for_job``, ``InferenceEndpoint.wait``) ran out of time.
+
+    Attributes:
+        last: the last state the wait saw (a ``SpaceRuntime``, ``JobInfo``, ``InferenceEndpoint``),
+            or None when the first look had not come back yet.
+        timeout: the timeout, in seconds.
+    """
+
+    def __init__(self, message: str, *, last: object = None, timeout: float | None = None) -> None:
+        super().__init__(message)
+        self.last = last
+        self.timeout = timeout
+
+
+class InferenceEndpointError(HubClientError):
+    """An Inference Endpoint failed to deploy or update, or is not deployed yet."""
+
+
+class InferenceEndpointTimeoutError(InferenceEndpointError, WaitTimeoutError):
+    """An Inference Endpoint was not deployed within the timeout of ``wait()``."""
+
+    def __init__(self, message: str, *, last: object = None, timeout: float | None = None) -> None:
+        WaitTimeoutError.__init__(self, message, last=last, timeout=timeout)
+
+
+class LogStreamError(HubClientError, ConnectionError):
+    """A log or metrics stream broke and could not be resumed, or sent something malformed.
+
+    Attributes:
+        url: the stream's URL.
+        events: how many events were handed out before it broke.
+    """
+
+    def __init__(self, message: str, *, url: str = "", events: int = 0) -> None:
+        super().__init__(message)
+        self.url = url
+        self.events = events
