@@ -22,6 +22,7 @@ from hubclient._areas.mirror import MirrorArea
 from hubclient._areas.refs import RefsArea
 from hubclient._areas.repos import ReposArea
 from hubclient._areas.safetensors import SafetensorsArea
+from hubclient._areas.spaces import SpacesArea
 from hubclient._areas.uploads import UploadsArea
 from hubclient._areas.users import UsersArea
 from hubclient._http import HubHttp
@@ -41,6 +42,7 @@ class AsyncHubClient(
     UploadsArea,
     MirrorArea,
     SafetensorsArea,
+    SpacesArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

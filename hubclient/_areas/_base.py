@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from hubclient import _users
 from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg
 from hubclient._settings import HubSettings
 from hubclient.models.users import WhoAmI
@@ -43,6 +44,15 @@ class Area:
     """Whether closing this client closes the connection pool (copies share their origin's)."""
     _whoami_cache: dict[str, WhoAmI]
     """``whoami`` answers per token, for ``whoami(cache=True)``."""
+
+    async def _own_name(self, token: str | bool | None) -> str:
+        """The name of the token's owner: the default namespace of Jobs, Inference Endpoints
+        and duplicated Spaces. Asked once per token and client (``whoami`` is rate-limited)."""
+        key = self._http.resolve_token(token) or ""
+        me = self._whoami_cache.get(key)
+        if me is None:
+            me = self._whoami_cache[key] = await _users.whoami(self._http, token=token)
+        return me.name
 
     async def _close_pool(self) -> None:
         """Close the connection pool if this client owns it (``aclose`` of the client)."""

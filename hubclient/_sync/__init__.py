@@ -25,6 +25,7 @@ from hubclient._sync.mirror import SyncMirrorArea
 from hubclient._sync.refs import SyncRefsArea
 from hubclient._sync.repos import SyncReposArea
 from hubclient._sync.safetensors import SyncSafetensorsArea
+from hubclient._sync.spaces import SyncSpacesArea
 from hubclient._sync.uploads import SyncUploadsArea
 from hubclient._sync.users import SyncUsersArea
 
@@ -45,6 +46,7 @@ class HubClient(
     SyncUploadsArea,
     SyncMirrorArea,
     SyncSafetensorsArea,
+    SyncSpacesArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

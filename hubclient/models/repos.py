@@ -16,10 +16,11 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from hubclient.models._base import HubModel
 from hubclient.models.files import RepoSibling
+from hubclient.models.spaces import SpaceRuntime
 
 __all__ = [
     "CardData",
@@ -69,32 +70,6 @@ class TransformersInfo(HubModel):
     custom_class: str | None = Field(default=None, alias="custom_class")
     pipeline_tag: str | None = Field(default=None, alias="pipeline_tag")
     processor: str | None = None
-
-
-class SpaceRuntime(HubModel):
-    """A Space's runtime: ``stage``, current and requested hardware, sleep time."""
-
-    stage: str | None = None
-    hardware: str | None = None
-    requested_hardware: str | None = None
-    sleep_time: int | None = Field(
-        default=None, validation_alias=AliasChoices("gcTimeout", "sleepTime", "sleep_time")
-    )
-    storage: Any = None
-    raw: dict[str, Any] = Field(default_factory=dict)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_wire(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or "raw" in data:
-            return data
-        out = dict(data)
-        hardware = out.get("hardware")
-        if isinstance(hardware, dict):
-            out["hardware"] = hardware.get("current")
-            out["requested_hardware"] = hardware.get("requested")
-        out["raw"] = dict(data)
-        return out
 
 
 class _RepoInfoBase(HubModel):

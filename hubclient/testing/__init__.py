@@ -15,6 +15,7 @@ Example::
 Needs the ``server`` extra (Starlette and uvicorn).
 """
 
+from hubclient.testing._clock import Clock, ManualClock, WallClock
 from hubclient.testing._faults import (
     ConnectionDropped,
     FaultRule,
@@ -23,18 +24,24 @@ from hubclient.testing._faults import (
     RequestRecord,
 )
 from hubclient.testing._hub import LocalHub, ServedHub
+from hubclient.testing._spaces import SpacePlan, SpacesControl
 
 __all__ = [
     "ALICE_READ_TOKEN",
     "ALICE_TOKEN",
     "BOB_TOKEN",
+    "Clock",
     "ConnectionDropped",
     "FaultRule",
     "Faults",
     "LocalHub",
+    "ManualClock",
     "RequestLog",
     "RequestRecord",
     "ServedHub",
+    "SpacePlan",
+    "SpacesControl",
+    "WallClock",
     "standard_hub",
 ]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from hubclient.testing import _spaces
 from hubclient.testing._api_commit import clean_path, regular_put
 from hubclient.testing._card import card_data, card_tags
 from hubclient.testing._errors import HubError
@@ -22,7 +23,6 @@ from hubclient.testing._web import Ctx, json_response
 __all__ = [
     "create_repo",
     "delete_repo",
-    "get_space_runtime",
     "list_repos",
     "move_repo",
     "repo_info",
@@ -259,24 +259,6 @@ def _siblings(snapshot: Snapshot, blobs: bool) -> list[dict[str, Any]]:
     return out
 
 
-def space_runtime() -> dict[str, Any]:
-    """A Space that is always running on the smallest hardware (nothing is ever built here)."""
-    return {
-        "stage": "RUNNING",
-        "hardware": {"current": "cpu-basic", "requested": "cpu-basic"},
-        "storage": None,
-        "gcTimeout": 172800,
-        "replicas": {"current": 1, "requested": 1},
-        "devMode": False,
-    }
-
-
-async def get_space_runtime(ctx: Ctx, repo: Repo) -> Response:
-    if repo.type != "space":
-        raise HubError(404, "Only Spaces have a runtime")
-    return json_response(space_runtime())
-
-
 def repo_info_json(
     ctx: Ctx,
     repo: Repo,
@@ -322,7 +304,7 @@ def repo_info_json(
         values["sdk"] = repo.meta.get("sdk", "gradio")
         values["subdomain"] = repo.id.replace("/", "-").replace("_", "-").lower()
         values["host"] = f"{ctx.hub_url}/spaces/{repo.id}"
-        values["runtime"] = space_runtime()
+        values["runtime"] = _spaces.runtime_json(ctx.state, repo)
     head: dict[str, Any] = {"_id": repo.meta["uid"][:24], "id": repo.id}
     if expand:
         keys = [k for k in expand if k in values or k == "siblings"]
@@ -449,6 +431,5 @@ ROUTES = [
     Route("GET", "/api/{types}/{repo}", _repo_root_info),
     Route("GET", "/api/{types}/{repo}/", _repo_root_info),
     Route("GET", "/api/{types}/{repo}/revision/{rev}", repo_info),
-    Route("GET", "/api/{types}/{repo}/runtime", get_space_runtime, types=("spaces",)),
     Route("PUT", "/api/{types}/{repo}/settings", update_settings),
 ]

@@ -16,6 +16,7 @@ import httpx
 
 from hubclient.testing._accounts import Accounts
 from hubclient.testing._api_commit import decide_lfs
+from hubclient.testing._clock import Clock, ManualClock, WallClock, dated
 from hubclient.testing._errors import HubError
 from hubclient.testing._faults import Faults, RequestLog, instrument
 from hubclient.testing._gitobjects import DEFAULT_GITATTRIBUTES
@@ -35,6 +36,7 @@ from hubclient.testing._serve import (
     url_of,
 )
 from hubclient.testing._signing import Signer
+from hubclient.testing._spaces import SpacesControl
 from hubclient.testing._storage_app import StorageApp
 from hubclient.testing._store import REPO_TYPES, Store
 from hubclient.testing._transport import LocalTransport
@@ -102,6 +104,8 @@ class LocalHub:
             second for tree with ``expand``); as low as 1.
         signed_url_ttl: lifetime of presigned storage URLs, in seconds.
         fault_seed: seed of the random draws of `FaultRule.probability`.
+        clock: the time Space builds, Jobs and Inference Endpoints follow (default the real
+            time; a `ManualClock` moves only when the test calls `advance`).
 
     Besides the hub and storage origins, areas of the Hub that live on origins of their own
     (the Inference Endpoints API, a Xet CAS) are extra origins: `add_origin` registers one,
@@ -121,6 +125,7 @@ class LocalHub:
         expand_page_size: int = 50,
         signed_url_ttl: float = 3600.0,
         fault_seed: int = 0,
+        clock: Clock | None = None,
     ) -> None:
         if page_size < 1 or expand_page_size < 1 or lfs_chunk_size < 1:
             raise ValueError("page sizes and the chunk size must be >= 1")
@@ -145,7 +150,11 @@ class LocalHub:
         self.accounts = Accounts()
         store = Store(self.data_dir)
         self.state = HubState(
-            store, self.accounts, Signer(self.data_dir / "signing.key", signed_url_ttl), self.config
+            store,
+            self.accounts,
+            Signer(self.data_dir / "signing.key", signed_url_ttl),
+            self.config,
+            clock=clock or WallClock(),
         )
         self.faults = Faults(fault_seed)
         self.log = RequestLog()
@@ -158,6 +167,26 @@ class LocalHub:
     @property
     def store(self) -> Store:
         return self.state.store
+
+    # --- lifecycles ---
+
+    @property
+    def clock(self) -> Clock:
+        """The time lifecycles follow (see `advance`)."""
+        return self.state.clock
+
+    def advance(self, seconds: float) -> float:
+        """Move a `ManualClock` forward (Spaces build, Jobs run, Endpoints start meanwhile);
+        returns the new time. ``TypeError`` on the wall clock."""
+        clock = self.state.clock
+        if not isinstance(clock, ManualClock):
+            raise TypeError("advance() needs LocalHub(clock=ManualClock())")
+        return clock.advance(seconds)
+
+    @property
+    def spaces(self) -> SpacesControl:
+        """Plans of Space builds and a look at their runtime (see ``SpacesControl``)."""
+        return SpacesControl(self.state)
 
     # --- accounts ---
 
@@ -217,13 +246,16 @@ class LocalHub:
         storage = instrument(
             StorageApp(self.state), origin="storage", faults=self.faults, log=self.log
         )
-        return hub, storage
+        return dated(hub, self.state.clock), dated(storage, self.state.clock)
 
     def extra_apps(self, origins: Mapping[str, str]) -> dict[str, ASGIApp]:
         """The instrumented app of every extra origin, for the URLs ``origins`` (all of them,
         ``hub`` and ``storage`` included, by name)."""
         return {
-            name: instrument(build(origins), origin=name, faults=self.faults, log=self.log)
+            name: dated(
+                instrument(build(origins), origin=name, faults=self.faults, log=self.log),
+                self.state.clock,
+            )
             for name, build in self._extra_apps.items()
         }
 

@@ -25,6 +25,7 @@ from hubclient.testing import (
     _api_refs,
     _api_repos,
     _api_safetensors,
+    _api_spaces,
     _git_http,
 )
 from hubclient.testing._errors import HubError, Redirect
@@ -38,6 +39,7 @@ _log = logging.getLogger("hubclient.testing")
 #: Every route of the Hub app, area by area (each ``_api_<area>.py`` declares its ``ROUTES``);
 #: the first route whose pattern and method match a request answers it.
 ROUTES: tuple[Route, ...] = (
+    *_api_spaces.ROUTES,  # first: /api/spaces/zero-gpu/quota is not a repo
     *_api_repos.ROUTES,
     *_api_files.ROUTES,
     *_api_refs.ROUTES,

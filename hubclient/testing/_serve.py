@@ -181,6 +181,7 @@ def start(
                 http=engine.http,
                 timeout_graceful_shutdown=5,
                 timeout_keep_alive=30,
+                date_header=False,  # the apps date their answers with the hub's clock
             )
         )
         for app, _ in apps

@@ -171,6 +171,34 @@ class Store:
             self._save_index()
             return repo, True
 
+    def duplicate(self, source: Repo, repo_id: str, *, author: str, **meta: Any) -> Repo:
+        """A new repo of the same type with the history, refs and LFS objects of ``source``
+        (the Hub's server-side copy: commit ids are kept). 409 if ``repo_id`` exists."""
+        with self._lock, source.lock:
+            if _key(source.type, repo_id) in self._index:
+                raise HubError(409, f"Repository {repo_id} already exists")
+            uid = uuid.uuid4().hex
+            folder = self.root / "repos" / uid
+            folder.mkdir(parents=True)
+            for part in ("commits", "lfs"):
+                if (source.folder / part).is_dir():
+                    shutil.copytree(source.folder / part, folder / part)
+            if (source.folder / "refs.json").exists():
+                shutil.copy2(source.folder / "refs.json", folder / "refs.json")
+            record = {
+                **{k: v for k, v in source.meta.items() if k not in ("id", "uid", "created_at")},
+                "id": repo_id,
+                "uid": uid,
+                "created_at": time.time(),
+                "author": author,
+                **meta,
+            }
+            atomic_write_json(folder / "repo.json", record)
+            self._index[_key(source.type, repo_id)] = uid
+            self._redirects.pop(_key(source.type, repo_id), None)
+            self._save_index()
+            return self._open(uid)
+
     def delete(self, repo: Repo) -> None:
         with self._lock:
             uid = self._index.pop(_key(repo.type, repo.id), None)

@@ -16,6 +16,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 
 from hubclient.testing._accounts import Accounts, Identity
+from hubclient.testing._clock import Clock, WallClock
 from hubclient.testing._documents import Documents
 from hubclient.testing._errors import HubError
 from hubclient.testing._repo import Repo
@@ -64,6 +65,10 @@ class HubState:
     signer: Signer
     config: Config
     cards: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    clock: Clock = field(default_factory=WallClock)
+    """The time lifecycles (Spaces, Jobs, Endpoints) follow: see ``_clock.py``."""
+    controls: dict[str, Any] = field(default_factory=dict)
+    """What tests set for the simulated lifecycles, by area (plans of Spaces, Jobs, …)."""
     documents: Documents = field(init=False)
     """The areas' persistent state (discussions, collections, …): see ``_documents.py``."""
 
