@@ -231,6 +231,7 @@ async def test_super_squash_and_auth_check(local_hub: LocalHub) -> None:
 
 
 async def test_space_runtime(local_hub: LocalHub) -> None:
+    local_hub.spaces.plan(build_seconds=0, start_seconds=0)  # builds at once (see tests/spaces)
     local_hub.seed_repo("alice/app", {"app.py": b"print(1)"}, repo_type="space")
     async with client(local_hub, ALICE_TOKEN) as http:
         runtime = (await http.get(f"{HUB}/api/spaces/alice/app/runtime")).json()
