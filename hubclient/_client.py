@@ -18,6 +18,7 @@ import httpx
 from hubclient._areas.downloads import DownloadsArea
 from hubclient._areas.files import FilesArea
 from hubclient._areas.info import InfoArea
+from hubclient._areas.jobs import JobsArea
 from hubclient._areas.mirror import MirrorArea
 from hubclient._areas.refs import RefsArea
 from hubclient._areas.repos import ReposArea
@@ -43,6 +44,7 @@ class AsyncHubClient(
     MirrorArea,
     SafetensorsArea,
     SpacesArea,
+    JobsArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

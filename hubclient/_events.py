@@ -55,6 +55,8 @@ class StreamOptions:
     """Statuses that mean "nothing to stream (any more)" rather than an error (metrics: 406)."""
     max_line: int = 1 << 20
     backoff_max: float = 10.0
+    retry: bool | None = None
+    """Whether a 5xx/429 before the stream starts is retried by the HTTP layer (default: yes)."""
 
 
 class _Idle(Exception):
@@ -230,6 +232,7 @@ async def stream_events(
                 token=token,
                 timeout=httpx.Timeout(30.0, read=None),
                 raise_for_status=False,
+                retry=options.retry,
                 headers={"accept": "text/event-stream", "cache-control": "no-cache"},
             ) as response:
                 status = response.status_code

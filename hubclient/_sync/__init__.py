@@ -21,6 +21,7 @@ from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient._sync.downloads import SyncDownloadsArea
 from hubclient._sync.files import SyncFilesArea
 from hubclient._sync.info import SyncInfoArea
+from hubclient._sync.jobs import SyncJobsArea
 from hubclient._sync.mirror import SyncMirrorArea
 from hubclient._sync.refs import SyncRefsArea
 from hubclient._sync.repos import SyncReposArea
@@ -47,6 +48,7 @@ class HubClient(
     SyncMirrorArea,
     SyncSafetensorsArea,
     SyncSpacesArea,
+    SyncJobsArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

@@ -24,6 +24,7 @@ from hubclient.testing._faults import (
     RequestRecord,
 )
 from hubclient.testing._hub import LocalHub, ServedHub
+from hubclient.testing._jobs import JobPlan, JobsControl
 from hubclient.testing._spaces import SpacePlan, SpacesControl
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "ConnectionDropped",
     "FaultRule",
     "Faults",
+    "JobPlan",
+    "JobsControl",
     "LocalHub",
     "ManualClock",
     "RequestLog",

@@ -21,6 +21,7 @@ from hubclient.testing._errors import HubError
 from hubclient.testing._faults import Faults, RequestLog, instrument
 from hubclient.testing._gitobjects import DEFAULT_GITATTRIBUTES
 from hubclient.testing._hub_app import HubApp
+from hubclient.testing._jobs import JobsControl
 from hubclient.testing._operations import Operation, Put
 from hubclient.testing._patterns import GitAttributes
 from hubclient.testing._repo import Repo
@@ -187,6 +188,11 @@ class LocalHub:
     def spaces(self) -> SpacesControl:
         """Plans of Space builds and a look at their runtime (see ``SpacesControl``)."""
         return SpacesControl(self.state)
+
+    @property
+    def jobs(self) -> JobsControl:
+        """Plans of Jobs, forced ends and a look at their stage (see ``JobsControl``)."""
+        return JobsControl(self.state)
 
     # --- accounts ---
 

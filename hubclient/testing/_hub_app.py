@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from hubclient.testing import (
     _api_commit,
     _api_files,
+    _api_jobs,
     _api_lfs,
     _api_raw,
     _api_refs,
@@ -40,6 +41,7 @@ _log = logging.getLogger("hubclient.testing")
 #: the first route whose pattern and method match a request answers it.
 ROUTES: tuple[Route, ...] = (
     *_api_spaces.ROUTES,  # first: /api/spaces/zero-gpu/quota is not a repo
+    *_api_jobs.ROUTES,
     *_api_repos.ROUTES,
     *_api_files.ROUTES,
     *_api_refs.ROUTES,
