@@ -4,6 +4,7 @@ The public surface lives here and nowhere else; every other module is private.
 """
 
 from hubclient import _functions
+from hubclient._cache_manager import scan_cache_dir, verify_cache_dir
 from hubclient._client import AsyncHubClient
 from hubclient._file_functions import (
     get_hf_file_metadata,
@@ -16,7 +17,16 @@ from hubclient._functions import *  # noqa: F403  (the module-level functions: s
 from hubclient._settings import HubSettings
 from hubclient._sync import HubClient, SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient._version import __version__
-from hubclient.cache import CACHED_NO_EXIST
+from hubclient.cache import (
+    CACHED_NO_EXIST,
+    CachedFileInfo,
+    CachedIncompleteFileInfo,
+    CachedRepoInfo,
+    CachedRevisionInfo,
+    DeleteCacheStrategy,
+    HFCacheInfo,
+)
+from hubclient.cache._verify import BlobCheck, CacheVerification
 from hubclient.download import (
     DownloadIntegrityError,
     DownloadOptions,
@@ -26,6 +36,8 @@ from hubclient.download import (
 )
 from hubclient.errors import (
     BadRequestError,
+    CacheNotFound,
+    CorruptedCacheException,
     DisabledRepoError,
     EntryNotFoundError,
     FileMetadataError,
@@ -154,8 +166,15 @@ __all__ = [
     "AsyncHubClient",
     "AuthInfo",
     "BadRequestError",
+    "BlobCheck",
     "BlobLfsInfo",
     "BlobSecurityInfo",
+    "CacheNotFound",
+    "CacheVerification",
+    "CachedFileInfo",
+    "CachedIncompleteFileInfo",
+    "CachedRepoInfo",
+    "CachedRevisionInfo",
     "CardData",
     "CommitConflictError",
     "CommitInfo",
@@ -163,7 +182,9 @@ __all__ = [
     "CommitOperationAdd",
     "CommitOperationCopy",
     "CommitOperationDelete",
+    "CorruptedCacheException",
     "DatasetInfo",
+    "DeleteCacheStrategy",
     "DisabledRepoError",
     "DownloadIntegrityError",
     "DownloadOptions",
@@ -177,6 +198,7 @@ __all__ = [
     "GitCommitInfo",
     "GitRefInfo",
     "GitRefs",
+    "HFCacheInfo",
     "HFValidationError",
     "HfFileMetadata",
     "HfHubHTTPError",
@@ -266,8 +288,10 @@ __all__ = [
     "get_hf_file_metadata",
     "hf_hub_download",
     "hf_hub_url",
+    "scan_cache_dir",
     "snapshot_download",
     "try_to_load_from_cache",
+    "verify_cache_dir",
 ]
 
 #: Every public method of an area class is also a module-level function on a default client

@@ -24,6 +24,8 @@ Tree::
     ├── LocalTokenNotFoundError (also OSError)
     ├── FileMetadataError (also OSError)
     ├── HFValidationError (also ValueError)       bad repo id, repo type, revision...
+    ├── CacheNotFound                              no cache folder where one was named
+    ├── CorruptedCacheException                    a cache entry scan_cache_dir cannot read
     ├── NotASafetensorsRepoError                   no model.safetensors, no index
     ├── SafetensorsParsingError                    a header that is not a safetensors header
     ├── WaitTimeoutError (also TimeoutError)      a wait ran out of time (``last`` state kept)
@@ -44,6 +46,8 @@ from __future__ import annotations
 
 __all__ = [
     "BadRequestError",
+    "CacheNotFound",
+    "CorruptedCacheException",
     "DisabledRepoError",
     "EntryNotFoundError",
     "FileMetadataError",
@@ -300,3 +304,15 @@ class LogStreamError(HubClientError, ConnectionError):
         super().__init__(message)
         self.url = url
         self.events = events
+
+
+class CacheNotFound(HubClientError):
+    """The cache folder does not exist (``cache_dir`` says which)."""
+
+    def __init__(self, msg: str, cache_dir: object) -> None:
+        super().__init__(msg)
+        self.cache_dir = cache_dir
+
+
+class CorruptedCacheException(HubClientError):
+    """An entry of the cache is not what the layout says (reported by ``scan_cache_dir``)."""

@@ -62,13 +62,28 @@ from hubclient.cache._partials import (
     write_progress,
 )
 from hubclient.cache._refs import mark_no_exist, read_ref, resolve_cached_revision, write_ref
+from hubclient.cache._report import (
+    CachedFileInfo,
+    CachedIncompleteFileInfo,
+    CachedRepoInfo,
+    CachedRevisionInfo,
+    DeleteCacheStrategy,
+    HFCacheInfo,
+)
+from hubclient.cache._scan import scan_cache_dir
 from hubclient.cache._store import install_blob, link_pointers, prepare_repo
 from hubclient.cache._trees import TreeEntry, read_tree_cache, write_tree_cache
 
 __all__ = [
     "CACHEDIR_TAG_CONTENT",
     "CACHED_NO_EXIST",
+    "CachedFileInfo",
+    "CachedIncompleteFileInfo",
     "CachedNoExist",
+    "CachedRepoInfo",
+    "CachedRevisionInfo",
+    "DeleteCacheStrategy",
+    "HFCacheInfo",
     "LocalDirMetadata",
     "LocalDirPaths",
     "LockTimeoutError",
@@ -99,6 +114,7 @@ __all__ = [
     "read_tree_cache",
     "repo_folder_name",
     "resolve_cached_revision",
+    "scan_cache_dir",
     "tree_cache_path",
     "try_to_load_from_cache",
     "valid_prefix",

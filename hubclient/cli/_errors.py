@@ -24,6 +24,7 @@ from collections.abc import Iterable
 import httpx
 
 from hubclient import (
+    CacheNotFound,
     EntryNotFoundError,
     GatedRepoError,
     HfHubHTTPError,
@@ -162,7 +163,7 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         if any(_is_network(cause) for cause in _causes(exc)):
             return ExitCode.NETWORK
         return ExitCode.NOT_FOUND
-    if isinstance(exc, (EntryNotFoundError, NoReposError)):
+    if isinstance(exc, (EntryNotFoundError, NoReposError, CacheNotFound)):
         return ExitCode.NOT_FOUND
     if isinstance(exc, LocalTokenNotFoundError):
         return ExitCode.AUTH
