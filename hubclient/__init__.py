@@ -14,8 +14,10 @@ from hubclient._file_functions import (
     try_to_load_from_cache,
 )
 from hubclient._functions import *  # noqa: F403  (the module-level functions: see the end)
+from hubclient._login import LoginResult, auth_list, auth_switch, get_token, login, logout
 from hubclient._settings import HubSettings
 from hubclient._sync import HubClient, SyncRemoteFile, SyncSeekableRemoteFile
+from hubclient._tokens import StoredToken
 from hubclient._version import __version__
 from hubclient.cache import (
     CACHED_NO_EXIST,
@@ -226,6 +228,7 @@ __all__ = [
     "LocalEntryNotFoundError",
     "LocalTokenNotFoundError",
     "LogStreamError",
+    "LoginResult",
     "MirrorError",
     "MirrorOptions",
     "MirrorPlan",
@@ -272,6 +275,7 @@ __all__ = [
     "SpaceStorage",
     "SpaceTemplate",
     "SpaceVariable",
+    "StoredToken",
     "SyncRemoteFile",
     "SyncSeekableRemoteFile",
     "TensorInfo",
@@ -285,9 +289,14 @@ __all__ = [
     "WhoAmI",
     "ZeroGpuQuota",
     "__version__",
+    "auth_list",
+    "auth_switch",
     "get_hf_file_metadata",
+    "get_token",
     "hf_hub_download",
     "hf_hub_url",
+    "login",
+    "logout",
     "scan_cache_dir",
     "snapshot_download",
     "try_to_load_from_cache",

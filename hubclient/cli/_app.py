@@ -23,7 +23,7 @@ from typing import NoReturn
 import anyio
 
 from hubclient import HfHubHTTPError, __version__
-from hubclient.cli import _browse, _cache, _download, _mirror, _serve, _upload
+from hubclient.cli import _auth, _browse, _cache, _download, _mirror, _serve, _upload
 from hubclient.cli._common import Output, wrap
 from hubclient.cli._errors import (
     EXIT_CODES_HELP,
@@ -45,6 +45,7 @@ _EPILOG = f"""examples:
   hubclient mirror --plan plan.txt --to https://hub.internal --report report.json
   hubclient serve --port 8000 --token alice=hf_alice
   hubclient cache ls
+  hubclient auth login
 
 Global options go before or after the command (hubclient --json ls X == hubclient ls X --json).
 With --json, stdout holds exactly one JSON document, also on failure:
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     _browse.add_info_parser(commands, common)
     _serve.add_parser(commands, no_token)
     _cache.add_parser(commands, no_token)
+    _auth.add_parser(commands, common)
     return parser
 
 
