@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from hubclient._areas.cards import CardsArea
 from hubclient._areas.downloads import DownloadsArea
 from hubclient._areas.files import FilesArea
 from hubclient._areas.info import InfoArea
@@ -45,6 +46,7 @@ class AsyncHubClient(
     SafetensorsArea,
     SpacesArea,
     JobsArea,
+    CardsArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

@@ -26,6 +26,7 @@ Tree::
     ├── HFValidationError (also ValueError)       bad repo id, repo type, revision...
     ├── CacheNotFound                              no cache folder where one was named
     ├── CorruptedCacheException                    a cache entry scan_cache_dir cannot read
+    ├── RepoCardError (also ValueError)           a card that cannot be read or that the Hub refuses
     ├── NotASafetensorsRepoError                   no model.safetensors, no index
     ├── SafetensorsParsingError                    a header that is not a safetensors header
     ├── WaitTimeoutError (also TimeoutError)      a wait ran out of time (``last`` state kept)
@@ -66,6 +67,7 @@ __all__ = [
     "OfflineModeIsEnabled",
     "RateLimitedError",
     "RemoteEntryNotFoundError",
+    "RepoCardError",
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
     "SafetensorsParsingError",
@@ -316,3 +318,7 @@ class CacheNotFound(HubClientError):
 
 class CorruptedCacheException(HubClientError):
     """An entry of the cache is not what the layout says (reported by ``scan_cache_dir``)."""
+
+
+class RepoCardError(HubClientError, ValueError):
+    """A repo card that cannot be read (its YAML, its metadata) or that the Hub refuses."""

@@ -6,6 +6,7 @@ the same name on a default `HubClient`, built from the environment on first use.
 
 from __future__ import annotations
 
+from hubclient._functions.cards import validate_repo_card
 from hubclient._functions.downloads import iter_file
 from hubclient._functions.files import file_exists, get_paths_info, list_repo_files, list_repo_tree
 from hubclient._functions.info import (
@@ -173,6 +174,7 @@ __all__ = [
     "update_scheduled_job_schedule",
     "upload_file",
     "upload_folder",
+    "validate_repo_card",
     "wait_for_job",
     "wait_for_space",
     "whoami",

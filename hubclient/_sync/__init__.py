@@ -18,6 +18,7 @@ from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
 from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
+from hubclient._sync.cards import SyncCardsArea
 from hubclient._sync.downloads import SyncDownloadsArea
 from hubclient._sync.files import SyncFilesArea
 from hubclient._sync.info import SyncInfoArea
@@ -49,6 +50,7 @@ class HubClient(
     SyncSafetensorsArea,
     SyncSpacesArea,
     SyncJobsArea,
+    SyncCardsArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

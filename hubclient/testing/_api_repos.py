@@ -28,7 +28,6 @@ __all__ = [
     "repo_info",
     "repo_info_json",
     "update_settings",
-    "validate_yaml",
     "whoami",
 ]
 
@@ -214,13 +213,6 @@ async def update_settings(ctx: Ctx, repo: Repo) -> Response:
             changes[key] = bool(body[key])
     repo.update_meta(**changes)
     return json_response({"success": True})
-
-
-async def validate_yaml(ctx: Ctx) -> Response:
-    body = await ctx.json_body()
-    if not isinstance(body, dict) or not isinstance(body.get("content", ""), str):
-        return json_response({"errors": [{"message": "Invalid body"}], "warnings": []}, 400)
-    return json_response({"errors": [], "warnings": []})
 
 
 # --- repo info ---
@@ -426,7 +418,6 @@ ROUTES = [
     Route("POST", "/api/repos/create", create_repo),
     Route("DELETE", "/api/repos/delete", delete_repo),
     Route("POST", "/api/repos/move", move_repo),
-    Route("POST", "/api/validate-yaml", validate_yaml),
     Route("GET", "/api/{types}", list_repos),
     Route("GET", "/api/{types}/{repo}", _repo_root_info),
     Route("GET", "/api/{types}/{repo}/", _repo_root_info),

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from hubclient.testing import (
+    _api_cards,
     _api_commit,
     _api_files,
     _api_jobs,
@@ -48,6 +49,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_commit.ROUTES,
     *_api_lfs.ROUTES,
     *_api_safetensors.ROUTES,
+    *_api_cards.ROUTES,
     *_api_raw.ROUTES,
     *_git_http.ROUTES,
 )
