@@ -23,8 +23,8 @@ _EXAMPLES = """examples:
   hubclient serve --port 8000 --token alice=hf_alice --data ./hub-data
   hubclient serve --token alice=hf_alice --org alice=acme --seed alice/model=./model
 
-Once both origins listen it prints one line on stdout:
-  READY hub=http://127.0.0.1:8000 storage=http://127.0.0.1:<port>
+Once its origins listen it prints one line on stdout:
+  READY hub=http://127.0.0.1:8000 storage=http://127.0.0.1:<port> cas=http://127.0.0.1:<port>
 then point HF_ENDPOINT (or --endpoint) at the hub URL. Ctrl-C or SIGTERM stops it (exit 0).
 Needs the server extra: pip install 'hubclient[cli]'.
 """

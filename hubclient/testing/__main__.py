@@ -147,6 +147,12 @@ def add_serve_options(parser: argparse.ArgumentParser, *, log_level: str = "info
         help="port of the storage (CDN/S3) origin (0: a free port; the default)",
     )
     parser.add_argument(
+        "--no-xet",
+        dest="xet",
+        action="store_false",
+        help="serve no Xet storage (no CAS origin; Xet token routes answer 404)",
+    )
+    parser.add_argument(
         "--origin-port",
         dest="origin_ports",
         action="append",
@@ -248,7 +254,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _make_hub(args: argparse.Namespace, **extra: float) -> LocalHub:
+def _make_hub(args: argparse.Namespace, **extra: float | bool) -> LocalHub:
     return LocalHub(
         args.data,
         page_size=args.page_size,
@@ -292,7 +298,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    hub = _make_hub(args, signed_url_ttl=args.signed_url_ttl)
+    hub = _make_hub(args, signed_url_ttl=args.signed_url_ttl, xet=args.xet)
     try:
         for user, org in args.orgs:
             hub.add_user(user, orgs=[org])

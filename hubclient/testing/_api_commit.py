@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from hubclient.testing import _api_xet
 from hubclient.testing._errors import HubError
 from hubclient.testing._operations import Delete, Operation, Put, Rename
 from hubclient.testing._patterns import GitAttributes, GitIgnore
@@ -223,6 +224,9 @@ async def commit(ctx: Ctx, repo: Repo, revision: str) -> Response:
     identity = ctx.check_write(repo.namespace)
     raw = await ctx.request.body()
     header, lines = _parse_lines(raw)
+    await _api_xet.link_lfs_objects(
+        ctx, repo, [v["oid"] for k, v in lines if k == "lfsFile" and isinstance(v.get("oid"), str)]
+    )
     parsed = [_operation(ctx, repo, key, value) for key, value in lines]
     dangling = [op.path for op in parsed if isinstance(op, Dangling)]
     if dangling:

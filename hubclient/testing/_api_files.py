@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 
 from starlette.responses import Response
 
+from hubclient.testing import _api_xet
 from hubclient.testing._errors import HubError
 from hubclient.testing._repo import Repo
 from hubclient.testing._routes import Route
@@ -35,9 +36,9 @@ def _folder_last_commit(repo: Repo, snapshot: Snapshot, folder: str) -> dict[str
 
 
 def entry_json(
-    repo: Repo, snapshot: Snapshot, path: str, is_dir: bool, expand: bool
+    repo: Repo, snapshot: Snapshot, path: str, is_dir: bool, expand: bool, ctx: Ctx | None = None
 ) -> dict[str, Any]:
-    """A tree / paths-info entry (never with ``xetHash``)."""
+    """A tree / paths-info entry (``xetHash`` for a Xet-backed file when `ctx` is given)."""
     if is_dir:
         out: dict[str, Any] = {
             "type": "directory",
@@ -54,6 +55,9 @@ def entry_json(
     out = {"type": "file", "oid": entry.oid, "size": entry.size, "path": path}
     if entry.lfs:
         out["lfs"] = {"oid": entry.sha256, "size": entry.size, "pointerSize": entry.pointer_size}
+        xet_hash = _api_xet.xet_hash(ctx, repo, entry) if ctx is not None else None
+        if xet_hash is not None:
+            out["xetHash"] = xet_hash
     if expand and entry.last_commit:
         out["lastCommit"] = _last_commit(repo, entry.last_commit)
     return out
@@ -73,7 +77,7 @@ async def tree(ctx: Ctx, repo: Repo, revision: str, path: str) -> Response:
     if expand:
         page_size = min(page_size, ctx.config.expand_page_size)
     page, headers = ctx.page(listing, page_size)
-    body = [entry_json(repo, snapshot, p, d, expand) for p, d in page]
+    body = [entry_json(repo, snapshot, p, d, expand, ctx) for p, d in page]
     headers["X-Repo-Commit"] = resolved.commit
     return json_response(body, headers=headers)
 
@@ -100,7 +104,7 @@ async def paths_info(ctx: Ctx, repo: Repo, revision: str) -> Response:
     out: list[dict[str, Any]] = []
     for path in dict.fromkeys(p.strip("/") for p in paths):
         if path in snapshot.files:
-            out.append(entry_json(repo, snapshot, path, False, expand))
+            out.append(entry_json(repo, snapshot, path, False, expand, ctx))
         elif path and snapshot.is_dir(path):
             out.append(entry_json(repo, snapshot, path, True, expand))
     return json_response(out, headers={"X-Repo-Commit": resolved.commit})
@@ -115,6 +119,10 @@ async def resolve_file(ctx: Ctx, repo: Repo, revision: str, path: str) -> Respon
         raise HubError.entry_not_found(path, resolved.commit)
     headers = {"X-Repo-Commit": resolved.commit}
     if entry.lfs:
+        fileinfo = _api_xet.fileinfo_response(ctx, repo, resolved.commit, entry, headers)
+        if fileinfo is not None:
+            return fileinfo
+        headers.update(_api_xet.advertise(ctx, repo, resolved.commit, entry))
         signed = f"/lfs/{entry.sha256}"
         # the commit rides in the signed URL: huggingface_hub 1.2x-1.33 follows a redirect to
         # the same host name (the served storage is 127.0.0.1 on another port) and reads the

@@ -8,6 +8,7 @@ from typing import Any
 import anyio
 from starlette.responses import Response
 
+from hubclient.testing import _api_xet
 from hubclient.testing._errors import HubError
 from hubclient.testing._repo import Repo
 from hubclient.testing._routes import Route
@@ -124,6 +125,10 @@ async def _batch(ctx: Ctx, repo: Repo) -> Response:
     hash_algo = str(body.get("hash_algo", "sha256")).lower()
     if hash_algo not in ("sha256", "sha_256"):
         raise HubError(409, f"Unsupported hash algorithm {hash_algo!r}")
+    if operation == "upload":
+        xet = _api_xet.batch_answer(ctx, repo, body)
+        if xet is not None:
+            return json_response(xet, media_type=LFS_JSON)
     transfers = body.get("transfers") or ["basic"]
     if not isinstance(transfers, list):
         transfers = ["basic"]

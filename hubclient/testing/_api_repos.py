@@ -280,7 +280,7 @@ def repo_info_json(
         "trendingScore": 0,
         "tags": tags,
         "usedStorage": sum(e.size for e in snapshot.files.values()),
-        "xetEnabled": False,
+        "xetEnabled": ctx.state.xet is not None and "cas" in ctx.origins,
     }
     if card is not None:
         values["cardData"] = card

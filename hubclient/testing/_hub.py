@@ -42,6 +42,8 @@ from hubclient.testing._storage_app import StorageApp
 from hubclient.testing._store import REPO_TYPES, Store
 from hubclient.testing._transport import LocalTransport
 from hubclient.testing._web import Config, HubState
+from hubclient.testing._xet_app import CasApp
+from hubclient.testing._xet_service import XetService
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
@@ -107,6 +109,11 @@ class LocalHub:
         fault_seed: seed of the random draws of `FaultRule.probability`.
         clock: the time Space builds, Jobs and Inference Endpoints follow (default the real
             time; a `ManualClock` moves only when the test calls `advance`).
+        xet: serve Xet storage, as the Hub does: a CAS on the extra origin ``cas``
+            (``http://cas.local`` in-process), Xet tokens, ``xetHash``/``X-Xet-Hash`` for files
+            uploaded through Xet, ``"transfer": "xet"`` to LFS batches that offer it. ``False``:
+            a Hub without Xet (its token routes answer 404, batches get classic LFS).
+        xet_token_ttl: lifetime of Xet access tokens, in seconds.
 
     Besides the hub and storage origins, areas of the Hub that live on origins of their own
     (the Inference Endpoints API, a Xet CAS) are extra origins: `add_origin` registers one,
@@ -127,6 +134,8 @@ class LocalHub:
         signed_url_ttl: float = 3600.0,
         fault_seed: int = 0,
         clock: Clock | None = None,
+        xet: bool = True,
+        xet_token_ttl: float = 3600.0,
     ) -> None:
         if page_size < 1 or expand_page_size < 1 or lfs_chunk_size < 1:
             raise ValueError("page sizes and the chunk size must be >= 1")
@@ -164,6 +173,12 @@ class LocalHub:
         self._extra_apps: dict[str, OriginApp] = {}
         self.origin_urls: dict[str, str] = {}
         """The in-process URL of every extra origin, by name."""
+        if xet:
+            service = XetService(
+                self.data_dir, token_ttl=xet_token_ttl, signed_url_ttl=signed_url_ttl
+            )
+            self.state.xet = service
+            self.add_origin("cas", lambda origins: CasApp(service, origins["cas"]))
 
     @property
     def store(self) -> Store:

@@ -28,6 +28,7 @@ from hubclient.testing import (
     _api_repos,
     _api_safetensors,
     _api_spaces,
+    _api_xet,
     _git_http,
 )
 from hubclient.testing._errors import HubError, Redirect
@@ -52,6 +53,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_cards.ROUTES,
     *_api_raw.ROUTES,
     *_git_http.ROUTES,
+    *_api_xet.ROUTES,
 )
 
 

@@ -12,13 +12,13 @@ from collections.abc import Callable, Sequence
 from urllib.parse import quote, unquote
 
 import anyio
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from hubclient.testing._errors import HubError
 from hubclient.testing._hub_app import lifespan
-from hubclient.testing._web import HubState, drain, error_response, file_response, json_response
+from hubclient.testing._web import HubState, file_response, json_response, serve_plain
 
 __all__ = ["StorageApp"]
 
@@ -37,20 +37,7 @@ class StorageApp:
             return
         if scope["type"] != "http":
             return
-        request = Request(scope, receive)
-        try:
-            response = await self._answer(request)
-        except HubError as error:
-            response = error_response(error)
-        except ClientDisconnect:
-            response = error_response(HubError(400, "Client disconnected"))
-        except Exception:
-            _log.exception("local storage: unexpected error on %s %s", request.method, request.url)
-            response = error_response(HubError(500, "Internal Error (local storage)"))
-        finally:
-            await drain(request)
-        response.headers["X-Request-Id"] = uuid.uuid4().hex
-        await response(scope, receive, send)
+        await serve_plain(scope, receive, send, self._answer, "local storage")
 
     def _check(self, request: Request, method: str) -> None:
         problem = self.state.signer.check(

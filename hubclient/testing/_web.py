@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-from collections.abc import AsyncIterator, Mapping
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 import anyio
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from hubclient.testing._accounts import Accounts, Identity
 from hubclient.testing._clock import Clock, WallClock
@@ -22,6 +25,9 @@ from hubclient.testing._errors import HubError
 from hubclient.testing._repo import Repo
 from hubclient.testing._signing import Signer
 from hubclient.testing._store import Store
+
+if TYPE_CHECKING:
+    from hubclient.testing._xet_service import XetService
 
 __all__ = [
     "IN_PROCESS",
@@ -35,6 +41,7 @@ __all__ = [
     "file_response",
     "json_response",
     "parse_range",
+    "serve_plain",
 ]
 
 IN_PROCESS = "hubclient.in_process"
@@ -65,6 +72,8 @@ class HubState:
     signer: Signer
     config: Config
     cards: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    xet: XetService | None = None
+    """The Xet CAS (None: a Hub without Xet, whose token routes answer 404)."""
     clock: Clock = field(default_factory=WallClock)
     """The time lifecycles (Spaces, Jobs, Endpoints) follow: see ``_clock.py``."""
     controls: dict[str, Any] = field(default_factory=dict)
@@ -307,3 +316,31 @@ def file_response(
     if request.method == "HEAD" or length == 0:
         return Response(b"", status, headers=headers, media_type=media_type)
     return StreamingResponse(_read_file(path, start, length), status, headers, media_type)
+
+
+async def serve_plain(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    answer: Callable[[Request], Awaitable[Response]],
+    name: str,
+) -> None:
+    """Run one HTTP request of an origin without redirects (storage, CAS) through `answer`:
+    `HubError` becomes its answer, a bug a logged 500, the body is drained, and every answer
+    gets an ``X-Request-Id``."""
+    request = Request(scope, receive)
+    try:
+        response = await answer(request)
+    except HubError as error:
+        response = error_response(error)
+    except ClientDisconnect:
+        response = error_response(HubError(400, "Client disconnected"))
+    except Exception:
+        logging.getLogger("hubclient.testing").exception(
+            "%s: unexpected error on %s %s", name, request.method, request.url
+        )
+        response = error_response(HubError(500, f"Internal Error ({name})"))
+    finally:
+        await drain(request)
+    response.headers["X-Request-Id"] = uuid.uuid4().hex
+    await response(scope, receive, send)
