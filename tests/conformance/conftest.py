@@ -7,6 +7,7 @@ from tests.conformance._support import (  # isort: skip
     CHUNK_SIZE,
     MULTIPART_THRESHOLD,
     PAGE_SIZE,
+    XET,
     Conformance,
 )
 
@@ -20,8 +21,11 @@ from hubclient.testing import LocalHub, ServedHub, standard_hub
 
 
 @pytest.fixture(autouse=True)
-def _hf_constants(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
+def _hf_constants(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", not XET)
+    # hf_xet keeps shards it uploaded per CAS URL: a port reused by a later hub must not find
+    # xorbs of an earlier one there
+    monkeypatch.setenv("HF_XET_CACHE", str(tmp_path / "xet-cache"))
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_PROGRESS_BARS", True)

@@ -63,7 +63,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         line = read_ready_line(process, timeout=60)
         assert line.startswith("READY "), f"no READY line: {line!r}, see {stderr.name}"
         fields = dict(part.split("=", 1) for part in line.split()[1:])
-        assert set(fields) == {"hub", "storage"}
+        assert set(fields) == {"hub", "storage", "cas"}
         yield Server(fields["hub"], fields["storage"], process)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
@@ -87,7 +87,15 @@ def test_help_documents_every_flag() -> None:
         check=True,
     )
     text = result.stdout.decode()
-    for flag in ("--host", "--port", "--storage-port", "--data", "--token"):
+    for flag in (
+        "--host",
+        "--port",
+        "--storage-port",
+        "--cas-port",
+        "--no-xet",
+        "--data",
+        "--token",
+    ):
         assert flag in text
 
 

@@ -17,6 +17,7 @@ from tests.conformance._support import (
     MULTIPART_THRESHOLD,
     PAGE_SIZE,
     Conformance,
+    classic_only,
     payload,
 )
 
@@ -65,6 +66,7 @@ def test_concurrent_commits_on_one_parent_only_one_wins(conf: Conformance) -> No
     assert len(conf.api.list_repo_commits(repo_id)) == 2
 
 
+@classic_only
 def test_many_files_in_parallel(conf: Conformance, tmp_path: Path) -> None:
     repo_id = conf.new_repo("many")
     folder = tmp_path / "many"

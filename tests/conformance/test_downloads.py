@@ -10,7 +10,7 @@ import pytest
 from huggingface_hub import CommitOperationAdd, constants, hf_hub_download, snapshot_download
 from huggingface_hub.errors import LocalEntryNotFoundError
 
-from tests.conformance._support import CHUNK_SIZE, Conformance, git_blob_sha1, payload
+from tests.conformance._support import CHUNK_SIZE, Conformance, classic_only, git_blob_sha1, payload
 
 pytestmark = pytest.mark.conformance
 
@@ -55,6 +55,7 @@ def test_download_regular_file(conf: Conformance, model: str) -> None:
     assert heads[0].status == 200
 
 
+@classic_only
 def test_download_lfs_file_through_the_storage_redirect(conf: Conformance, model: str) -> None:
     conf.hub.log.clear()
     path = Path(hf_hub_download(model, "weights.bin", **conf.download_kwargs()))
@@ -119,6 +120,7 @@ def test_download_to_a_local_dir(conf: Conformance, model: str) -> None:
     assert (metadata / "extra.safetensors.metadata").exists()
 
 
+@classic_only
 def test_snapshot_download_to_the_cache(conf: Conformance, model: str) -> None:
     head = conf.api.repo_info(model).sha
     conf.hub.log.clear()

@@ -13,7 +13,7 @@ from huggingface_hub import constants, hf_hub_download
 from huggingface_hub.errors import HfHubHTTPError
 
 from hubclient.testing import FaultRule
-from tests.conformance._support import CHUNK_SIZE, Conformance, payload
+from tests.conformance._support import CHUNK_SIZE, Conformance, classic_only, payload
 
 pytestmark = pytest.mark.conformance
 
@@ -43,6 +43,7 @@ def test_paginated_listing_waits_for_the_ratelimit(conf: Conformance) -> None:
     assert first.response_headers["ratelimit"] == '"api";r=0;t=0'
 
 
+@classic_only
 def test_failed_multipart_part_is_retried(conf: Conformance) -> None:
     repo_id = conf.new_repo("retry-part")
     content = payload(3 * CHUNK_SIZE, seed=31)
@@ -81,6 +82,7 @@ def test_truncated_download_is_resumed_with_a_range(conf: Conformance) -> None:
     assert resumed.response_bytes == len(content) - piece
 
 
+@classic_only
 def test_dropped_storage_request_is_retried(conf: Conformance) -> None:
     repo_id = conf.new_repo("drop-get")
     content = payload(5000, seed=33)

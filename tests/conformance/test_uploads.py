@@ -21,6 +21,7 @@ from tests.conformance._support import (
     CHUNK_SIZE,
     MULTIPART_THRESHOLD,
     Conformance,
+    classic_only,
     git_blob_sha1,
     payload,
 )
@@ -67,6 +68,7 @@ def test_upload_regular_file(conf: Conformance) -> None:
     assert read_remote(conf, repo_id, "hello.txt") == content
 
 
+@classic_only
 def test_upload_lfs_single_put(conf: Conformance) -> None:
     repo_id = conf.new_repo("lfs-single")
     content = payload(MULTIPART_THRESHOLD // 2, seed=1)
@@ -89,6 +91,7 @@ def test_upload_lfs_single_put(conf: Conformance) -> None:
     assert read_remote(conf, repo_id, "weights.bin") == content
 
 
+@classic_only
 def test_upload_lfs_multipart(conf: Conformance, tmp_path: Path) -> None:
     repo_id = conf.new_repo("lfs-multipart")
     content = payload(5 * CHUNK_SIZE + 1234, seed=2)

@@ -8,13 +8,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 from huggingface_hub import CommitOperationAdd
 
-from tests.conformance._support import ALICE_TOKEN, Conformance, git_blob_sha1, payload
+from tests.conformance._support import (
+    ALICE_TOKEN,
+    Conformance,
+    classic_only,
+    git_blob_sha1,
+    payload,
+)
 
 pytestmark = pytest.mark.conformance
 
@@ -103,16 +111,17 @@ def test_commits_with_bracketed_expand(conf: Conformance, repo: str, http: httpx
     assert "formatted" in first
 
 
-def test_lfs_batch_variants(conf: Conformance, repo: str, http: httpx.Client) -> None:
+def _batch(conf: Conformance, repo: str, http: httpx.Client, transfers: list[str]) -> Any:
     fresh = payload(3000, seed=91)
     body = {
         "operation": "upload",
-        "transfers": ["basic", "multipart", "xet"],
+        "transfers": transfers,
         "objects": [
             {"oid": hashlib.sha256(fresh).hexdigest(), "size": len(fresh)},
             {"oid": hashlib.sha256(BIG).hexdigest(), "size": len(BIG)},
         ],
         "hash_algo": "sha_256",
+        "ref": {"name": "main"},
     }
     r = http.post(
         f"{conf.endpoint}/{repo}.git/info/lfs/objects/batch",
@@ -120,11 +129,31 @@ def test_lfs_batch_variants(conf: Conformance, repo: str, http: httpx.Client) ->
         headers={"accept": "application/vnd.git-lfs+json"},
     )
     assert r.status_code == 200
-    answer = r.json()
-    assert answer.get("transfer") != "xet"
+    return r.json()
+
+
+def test_lfs_batch_variants(conf: Conformance, repo: str, http: httpx.Client) -> None:
+    answer = _batch(conf, repo, http, ["basic", "multipart"])
+    assert answer.get("transfer") == "basic"
     new, stored = answer["objects"]
     assert "upload" in new["actions"]
     assert "actions" not in stored  # already stored: nothing to upload
+
+
+def test_lfs_batch_answers_xet_to_a_client_that_offers_it(
+    conf: Conformance, repo: str, http: httpx.Client
+) -> None:
+    answer = _batch(conf, repo, http, ["basic", "multipart", "xet"])
+    assert answer["transfer"] == "xet"
+    new, stored = answer["objects"]
+    assert "actions" not in stored
+    upload = new["actions"]["upload"]
+    assert upload["href"] == f"{conf.endpoint}/api/models/{repo}/xet-write-token/main"
+    header = upload["header"]
+    assert header["X-Xet-Cas-Url"].startswith("http://127.0.0.1:")
+    assert header["X-Xet-Access-Token"]
+    assert int(header["X-Xet-Token-Expiration"]) > time.time()
+    assert header["X-Xet-Session-Id"]
 
 
 def test_compact_ndjson_commit(conf: Conformance, repo: str, http: httpx.Client) -> None:
@@ -157,6 +186,7 @@ def test_compact_ndjson_commit(conf: Conformance, repo: str, http: httpx.Client)
     assert "hello.txt" not in files
 
 
+@classic_only
 def test_js_style_download_info(conf: Conformance, repo: str, http: httpx.Client) -> None:
     headers = {"range": "bytes=0-0", "accept": "application/vnd.xet-fileinfo+json, */*"}
     r = http.get(
