@@ -203,14 +203,8 @@ async def verify(ctx: Ctx, repo: Repo) -> Response:
     return json_response({}, media_type=LFS_JSON)
 
 
-async def _xet_disabled(ctx: Ctx, **_: str) -> Response:
-    raise HubError(404, "Xet storage is not enabled on this Hub")
-
-
 ROUTES = [
     Route("POST", "/{prefix?}/{repo.git}/info/lfs/objects/batch", batch),
     Route("POST", "/{prefix?}/{repo.git}/info/lfs/objects/verify", verify),
     Route("POST", "/api/lfs/complete/{upload_id}", complete_multipart),
-    Route(("GET", "POST"), "/api/{types}/{repo_id}/xet-read-token/{rest*}", _xet_disabled),
-    Route(("GET", "POST"), "/api/{types}/{repo_id}/xet-write-token/{rest*}", _xet_disabled),
 ]

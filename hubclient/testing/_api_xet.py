@@ -210,7 +210,13 @@ async def link_lfs_objects(ctx: Ctx, repo: Repo, oids: list[str]) -> None:
         repo.add_lfs([oid])  # the repo uploaded it (through Xet): it holds the object
 
 
+async def _other_token_url(ctx: Ctx, **_: str) -> Response:
+    raise HubError(404, "Not found: no Xet token for this URL")
+
+
 ROUTES = [
     Route("GET", "/api/{types}/{repo}/xet-read-token/{rev}", read_token),
     Route("GET", "/api/{types}/{repo}/xet-write-token/{rev}", write_token),
+    Route(("GET", "POST"), "/api/{types}/{repo_id}/xet-read-token/{rest*}", _other_token_url),
+    Route(("GET", "POST"), "/api/{types}/{repo_id}/xet-write-token/{rest*}", _other_token_url),
 ]
