@@ -136,6 +136,7 @@ def test_uploading_an_object_the_repo_already_holds_skips_the_put(conf: Conforma
     assert read_remote(conf, repo_id, "same.bin") == content
 
 
+@classic_only
 def test_an_object_held_by_another_repo_is_sent_again(conf: Conformance) -> None:
     a = conf.new_repo("dedup-a")
     b = conf.new_repo("dedup-b")
