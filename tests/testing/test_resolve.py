@@ -68,8 +68,8 @@ async def test_errors_carry_codes(local_hub: LocalHub, seeded: str) -> None:
         repo = await http.get(f"{HUB}/alice/nope/resolve/main/w.bin")
         assert (repo.status_code, repo.headers["x-error-code"]) == (404, "RepoNotFound")
         assert repo.json()["error"] == repo.headers["x-error-message"]
-        xet = await http.get(f"{HUB}/api/models/alice/model/xet-read-token/main")
-        assert xet.status_code == 404
+        xet = await http.get(f"{HUB}/api/models/alice/model/xet-read-token/nope")
+        assert (xet.status_code, xet.headers["x-error-code"]) == (404, "RevisionNotFound")
         folder = await http.get(f"{HUB}/alice/model/resolve/main/dir")
         assert folder.headers["x-error-code"] == "EntryNotFound"
 
