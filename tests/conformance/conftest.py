@@ -32,15 +32,24 @@ def _hf_constants(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_IMPLICIT_TOKEN", True)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "hub_without_xet: the served Hub has no Xet (a client that offers Xet gets classic LFS)",
+    )
+
+
 @pytest.fixture
-def served_hub(tmp_path: Path) -> Iterator[ServedHub]:
-    """The plugin's `served_hub`, with pages and multipart chunks small enough for every path."""
+def served_hub(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ServedHub]:
+    """The plugin's `served_hub`, with pages and multipart chunks small enough for every path
+    (without Xet for a test marked ``hub_without_xet``)."""
     hub = LocalHub(
         tmp_path / "conformance-hub",
         page_size=PAGE_SIZE,
         expand_page_size=PAGE_SIZE,
         lfs_multipart_threshold=MULTIPART_THRESHOLD,
         lfs_chunk_size=CHUNK_SIZE,
+        xet=request.node.get_closest_marker("hub_without_xet") is None,
     )
     standard_hub(hub)
     try:

@@ -83,6 +83,7 @@ def test_create_repo_with_files(conf: Conformance, js: JsClient) -> None:
     assert sorted(conf.api.list_repo_files(repo)) == [".gitattributes", "README.md"]
 
 
+@pytest.mark.hub_without_xet  # classic LFS: huggingface.js offers Xet, this Hub has none
 def test_upload_regular_lfs_and_multipart_files(conf: Conformance, js: JsClient) -> None:
     repo = conf.new_repo("js-upload")
     big = payload(7 * CHUNK_SIZE + 123, seed=11)  # multipart: 8 parts, 5 in flight at once
@@ -104,7 +105,7 @@ def test_upload_regular_lfs_and_multipart_files(conf: Conformance, js: JsClient)
     parts = conf.hub.log.filter(origin="storage", method="PUT", path=r"^/parts/")
     assert len(parts) == 8
     assert conf.hub.log.max_in_flight(origin="storage", method="PUT") > 1
-    # the batch asked for Xet too, and the Hub answered basic
+    # the batch asked for Xet too, and this Hub (without Xet) answered basic
     info = conf.api.model_info(repo, files_metadata=True)
     files = {s.rfilename: s for s in info.siblings or []}
     assert files["config.json"].lfs is None
@@ -136,6 +137,7 @@ def test_upload_with_progress_and_a_folder(conf: Conformance, js: JsClient, tmp_
     assert "folder/sub/c.txt" in conf.api.list_repo_files(repo)
 
 
+@pytest.mark.hub_without_xet
 def test_the_same_bytes_again_in_one_repo_are_not_sent_and_in_another_are(
     conf: Conformance, js: JsClient
 ) -> None:
@@ -331,3 +333,38 @@ def _folder(tmp_path: Path, weights: bytes) -> Path:
     (folder / "w.bin").write_bytes(weights)
     (folder / "sub" / "deep" / "x.txt").write_text("x")
     return folder
+
+
+def test_uploads_and_downloads_through_xet(conf: Conformance, js: JsClient) -> None:
+    repo = conf.new_repo("js-xet")
+    big = os.urandom(3 * 1024 * 1024 + 5)
+    small = payload(40_000, seed=15)
+    conf.hub.log.clear()
+    js.run(
+        "uploadFiles",
+        repo=repo,
+        files=[
+            {"path": "w.bin", "content": b64(small)},
+            {"path": "big/model.safetensors", "content": b64(big)},
+        ],
+    )
+    # the batch offered Xet and the Hub answered it: xorbs and a shard, no classic transfer
+    assert conf.hub.log.count(origin="hub", path=r"/info/lfs/objects/batch$") >= 1
+    assert conf.hub.log.count(origin="cas", method="POST", path=r"^/v1/xorbs/") >= 1
+    assert conf.hub.log.count(origin="cas", method="POST", path=r"^/v[12]/shards$") >= 1
+    assert conf.hub.log.count(origin="storage", method="PUT") == 0
+    entries = {e["path"]: e for e in js.run("pathsInfo", repo=repo, paths=["w.bin", "big"])}
+    assert "w.bin" in entries
+    from huggingface_hub import hf_hub_download
+
+    got = Path(hf_hub_download(repo, "big/model.safetensors", **conf.download_kwargs()))
+    assert got.read_bytes() == big  # read back by another client, over classic /resolve
+    info = js.run("fileDownloadInfo", repo=repo, path="big/model.safetensors")
+    assert info["size"] == len(big)
+    assert info["xet"]["hash"]
+    conf.hub.log.clear()
+    assert _decode(js.run("downloadFile", repo=repo, path="big/model.safetensors")) == big
+    assert _decode(js.run("downloadFile", repo=repo, path="w.bin")) == small
+    # huggingface.js reads Xet files from the CAS (reconstruction, presigned xorb ranges)
+    assert conf.hub.log.count(origin="cas", method="GET", path=r"/reconstructions/") >= 1
+    assert conf.hub.log.count(origin="cas", method="GET", path=r"^/fetch/") >= 1
