@@ -205,7 +205,8 @@ async def hf_hub_download(
         return blob.exists()
 
     ctx = Context.build(http, options, reporter)
-    if not force_download and await anyio.to_thread.run_sync(prepare):
+    blob_there = await anyio.to_thread.run_sync(prepare)  # the folders, even when forced
+    if not force_download and blob_there:
         await anyio.to_thread.run_sync(
             lambda: link_pointers(repo, meta.etag, [pointer], ctx.policy, new_blob=False)
         )
