@@ -259,6 +259,13 @@ class HubHttp:
     def endpoint(self) -> str:
         return self._settings.endpoint
 
+    @property
+    def own_network(self) -> bool:
+        """Whether requests leave through hubclient's own network stack (no client or transport
+        given): only then can a library with an HTTP stack of its own (hf_xet) reach the same
+        servers."""
+        return self._pool._owns_client and self._pool._transport is None
+
     def with_settings(self, settings: HubSettings) -> HubHttp:
         """A sibling with other settings that shares this one's connection pool and 429 gate
         (unless the pool limits changed, then it gets its own pool)."""

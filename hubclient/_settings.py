@@ -9,7 +9,7 @@ Environment variables honoured (the same as huggingface_hub): ``HF_ENDPOINT``, `
 ``HUGGING_FACE_HUB_TOKEN``, ``HF_TOKEN_PATH``, ``HF_HOME`` (``XDG_CACHE_HOME``), ``HF_HUB_CACHE``
 (``HUGGINGFACE_HUB_CACHE``), ``HF_HUB_OFFLINE`` (``TRANSFORMERS_OFFLINE``),
 ``HF_HUB_DISABLE_IMPLICIT_TOKEN``, ``HF_HUB_ETAG_TIMEOUT``, ``HF_HUB_DOWNLOAD_TIMEOUT``,
-``HF_HUB_DISABLE_PROGRESS_BARS``.
+``HF_HUB_DISABLE_PROGRESS_BARS``, ``HF_HUB_DISABLE_XET``.
 """
 
 from __future__ import annotations
@@ -98,6 +98,9 @@ class HubSettings(BaseModel):
         default_factory=lambda: Path("~/.cache/huggingface/token").expanduser()
     )
     disable_progress_bars: bool = False
+    xet: bool = True
+    """Move LFS files through Xet where the Hub offers it and hf_xet is installed (the ``xet``
+    extra); ``HF_HUB_DISABLE_XET=1`` turns it off. Without hf_xet: classic LFS."""
 
     timeout: float | None = 60.0
     """Seconds per read/write/pool operation of API calls (None: no limit)."""
@@ -197,6 +200,7 @@ class HubSettings(BaseModel):
             "hub_cache": hub_cache,
             "token_path": token_path,
             "disable_progress_bars": _is_true(environ.get("HF_HUB_DISABLE_PROGRESS_BARS")),
+            "xet": not _is_true(environ.get("HF_HUB_DISABLE_XET")),
         }
         etag = _as_float(environ.get("HF_HUB_ETAG_TIMEOUT"))
         if etag:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,7 @@ from hubclient.progress import Phase, ProgressCallback
 __all__ = ["FileMetadata", "get_file_metadata", "hf_hub_download"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_XET_HASH = re.compile(r"[0-9a-f]{64}\Z")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class FileMetadata:
     location: str
     """Where to GET the content: a storage URL for LFS files, else the resolve URL."""
     lfs: bool
+    xet_hash: str | None = None
+    """The Xet file id (``X-Xet-Hash``) when the Hub stores the file in Xet."""
+    xet_token_url: str | None = None
+    """Where to get a Xet read token for it (the ``xet-auth`` link)."""
 
 
 async def get_file_metadata(
@@ -88,7 +94,19 @@ async def get_file_metadata(
     size_header = h.get("x-linked-size") or (None if redirect else h.get("content-length"))
     size = int(size_header) if size_header and size_header.isdigit() else None
     location = str(response.url.join(h["location"])) if redirect else str(response.url)
-    return FileMetadata(commit, etag, size, location, lfs=linked is not None)
+    xet_hash = (h.get("x-xet-hash") or "").strip().lower()
+    xet_link = response.links.get("xet-auth", {}).get("url") or h.get("x-xet-refresh-route")
+    if not _XET_HASH.match(xet_hash) or not xet_link:
+        return FileMetadata(commit, etag, size, location, lfs=linked is not None)
+    return FileMetadata(
+        commit,
+        etag,
+        size,
+        location,
+        lfs=linked is not None,
+        xet_hash=xet_hash,
+        xet_token_url=str(response.url.join(xet_link)),
+    )
 
 
 def _is_retryable(err: BaseException) -> bool:
@@ -232,7 +250,8 @@ def _job_from_meta(
     # (resume, range part) gets a fresh presigned storage URL, so a long transfer outlives one.
     url = resolve_path(rtype, repo_id, filename, meta.commit_hash)
     expected = Expected.for_file(meta.size, meta.etag, lfs=meta.lfs)
-    return BlobJob(meta.etag, meta.size, expected, Source(url, token, meta.etag), [filename], [])
+    source = Source(url, token, meta.etag, meta.xet_hash, meta.xet_token_url)
+    return BlobJob(meta.etag, meta.size, expected, source, [filename], [])
 
 
 async def _metadata(

@@ -46,6 +46,7 @@ from hubclient.errors import (
     RevisionNotFoundError,
 )
 from hubclient.progress import Phase, ProgressCallback
+from hubclient.xet._auth import token_path
 
 __all__ = ["DryRunFileInfo", "snapshot_download"]
 
@@ -225,7 +226,12 @@ def _plan(
     for name in wanted:
         entry = entries[name]
         etag = entry.etag
-        source = Source(resolve_path(rtype, repo_id, name, commit), etag=etag)
+        source = Source(
+            resolve_path(rtype, repo_id, name, commit),
+            etag=etag,
+            xet_hash=entry.xet_hash,
+            xet_token_url=token_path(rtype, repo_id, "read", commit) if entry.xet_hash else None,
+        )
         expected = Expected.for_file(entry.size, etag, lfs=entry.lfs_sha256 is not None)
         if target is None:
             pointer = repo.pointer_path(commit, name)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -27,6 +28,7 @@ import anyio.to_thread
 import httpx
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from hubclient import xet
 from hubclient._http import HubHttp
 from hubclient._urls import origin_of
 from hubclient.cache import clear_progress, normalize_etag, write_progress
@@ -41,6 +43,19 @@ _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$")
 _HASH_LIKE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 OnBytes = Callable[[int], None]
+logger = logging.getLogger("hubclient")
+
+
+def _check_file(path: Path, expected: Expected) -> str | None:
+    """(blocking) Why the file at ``path`` is not the expected content, or None."""
+    if expected.size is not None and path.stat().st_size != expected.size:
+        return f"{path.stat().st_size} bytes, expected {expected.size}"
+    hasher = Hasher(expected)
+    if hasher.active:
+        with path.open("rb") as f:
+            while chunk := f.read(4 * 1024 * 1024):
+                hasher.update(chunk)
+    return hasher.mismatch()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +68,10 @@ class Source:
     etag: str | None = None
     """The expected etag (blob name): a resumed answer carrying another hash-like ETag is
     refused."""
+    xet_hash: str | None = None
+    """The Xet file id when the Hub stores the file in Xet (then hf_xet may fetch it)."""
+    xet_token_url: str | None = None
+    """The Hub URL of its Xet read token (the file's ``xet-auth`` link)."""
 
 
 class _Restart:
@@ -218,6 +237,8 @@ class Transfer:
         content does not match (``tmp`` is then deleted).
         """
         size = expected.size
+        if offset == 0 and await self._through_xet(source, tmp, expected, on_bytes):
+            return
         if size is not None and size - offset >= self.options.parallel_threshold:
             try:
                 await self._parallel(
@@ -227,6 +248,48 @@ class Transfer:
             except _RangesUnsupported:
                 offset = 0
         await self._sequential(source, tmp, offset=offset, expected=expected, on_bytes=on_bytes)
+
+    async def _through_xet(
+        self, source: Source, tmp: Path, expected: Expected, on_bytes: OnBytes
+    ) -> bool:
+        """Fetch a Xet file with hf_xet (when usable) and check it; False: use HTTP instead."""
+        if source.xet_hash is None or source.xet_token_url is None or not xet.usable(self.http):
+            return False
+        from hubclient.xet._download import download_to_file
+
+        counted = 0
+
+        def count(n: int) -> None:
+            nonlocal counted
+            counted += n
+            on_bytes(n)
+
+        try:
+            await download_to_file(
+                self.http,
+                xet_hash=source.xet_hash,
+                token_url=source.xet_token_url,
+                token=source.token,
+                size=expected.size,
+                dest=tmp,
+                on_bytes=count,
+            )
+        except xet.XetUnavailable:
+            return False
+        except anyio.get_cancelled_exc_class():
+            raise
+        except Exception as exc:  # hf_xet failed: the classic path has its own retries
+            logger.warning("Xet download of %s failed (%s); falling back to HTTP", source.url, exc)
+            with contextlib.suppress(OSError):
+                await anyio.to_thread.run_sync(tmp.unlink, True)
+            on_bytes(-counted)
+            return False
+        problem = await anyio.to_thread.run_sync(_check_file, tmp, expected)
+        if problem is not None:
+            with contextlib.suppress(OSError):
+                await anyio.to_thread.run_sync(tmp.unlink, True)
+            raise DownloadIntegrityError(f"{source.url}: content check failed: {problem}")
+        return True
 
     async def _sequential(
         self, source: Source, tmp: Path, *, offset: int, expected: Expected, on_bytes: OnBytes

@@ -64,6 +64,7 @@ __all__ = [
     "PreuploadResponse",
     "UploadMode",
     "ValidateYamlResponse",
+    "XetDedup",
     "validate_path_in_repo",
 ]
 
@@ -238,6 +239,26 @@ def _pr_revision(pr_url: str) -> str:
     return f"refs/pr/{match[1]}"
 
 
+@dataclass(frozen=True)
+class XetDedup:
+    """What Xet's chunk dedup saved on an upload (bytes); on `CommitInfo.xet` when the LFS
+    files went through Xet (the ``xet`` extra, a Hub that offers it), else None.
+
+    Attributes:
+        total_bytes: the size of the files handed to Xet.
+        deduped_bytes: bytes whose chunks the Hub (or this upload) already held: not sent.
+        new_bytes: bytes of new chunks.
+        xorb_bytes_uploaded: bytes sent in xorbs (the new chunks, compressed).
+        shard_bytes_uploaded: bytes of file descriptions sent.
+    """
+
+    total_bytes: int
+    deduped_bytes: int
+    new_bytes: int
+    xorb_bytes_uploaded: int
+    shard_bytes_uploaded: int
+
+
 class CommitInfo(str):
     """What a commit produced. A ``str`` (the commit URL), like ``huggingface_hub``'s.
 
@@ -250,6 +271,7 @@ class CommitInfo(str):
         pr_revision: ``"refs/pr/<N>"`` when a PR was opened, else None.
         pr_num: ``N`` when a PR was opened, else None.
         repo_url: the repo's URL (``commit_url`` up to ``/commit/``).
+        xet: the dedup figures when the LFS files went through Xet, else None.
 
     Example::
 
@@ -266,6 +288,7 @@ class CommitInfo(str):
     pr_revision: str | None
     pr_num: int | None
     repo_url: str
+    xet: XetDedup | None = None
 
     def __new__(
         cls,

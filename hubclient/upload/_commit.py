@@ -536,13 +536,15 @@ async def create_commit(
                 size = by_op[id(op)].size
                 ctx.reporter.file(op.path_in_repo, FileState.DONE, size, size)
     ctx.reporter.phase(Phase.DONE)
-    return CommitInfo(
+    info = CommitInfo(
         commit_url=answer.commit_url,
         commit_message=commit_message,
         commit_description=description,
         oid=answer.commit_oid,
         pr_url=answer.pull_request_url if ctx.create_pr else None,
     )
+    info.xet = ctx.xet
+    return info
 
 
 async def send_commit(

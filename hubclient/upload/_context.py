@@ -9,6 +9,7 @@ import anyio
 from hubclient._http import HubHttp
 from hubclient._reporting import Reporter
 from hubclient._urls import RepoType
+from hubclient.models.commits import XetDedup
 from hubclient.upload._budget import ByteBudget
 from hubclient.upload._options import UploadOptions
 
@@ -30,6 +31,8 @@ class UploadContext:
     budget: ByteBudget = field(init=False)
     hash_limiter: anyio.CapacityLimiter = field(init=False)
     parts_limiter: anyio.Semaphore = field(init=False)
+    xet: XetDedup | None = field(default=None, init=False)
+    """The dedup figures once the LFS files went through Xet."""
 
     def __post_init__(self) -> None:
         self.budget = ByteBudget(self.options.memory_budget)

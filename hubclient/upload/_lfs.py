@@ -20,6 +20,7 @@ from functools import partial
 import anyio
 import anyio.to_thread
 
+from hubclient import xet
 from hubclient._urls import lfs_batch_path
 from hubclient.models.commits import (
     LfsAction,
@@ -238,14 +239,21 @@ def _fix_url(url: str, endpoint: str) -> str:
 
 
 async def _request_batches(
-    ctx: UploadContext, objects: Sequence[LfsObjectSpec]
+    ctx: UploadContext,
+    objects: Sequence[LfsObjectSpec],
+    *,
+    transfers: list[str] | None = None,
+    chosen: list[str] | None = None,
 ) -> list[LfsBatchObject]:
+    """The batch answers for ``objects``; ``transfers`` offers others than basic/multipart,
+    and the transfer the Hub picked in each answer is appended to ``chosen``."""
     answers: list[LfsBatchObject] = []
     size = ctx.options.lfs_batch_size
     for start in range(0, len(objects), size):
         body = LfsBatchRequest(
             objects=list(objects[start : start + size]),
             ref=None if ctx.create_pr else LfsRef(name=ctx.revision),
+            **({"transfers": transfers} if transfers else {}),
         )
         response = await ctx.http.request(
             "POST",
@@ -256,6 +264,8 @@ async def _request_batches(
             retry=True,
         )
         batch = LfsBatchResponse.model_validate(response.json())
+        if chosen is not None:
+            chosen.append(batch.transfer or "basic")
         errors = [(o.oid, o.error.code, o.error.message) for o in batch.objects if o.error]
         if errors:
             lines = "\n".join(f"- {oid}: {code} {message}" for oid, code, message in errors)
@@ -364,6 +374,15 @@ async def upload_lfs_additions(
     lfs = [a for a in additions if a.upload_mode == "lfs" and not a.should_ignore]
     if not lfs:
         return []
+    if xet.usable(ctx.http):
+        from hubclient.xet._upload import upload_through_xet
+
+        try:
+            results, ctx.xet = await upload_through_xet(ctx, lfs)
+        except xet.XetUnavailable:
+            pass  # a Hub without Xet: classic LFS below
+        else:
+            return results
     ready: dict[str, Addition] = {}
     deferred: list[Addition] = []
     for a in lfs:
