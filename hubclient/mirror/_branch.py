@@ -188,6 +188,9 @@ class RepoJob:
                 )
                 self._sent.update(f.lfs_sha256 for f in sent if f.lfs_sha256)
                 self.result.bytes_copied += sum(f.size for f in sent)
+                if ctx.xet is not None:  # the destination speaks Xet: what dedup saved
+                    self.result.bytes_deduped += ctx.xet.deduped_bytes
+                    ctx.xet = None
                 for file in stored:  # stored before this run (not by an earlier batch or ref)
                     oid = file.lfs_sha256
                     if oid is not None and oid not in self._sent and oid not in self._found:

@@ -170,7 +170,9 @@ class MirrorResult(BaseModel):
     and found again on a branch or tag made from ``main`` counts once, as copied).
     ``bytes_copied`` counts the content sent: each LFS object uploaded, and the regular contents
     of the copied files; ``bytes_skipped`` the size of the skipped files, plus the LFS objects of
-    copied files that the destination stored before this run. ``commits`` counts commits made;
+    copied files that the destination stored before this run. ``bytes_deduped``: of the LFS
+    objects sent to a destination that speaks Xet, the bytes whose chunks it already held (so
+    they did not travel). ``commits`` counts commits made;
     ``refs`` lists the branches and tags of the destination that were mirrored.
     """
 
@@ -186,6 +188,7 @@ class MirrorResult(BaseModel):
     files_deleted: int = 0
     bytes_copied: int = 0
     bytes_skipped: int = 0
+    bytes_deduped: int = 0
     commits: int = 0
     history_preserved: bool = False
     note: str = HISTORY_NOTE
@@ -230,6 +233,10 @@ class MirrorReport(BaseModel):
         return sum(r.bytes_skipped for r in self.results)
 
     @property
+    def bytes_deduped(self) -> int:
+        return sum(r.bytes_deduped for r in self.results)
+
+    @property
     def commits(self) -> int:
         return sum(r.commits for r in self.results)
 
@@ -244,6 +251,7 @@ class MirrorReport(BaseModel):
             "files_skipped": self.files_skipped,
             "bytes_copied": self.bytes_copied,
             "bytes_skipped": self.bytes_skipped,
+            "bytes_deduped": self.bytes_deduped,
             "commits": self.commits,
         }
         return json.dumps(data, indent=indent)

@@ -23,6 +23,7 @@ from typing import Any, cast
 
 import anyio
 
+from hubclient import xet
 from hubclient._http import HubHttp
 from hubclient._reporting import Reporter
 from hubclient._urls import normalize_repo_type, validate_repo_id
@@ -37,6 +38,7 @@ from hubclient.models.commits import (
     CommitPathValue,
     LfsBatchObject,
     LfsObjectSpec,
+    XetDedup,
 )
 from hubclient.progress import ProgressCallback
 from hubclient.upload._commit import _ContentLine, _Line, _line, send_commit
@@ -130,6 +132,17 @@ def _addition(file: PreparedFile) -> Addition:
     )
 
 
+def add_dedup(a: XetDedup, b: XetDedup) -> XetDedup:
+    """Two uploads' dedup figures added up."""
+    return XetDedup(
+        a.total_bytes + b.total_bytes,
+        a.deduped_bytes + b.deduped_bytes,
+        a.new_bytes + b.new_bytes,
+        a.xorb_bytes_uploaded + b.xorb_bytes_uploaded,
+        a.shard_bytes_uploaded + b.shard_bytes_uploaded,
+    )
+
+
 async def upload_prepared_lfs(
     ctx: UploadContext,
     files: Sequence[PreparedFile],
@@ -152,20 +165,32 @@ async def upload_prepared_lfs(
     if not unique:
         return [], []
     specs = [LfsObjectSpec(oid=oid, size=f.size) for oid, f in unique.items()]
-    answers = await _request_batches(ctx, specs)
+    chosen: list[str] = []
+    offer = ["basic", "multipart", "xet"] if xet.usable(ctx.http) else None
+    answers = await _request_batches(ctx, specs, transfers=offer, chosen=chosen)
+    through_xet = bool(offer) and bool(chosen) and all(t == "xet" for t in chosen)
     limit = files_limit or anyio.Semaphore(ctx.options.max_concurrent_files)
     sent: list[PreparedFile] = []
     stored: list[PreparedFile] = []
     jobs: list[Callable[[], Awaitable[None]]] = []
 
+    async def send(file: PreparedFile, obj: LfsBatchObject) -> None:
+        if not through_xet:
+            await _upload_object(ctx, _addition(file), obj)
+            return
+        from hubclient.xet._upload import upload_through_xet
+
+        _, dedup = await upload_through_xet(ctx, [_addition(file)], announce=False)
+        ctx.xet = dedup if ctx.xet is None else add_dedup(ctx.xet, dedup)
+
     async def transfer(file: PreparedFile, obj: LfsBatchObject) -> None:
         with failing_file(file.path):
             async with limit:
                 if gate is None:
-                    await _upload_object(ctx, _addition(file), obj)
+                    await send(file, obj)
                 else:
                     async with gate(file):
-                        await _upload_object(ctx, _addition(file), obj)
+                        await send(file, obj)
 
     for obj in answers:
         wanted = unique.get(obj.oid)
