@@ -17,7 +17,10 @@ FILES: dict[str, bytes | str] = {"config.json": "{}\n", "w.bin": MID, "big.bin":
 
 
 def _auths(hub: ServedHub) -> set[str | None]:
-    return {r.headers.get("authorization") for r in hub.hub.log.records}
+    """The Authorization headers the Hub received (its CAS gets only Xet tokens it issued)."""
+    cas = {r.headers.get("authorization") for r in hub.hub.log.filter(origin="cas")}
+    assert all(a is None or a.startswith("Bearer xet_") for a in cas)
+    return {r.headers.get("authorization") for r in hub.hub.log.records if r.origin != "cas"}
 
 
 def _headers(hub: ServedHub, name: str) -> set[str | None]:
