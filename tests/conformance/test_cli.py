@@ -91,7 +91,7 @@ def test_help_documents_every_flag() -> None:
         "--host",
         "--port",
         "--storage-port",
-        "--cas-port",
+        "--origin-port",
         "--no-xet",
         "--data",
         "--token",
