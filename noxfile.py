@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck", "sync", "parity"]
+nox.options.sessions = ["tests", "tests-httpx", "lint", "typecheck", "sync", "parity"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = ["3.11"]
@@ -12,9 +12,19 @@ PYTHON = ["3.11"]
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The default test run: fast, in-process local Hub, asyncio and trio."""
+    """The default test run: fast, in-process local Hub, asyncio (aiohttp backend) and trio."""
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON, name="tests-httpx")
+def tests_httpx(session: nox.Session) -> None:
+    """The default test run again on the httpx backend under asyncio (the default run covers
+    aiohttp under asyncio, and trio, which always uses httpx)."""
+    session.install("-e", ".[test]")
+    session.run(
+        "pytest", "-k", "not trio", *session.posargs, env={"HUBCLIENT_HTTP_BACKEND": "httpx"}
+    )
 
 
 @nox.session(python=PYTHON)

@@ -48,18 +48,18 @@ import random
 import re
 import socket
 import time
-import uuid
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Final, Literal, TypeAlias
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import anyio
 import anyio.lowlevel
 import httpx
+import sniffio
 
+from hubclient._backends import Backend, choose_backend, make_backend
 from hubclient._settings import HubSettings
-from hubclient._transport import default_transport
 from hubclient._urls import origin_of
 from hubclient.errors import (
     BadRequestError,
@@ -120,7 +120,8 @@ Content: TypeAlias = (
 
 
 class _Pool:
-    """The httpx client and the 429 gates, shared by a client and its ``with_options`` copies."""
+    """The backend (connections) and the 429 gates, shared by a client and its ``with_options``
+    copies. The backend is chosen per event loop (see :mod:`hubclient._backends`)."""
 
     def __init__(
         self,
@@ -130,8 +131,8 @@ class _Pool:
     ) -> None:
         self._settings = settings
         self._client = client
-        self._owns_client = client is None
         self._transport = transport
+        self._backend: Backend | None = None
         self._loop_token: object | None = None
         self._closed = False
         self.gates: dict[str, float] = {}  # origin -> time.monotonic() until which to wait
@@ -139,12 +140,13 @@ class _Pool:
         self._slots: anyio.Semaphore | None = None
         self._slots_loop: object | None = None
 
-    def slots(self) -> anyio.Semaphore | None:
-        """At most ``max_connections`` buffered requests inside httpx at once.
+    def slots(self, backend: Backend) -> anyio.Semaphore | None:
+        """At most ``max_connections`` buffered requests inside the backend at once.
 
         Waiting here is cheap; waiting inside httpcore's pool is not (its bookkeeping is
         quadratic in queued requests and connections, which at 64+ concurrent calls costs more
-        CPU than the calls themselves).
+        CPU than the calls themselves). On every backend, a request that queued here looks at
+        the 429 gate again before it goes (a queue inside aiohttp's connector would not).
         """
         size = self._settings.max_connections
         if not size:
@@ -155,41 +157,44 @@ class _Pool:
             self._slots_loop = loop
         return self._slots
 
-    def get(self) -> httpx.AsyncClient:
+    def get(self) -> Backend:
         if self._closed:
             raise RuntimeError("this hubclient client has been closed")
-        if self._owns_client:
-            loop = _current_loop_token()
-            if self._client is not None and loop is not None and loop is not self._loop_token:
-                # The pool's sockets belong to an event loop that is gone (asyncio.run twice,
-                # or trio then asyncio): drop them without awaiting and start afresh.
-                self._client = None
-            self._loop_token = loop
-        if self._client is None:
-            s = self._settings
-            limits = httpx.Limits(
-                max_connections=s.max_connections or None,
-                max_keepalive_connections=s.max_keepalive_connections,
-                keepalive_expiry=s.keepalive_expiry,
+        loop = _current_loop_token()
+        if self._backend is not None and loop is not None and loop is not self._loop_token:
+            # The pool's sockets belong to an event loop that is gone (asyncio.run twice, or
+            # trio then asyncio): drop them without awaiting and start afresh.
+            self._backend.abandon()
+            self._backend = None
+        self._loop_token = loop
+        if self._backend is None:
+            name = choose_backend(
+                self._settings.http_backend,
+                library=sniffio.current_async_library(),
+                client=self._client,
+                transport=self._transport,
             )
-            self._client = httpx.AsyncClient(
-                transport=self._transport or default_transport(limits),
-                limits=limits,
-                timeout=_default_timeout(s),
-                follow_redirects=False,
+            self._backend = make_backend(
+                name, self._settings, client=self._client, transport=self._transport
             )
-        return self._client
+        return self._backend
+
+    @property
+    def backend_name(self) -> str | None:
+        """The backend serving the current event loop (None before the first request)."""
+        return None if self._backend is None else self._backend.name
 
     async def aclose(self) -> None:
         self._closed = True
-        client, self._client = self._client, None
-        if client is None or not self._owns_client:
+        backend, self._backend = self._backend, None
+        if backend is None:
             return
         loop = _current_loop_token()
         if loop is not None and self._loop_token is not None and loop is not self._loop_token:
-            return  # its sockets belong to an event loop that is gone: nothing to await
+            backend.abandon()  # its sockets belong to an event loop that is gone
+            return
         with anyio.CancelScope(shield=True):
-            await client.aclose()
+            await backend.aclose()
 
 
 def _current_loop_token() -> object | None:
@@ -268,13 +273,19 @@ class HubHttp:
 
     def with_settings(self, settings: HubSettings) -> HubHttp:
         """A sibling with other settings that shares this one's connection pool and 429 gate
-        (unless the pool limits changed, then it gets its own pool)."""
+        (unless the pool limits or the backend changed, then it gets its own pool)."""
         old = self._settings
         if (
             settings.max_connections,
             settings.max_keepalive_connections,
             settings.keepalive_expiry,
-        ) == (old.max_connections, old.max_keepalive_connections, old.keepalive_expiry):
+            settings.http_backend,
+        ) == (
+            old.max_connections,
+            old.max_keepalive_connections,
+            old.keepalive_expiry,
+            old.http_backend,
+        ):
             return HubHttp(settings, _pool=self._pool)
         return HubHttp(settings, transport=self._pool._transport)
 
@@ -448,18 +459,22 @@ class HubHttp:
                 f"Cannot reach {full_url}: offline mode is enabled (HF_HUB_OFFLINE=1)."
             )
         token_value = self.resolve_token(token)
-        resendable = not (content is not None and not isinstance(content, (bytes, str)))
+        content, content_type = _encode_body(json, content, data)
+        resendable = not (content is not None and not isinstance(content, bytes))
         resendable = resendable or callable(content)
         may_retry = retry if retry is not None else method in IDEMPOTENT_METHODS
         max_retries = self._settings.max_retries if (may_retry and resendable) else 0
-        trace_id = uuid.uuid4().hex
+        trace_id = f"{self._rng.getrandbits(128):032x}"  # no syscall, unlike uuid4
         request_timeout = self._timeout if isinstance(timeout, _UseDefault) else timeout
+        request_timeout = _as_timeout(request_timeout)
+        full_url = _with_query(full_url, params)
         origin = origin_of(full_url)
 
+        backend = self._pool.get()
         attempt = 0
         while True:
             await self._wait_gate(origin)
-            slots = None if stream else self._pool.slots()
+            slots = None if stream else self._pool.slots(backend)
             if slots is not None:
                 await slots.acquire()
                 for _ in range(100):  # a 429 closed the gate while we queued for a slot
@@ -471,12 +486,12 @@ class HubHttp:
             body = content() if callable(content) else content
             try:
                 response = await self._attempt(
+                    backend,
                     method,
                     full_url,
-                    params=params,
-                    json=json,
+                    origin,
                     content=body,
-                    data=data,
+                    content_type=content_type,
                     headers=headers,
                     token=token_value,
                     timeout=request_timeout,
@@ -553,40 +568,34 @@ class HubHttp:
 
     async def _attempt(
         self,
+        backend: Backend,
         method: str,
         url: str,
+        origin: str,
         *,
-        params: Mapping[str, Any] | list[tuple[str, Any]] | None,
-        json: Any,
-        content: bytes | str | AsyncIterable[bytes] | None,
-        data: Mapping[str, Any] | None,
+        content: bytes | AsyncIterable[bytes] | None,
+        content_type: str | None,
         headers: Mapping[str, str] | None,
         token: str | None,
-        timeout: float | httpx.Timeout | None,  # noqa: ASYNC109
+        timeout: httpx.Timeout,  # noqa: ASYNC109
         follow_redirects: FollowRedirects,
         stream: bool,
         trace_id: str,
     ) -> httpx.Response:
-        client = self._pool.get()
-        first_origin = origin_of(url)
+        first_origin = origin
         auth_allowed = True
         current_method, current_url = method, url
-        current_params = params
-        body: dict[str, Any] = {"json": json, "content": content, "data": data}
+        body = content
         hops = 0
+        current_origin = origin
         while True:
             trusted = self.allows_token(current_url)
             # the token goes to the origin the request was addressed to, never after a hop away
-            auth_allowed = auth_allowed and trusted and origin_of(current_url) == first_origin
-            request = client.build_request(
-                current_method,
-                current_url,
-                params=_clean_params(current_params),  # type: ignore[arg-type]
-                headers=self._headers(headers, token, trusted, auth_allowed, trace_id),
-                timeout=timeout,
-                **body,
-            )
-            response = await client.send(request, stream=True, follow_redirects=False)
+            auth_allowed = auth_allowed and trusted and current_origin == first_origin
+            sent = self._headers(headers, token, trusted, auth_allowed, trace_id)
+            if body is not None and content_type and "content-type" not in sent:
+                sent["content-type"] = content_type
+            response = await backend.send(current_method, current_url, sent, body, timeout)
             location = response.headers.get("location")
             if (
                 not follow_redirects
@@ -595,22 +604,22 @@ class HubHttp:
             ):
                 break
             next_url = str(response.url.join(location))
-            if origin_of(next_url) not in self._token_origins and follow_redirects != "any":
+            current_origin = origin_of(next_url)
+            if current_origin not in self._token_origins and follow_redirects != "any":
                 break
             hops += 1
             with anyio.CancelScope(shield=True):
                 await response.aclose()
             if hops > self._settings.max_redirects:
                 raise httpx.TooManyRedirects(
-                    f"more than {self._settings.max_redirects} redirects", request=request
+                    f"more than {self._settings.max_redirects} redirects", request=response.request
                 )
             if (response.status_code == 303 and current_method != "HEAD") or (
                 response.status_code in (301, 302) and current_method == "POST"
             ):
                 current_method = "GET"
-                body = {"json": None, "content": None, "data": None}
+                body = None
             current_url = next_url
-            current_params = None
         if not stream:
             try:
                 await response.aread()
@@ -627,7 +636,12 @@ class HubHttp:
         auth: bool,
         trace_id: str,
     ) -> dict[str, str]:
-        headers = {"user-agent": self._settings.user_agent}
+        headers = {
+            "user-agent": self._settings.user_agent,
+            "accept": "*/*",
+            "accept-encoding": "gzip, deflate",  # what every backend decodes
+            "connection": "keep-alive",
+        }
         if trusted:
             headers["x-amzn-trace-id"] = trace_id
             for key, value in self._settings.headers.items():
@@ -719,6 +733,48 @@ def _clean_params(
                 continue
             out.append((key, ("true" if v else "false") if isinstance(v, bool) else str(v)))
     return out or None
+
+
+def _with_query(url: str, params: Mapping[str, Any] | list[tuple[str, Any]] | None) -> str:
+    """``url`` with ``params`` appended to its query (form-encoded, as httpx encodes them)."""
+    cleaned = _clean_params(params)
+    if not cleaned:
+        return url
+    url, _, fragment = url.partition("#")
+    query = urlencode(cleaned)
+    url = f"{url}{'&' if '?' in url else '?'}{query}"
+    return f"{url}#{fragment}" if fragment else url
+
+
+def _encode_body(
+    json: Any, content: Content, data: Mapping[str, Any] | None
+) -> tuple[bytes | AsyncIterable[bytes] | Callable[[], AsyncIterable[bytes]] | None, str | None]:
+    """The body to send and its content type, encoded once for every backend (as httpx would)."""
+    if json is not None:
+        encoded = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return encoded.encode("utf-8"), "application/json"
+    if data is not None:
+        pairs = [
+            (key, _form_value(v))
+            for key, value in data.items()
+            for v in (value if isinstance(value, (list, tuple)) else [value])
+        ]
+        return urlencode(pairs).encode("utf-8"), "application/x-www-form-urlencoded"
+    if isinstance(content, str):
+        return content.encode("utf-8"), None
+    return content, None
+
+
+def _form_value(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
+
+
+def _as_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
 _RATELIMIT_R = re.compile(r"(?:^|;)\s*r\s*=\s*(\d+)")

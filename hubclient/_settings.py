@@ -10,6 +10,8 @@ Environment variables honoured (the same as huggingface_hub): ``HF_ENDPOINT``, `
 (``HUGGINGFACE_HUB_CACHE``), ``HF_HUB_OFFLINE`` (``TRANSFORMERS_OFFLINE``),
 ``HF_HUB_DISABLE_IMPLICIT_TOKEN``, ``HF_HUB_ETAG_TIMEOUT``, ``HF_HUB_DOWNLOAD_TIMEOUT``,
 ``HF_HUB_DISABLE_PROGRESS_BARS``, ``HF_HUB_DISABLE_XET``.
+``HF_HUB_DISABLE_PROGRESS_BARS``; and hubclient's own ``HUBCLIENT_HTTP_BACKEND``
+(``auto``, ``aiohttp`` or ``httpx``: see ``http_backend``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ DEFAULT_INFERENCE_ENDPOINTS_URL = "https://api.endpoints.huggingface.cloud/v2"
 it reads no environment variable for it)."""
 DEFAULT_INFERENCE_CATALOG_URL = "https://endpoints.huggingface.co/api/v1/catalog"
 """The Inference Catalog API (huggingface_hub's ``constants.INFERENCE_CATALOG_ENDPOINT``)."""
+_BACKENDS = ("auto", "aiohttp", "httpx")
 _TRUE = {"1", "ON", "YES", "TRUE"}
 
 
@@ -56,6 +59,10 @@ def _as_float(value: str | None) -> float | None:
         return float(value)
     except ValueError:
         return None
+
+
+def _backend_from_env(environ: Mapping[str, str]) -> str:
+    return (environ.get("HUBCLIENT_HTTP_BACKEND") or "auto").strip().lower() or "auto"
 
 
 def _expand(path: str) -> Path:
@@ -126,6 +133,12 @@ class HubSettings(BaseModel):
     keepalive_expiry: float = 30.0
     max_redirects: int = 20
 
+    http_backend: str = Field(default_factory=lambda: _backend_from_env(os.environ))
+    """``auto``: aiohttp under asyncio when installed (and no httpx client or httpx-only
+    transport was given), httpx otherwise; ``aiohttp``: the same but an error when aiohttp is
+    missing; ``httpx``: always httpx. Trio always uses httpx. Default: ``HUBCLIENT_HTTP_BACKEND``
+    or ``auto``."""
+
     user_agent: str = Field(default_factory=default_user_agent)
     headers: dict[str, str] = Field(default_factory=dict)
     """Extra headers sent with every request to the Hub origin."""
@@ -139,6 +152,14 @@ class HubSettings(BaseModel):
             raise ValueError(
                 f"must be an http(s) URL such as https://huggingface.co, got {value!r}"
             )
+        return value
+
+    @field_validator("http_backend")
+    @classmethod
+    def _check_backend(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in _BACKENDS:
+            raise ValueError(f"http_backend must be one of {', '.join(_BACKENDS)}, got {value!r}")
         return value
 
     @field_validator("timeout")
@@ -201,6 +222,7 @@ class HubSettings(BaseModel):
             "token_path": token_path,
             "disable_progress_bars": _is_true(environ.get("HF_HUB_DISABLE_PROGRESS_BARS")),
             "xet": not _is_true(environ.get("HF_HUB_DISABLE_XET")),
+            "http_backend": _backend_from_env(environ),
         }
         etag = _as_float(environ.get("HF_HUB_ETAG_TIMEOUT"))
         if etag:

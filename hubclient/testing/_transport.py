@@ -1,4 +1,5 @@
-"""An in-process httpx transport that routes by origin to ASGI apps.
+"""An in-process httpx transport that routes by origin to ASGI apps (and, for hubclient's aiohttp
+backend, the same apps behind a Unix socket: :meth:`LocalTransport.aiohttp_connector`).
 
 Unlike `httpx.ASGITransport` it streams the request body into the app, spools big answers to a
 temp file (memory stays bounded for GiB downloads), and turns a connection cut by a fault
@@ -11,7 +12,7 @@ as itself, while the app sees the client disconnect.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import anyio
@@ -75,6 +76,13 @@ class LocalTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, apps: Mapping[str, ASGIApp]) -> None:
         self._apps = {origin.rstrip("/"): app for origin, app in apps.items()}
+
+    async def aiohttp_connector(self) -> tuple[Any, Callable[[], Awaitable[None]]]:
+        """The same apps for hubclient's aiohttp backend: a connector to a uvicorn server on a
+        Unix socket (started on this event loop), and the coroutine function that stops it."""
+        from hubclient.testing._aiohttp_local import start_local_server
+
+        return await start_local_server(self._apps)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         app = self._apps.get(_origin(request.url))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import anyio
@@ -208,12 +209,14 @@ async def test_parallel_ranges_and_resume_after_cancel(
         # nothing half-written is visible in snapshots/
         check_only_complete_files(snapshot, {big, b"s"})
         local_hub.faults.clear()
-        local_hub.log.clear()
+        resumed = time.monotonic()  # a server on a socket may still log the cancelled answers
         folder = await client.snapshot_download("alice/big", options=opts)
         assert files_under(Path(folder))["big.bin"] == big
-        ranged = local_hub.log.filter(method="GET", origin="storage")
+        ranged = [
+            r for r in local_hub.log.filter(method="GET", origin="storage") if r.started >= resumed
+        ]
         assert any("range" in r.headers for r in ranged)
-        assert local_hub.log.bytes_received(origin="storage") <= len(big) + 1
+        assert sum(r.response_bytes for r in ranged) <= len(big) + 1
         assert not [p for p in repo.blobs_dir.iterdir() if "incomplete" in p.name]
         assert not [p for p in repo.blobs_dir.iterdir() if p.name.endswith(".parts")]
 
