@@ -1,164 +1,217 @@
 """hubclient: an asyncio-native client for the Hugging Face Hub HTTP API.
 
 The public surface lives here and nowhere else; every other module is private.
+
+Names are imported on first use (PEP 562), so ``import hubclient`` (and ``hubclient --version``)
+costs next to nothing until a name is used: the imports under ``TYPE_CHECKING`` below are the
+one list of where each public name lives, read by :func:`__getattr__` (a star import is read
+from the generated ``_functions/__init__.py``). Add a public name there (and to ``__all__``).
 """
 
-from hubclient import _functions
-from hubclient._cache_manager import scan_cache_dir, verify_cache_dir
-from hubclient._client import AsyncHubClient
-from hubclient._file_functions import (
-    get_hf_file_metadata,
-    hf_hub_download,
-    hf_hub_url,
-    snapshot_download,
-    try_to_load_from_cache,
-)
-from hubclient._functions import *  # noqa: F403  (the module-level functions: see the end)
-from hubclient._login import LoginResult, auth_list, auth_switch, get_token, login, logout
-from hubclient._settings import HubSettings
-from hubclient._sync import HubClient, SyncRemoteFile, SyncSeekableRemoteFile
-from hubclient._tokens import StoredToken
-from hubclient._version import __version__
-from hubclient.cache import (
-    CACHED_NO_EXIST,
-    CachedFileInfo,
-    CachedIncompleteFileInfo,
-    CachedRepoInfo,
-    CachedRevisionInfo,
-    DeleteCacheStrategy,
-    HFCacheInfo,
-)
-from hubclient.cache._verify import BlobCheck, CacheVerification
-from hubclient.download import (
-    DownloadIntegrityError,
-    DownloadOptions,
-    DryRunFileInfo,
-    RemoteFile,
-    SeekableRemoteFile,
-)
-from hubclient.errors import (
-    BadRequestError,
-    CacheNotFound,
-    CorruptedCacheException,
-    DisabledRepoError,
-    EntryNotFoundError,
-    FileMetadataError,
-    ForbiddenError,
-    GatedRepoError,
-    HfHubHTTPError,
-    HFValidationError,
-    HubClientError,
-    IncompleteSnapshotError,
-    InferenceEndpointError,
-    InferenceEndpointTimeoutError,
-    LocalEntryNotFoundError,
-    LocalTokenNotFoundError,
-    LogStreamError,
-    NotASafetensorsRepoError,
-    OfflineModeIsEnabled,
-    RateLimitedError,
-    RemoteEntryNotFoundError,
-    RepoCardError,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-    SafetensorsParsingError,
-    UnauthorizedError,
-    WaitTimeoutError,
-)
-from hubclient.mirror import (
-    HISTORY_NOTE,
-    MirrorError,
-    MirrorOptions,
-    MirrorPlan,
-    MirrorPlanItem,
-    MirrorProgress,
-    MirrorProgressCallback,
-    MirrorReport,
-    MirrorResult,
-    MirrorStage,
-    PlanError,
-    RefResult,
-)
-from hubclient.models import (
-    AccessTokenInfo,
-    AuthInfo,
-    BlobLfsInfo,
-    BlobSecurityInfo,
-    CardData,
-    DatasetInfo,
-    GitCommitInfo,
-    GitRefInfo,
-    GitRefs,
-    HfFileMetadata,
-    LastCommitInfo,
-    ModelInfo,
-    Organization,
-    RepoFile,
-    RepoFolder,
-    RepoInfo,
-    RepoSibling,
-    RepoUrl,
-    SafetensorsFileMetadata,
-    SafeTensorsInfo,
-    SafetensorsRepoMetadata,
-    SpaceInfo,
-    SpaceRuntime,
-    TensorInfo,
-    TransformersInfo,
-    User,
-    WhoAmI,
-)
-from hubclient.models.commits import (
-    CommitInfo,
-    CommitOperation,
-    CommitOperationAdd,
-    CommitOperationCopy,
-    CommitOperationDelete,
-    InvalidPathInRepoError,
-)
-from hubclient.models.jobs import (
-    DEFAULT_UV_IMAGE,
-    TERMINAL_JOB_STAGES,
-    JobAccelerator,
-    JobDurations,
-    JobHardware,
-    JobHardwareInfo,
-    JobInfo,
-    JobInitiator,
-    JobNetwork,
-    JobOwner,
-    JobSpec,
-    JobStage,
-    JobStatus,
-    LastJobInfo,
-    ScheduledJobInfo,
-    ScheduledJobStatus,
-)
-from hubclient.models.spaces import (
-    INTERMEDIATE_SPACE_STAGES,
-    TERMINAL_SPACE_STAGES,
-    SpaceHardware,
-    SpaceHotReloading,
-    SpaceSecret,
-    SpaceStage,
-    SpaceStorage,
-    SpaceTemplate,
-    SpaceVariable,
-    Volume,
-    ZeroGpuQuota,
-)
-from hubclient.progress import (
-    FileProgress,
-    FileState,
-    Phase,
-    PhaseChanged,
-    ProgressCallback,
-    ProgressEvent,
-    TotalProgress,
-)
-from hubclient.upload import CommitConflictError, LfsUploadError, PreuploadedFile, UploadOptions
+from __future__ import annotations
 
-__all__ = [
+from typing import TYPE_CHECKING
+
+from hubclient._version import __version__
+
+if TYPE_CHECKING:
+    from hubclient._cache_manager import scan_cache_dir, verify_cache_dir
+    from hubclient._client import AsyncHubClient
+    from hubclient._file_functions import (
+        get_hf_file_metadata,
+        hf_hub_download,
+        hf_hub_url,
+        snapshot_download,
+        try_to_load_from_cache,
+    )
+    from hubclient._functions import *  # noqa: F403  (the module-level functions: see the end)
+    from hubclient._login import LoginResult, auth_list, auth_switch, get_token, login, logout
+    from hubclient._settings import HubSettings
+    from hubclient._sync import HubClient, SyncRemoteFile, SyncSeekableRemoteFile
+    from hubclient._tokens import StoredToken
+    from hubclient.cache import (
+        CACHED_NO_EXIST,
+        CachedFileInfo,
+        CachedIncompleteFileInfo,
+        CachedRepoInfo,
+        CachedRevisionInfo,
+        DeleteCacheStrategy,
+        HFCacheInfo,
+    )
+    from hubclient.cache._verify import BlobCheck, CacheVerification
+    from hubclient.download import (
+        DownloadIntegrityError,
+        DownloadOptions,
+        DryRunFileInfo,
+        RemoteFile,
+        SeekableRemoteFile,
+    )
+    from hubclient.errors import (
+        BadRequestError,
+        CacheNotFound,
+        CorruptedCacheException,
+        DisabledRepoError,
+        EntryNotFoundError,
+        FileMetadataError,
+        ForbiddenError,
+        GatedRepoError,
+        HfHubHTTPError,
+        HFValidationError,
+        HubClientError,
+        IncompleteSnapshotError,
+        InferenceEndpointError,
+        InferenceEndpointTimeoutError,
+        LocalEntryNotFoundError,
+        LocalTokenNotFoundError,
+        LogStreamError,
+        NotASafetensorsRepoError,
+        OfflineModeIsEnabled,
+        RateLimitedError,
+        RemoteEntryNotFoundError,
+        RepoCardError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+        SafetensorsParsingError,
+        UnauthorizedError,
+        WaitTimeoutError,
+    )
+    from hubclient.mirror import (
+        HISTORY_NOTE,
+        MirrorError,
+        MirrorOptions,
+        MirrorPlan,
+        MirrorPlanItem,
+        MirrorProgress,
+        MirrorProgressCallback,
+        MirrorReport,
+        MirrorResult,
+        MirrorStage,
+        PlanError,
+        RefResult,
+    )
+    from hubclient.models import (
+        AccessTokenInfo,
+        AuthInfo,
+        BlobLfsInfo,
+        BlobSecurityInfo,
+        CardData,
+        DatasetInfo,
+        GitCommitInfo,
+        GitRefInfo,
+        GitRefs,
+        HfFileMetadata,
+        LastCommitInfo,
+        ModelInfo,
+        Organization,
+        RepoFile,
+        RepoFolder,
+        RepoInfo,
+        RepoSibling,
+        RepoUrl,
+        SafetensorsFileMetadata,
+        SafeTensorsInfo,
+        SafetensorsRepoMetadata,
+        SpaceInfo,
+        SpaceRuntime,
+        TensorInfo,
+        TransformersInfo,
+        User,
+        WhoAmI,
+    )
+    from hubclient.models.commits import (
+        CommitInfo,
+        CommitOperation,
+        CommitOperationAdd,
+        CommitOperationCopy,
+        CommitOperationDelete,
+        InvalidPathInRepoError,
+    )
+    from hubclient.models.jobs import (
+        DEFAULT_UV_IMAGE,
+        TERMINAL_JOB_STAGES,
+        JobAccelerator,
+        JobDurations,
+        JobHardware,
+        JobHardwareInfo,
+        JobInfo,
+        JobInitiator,
+        JobNetwork,
+        JobOwner,
+        JobSpec,
+        JobStage,
+        JobStatus,
+        LastJobInfo,
+        ScheduledJobInfo,
+        ScheduledJobStatus,
+    )
+    from hubclient.models.spaces import (
+        INTERMEDIATE_SPACE_STAGES,
+        TERMINAL_SPACE_STAGES,
+        SpaceHardware,
+        SpaceHotReloading,
+        SpaceSecret,
+        SpaceStage,
+        SpaceStorage,
+        SpaceTemplate,
+        SpaceVariable,
+        Volume,
+        ZeroGpuQuota,
+    )
+    from hubclient.progress import (
+        FileProgress,
+        FileState,
+        Phase,
+        PhaseChanged,
+        ProgressCallback,
+        ProgressEvent,
+        TotalProgress,
+    )
+    from hubclient.upload import CommitConflictError, LfsUploadError, PreuploadedFile, UploadOptions
+
+
+def _imports(path: str) -> list[tuple[str, str]]:
+    """``(name, module)`` of the ``from ... import`` statements of a file of this package (only
+    those under ``if TYPE_CHECKING:`` for this file), read without importing anything."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(__file__).parent / path).read_text(encoding="utf-8"))
+    statements = tree.body
+    if path == "__init__.py":
+        statements = [
+            s
+            for node in tree.body
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+            for s in node.body
+        ]
+    return [
+        (alias.asname or alias.name, s.module)
+        for s in statements
+        if isinstance(s, ast.ImportFrom) and s.module
+        for alias in s.names
+    ]
+
+
+def _star_names() -> list[str]:
+    """The names of the generated module-level functions (``hubclient/_functions/``)."""
+    return [name for name, _ in _imports("_functions/__init__.py") if name != "*"]
+
+
+_WHERE: dict[str, str] = {}
+
+
+def _where() -> dict[str, str]:
+    """Public name -> the module it is imported from."""
+    if not _WHERE:
+        for name, module in _imports("__init__.py"):
+            if name == "*":
+                _WHERE.update(dict.fromkeys(_star_names(), module))
+            else:
+                _WHERE[name] = module
+    return _WHERE
+
+
+__all__: list[str] = [
     "CACHED_NO_EXIST",
     "DEFAULT_UV_IMAGE",
     "HISTORY_NOTE",
@@ -308,4 +361,28 @@ __all__ = [
 #: Every public method of an area class is also a module-level function on a default client
 #: (``hubclient.model_info(...)``), as in huggingface_hub; they are generated with the facade
 #: (``hubclient/_functions/``), so a new method needs no edit here.
-__all__ += _functions.__all__
+__all__ += sorted(_star_names())
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name (or a public submodule) on first use."""
+    import importlib
+
+    module = _where().get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+    elif not name.startswith("_"):
+        try:
+            value = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
