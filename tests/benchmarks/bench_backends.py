@@ -38,7 +38,8 @@ ROUNDS = 3
 _SERVER = """
     import json, socket, sys, uvicorn
     from hubclient.testing._serve import bind, url_of
-    BODY = json.dumps({"id": "alice/m", "siblings": [{"rfilename": f"f{i}.bin"} for i in range(60)]}).encode()
+    SIBLINGS = [{"rfilename": f"f{i}.bin"} for i in range(60)]
+    BODY = json.dumps({"id": "alice/m", "siblings": SIBLINGS}).encode()
     async def app(scope, receive, send):
         if scope["type"] != "http":
             return
