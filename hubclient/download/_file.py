@@ -14,7 +14,7 @@ import httpx
 
 from hubclient._http import RETRY_STATUSES, HubHttp
 from hubclient._reporting import Reporter
-from hubclient._urls import normalize_repo_type, resolve_path, validate_repo_id
+from hubclient._urls import normalize_repo_type, origin_of, resolve_path, validate_repo_id
 from hubclient.cache import (
     LocalDirPaths,
     RepoCache,
@@ -246,11 +246,14 @@ def _job_from_meta(
     filename: str,
     token: str | bool | None,
 ) -> BlobJob:
-    # Fetched through the resolve URL pinned at the commit (never a moving branch): each try
-    # (resume, range part) gets a fresh presigned storage URL, so a long transfer outlives one.
+    # The first GET goes to the storage URL the metadata HEAD was redirected to (one round trip
+    # fewer, as huggingface_hub does); every later try (resume, range part, an expired URL)
+    # goes through the resolve URL pinned at the commit (never a moving branch), which hands
+    # out a fresh presigned URL, so a long transfer outlives one.
     url = resolve_path(rtype, repo_id, filename, meta.commit_hash)
+    located = meta.location if origin_of(meta.location) != http.hub_origin else None
     expected = Expected.for_file(meta.size, meta.etag, lfs=meta.lfs)
-    source = Source(url, token, meta.etag, meta.xet_hash, meta.xet_token_url)
+    source = Source(url, token, meta.etag, meta.xet_hash, meta.xet_token_url, located=located)
     return BlobJob(meta.etag, meta.size, expected, source, [filename], [])
 
 

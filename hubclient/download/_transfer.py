@@ -72,6 +72,13 @@ class Source:
     """The Xet file id when the Hub stores the file in Xet (then hf_xet may fetch it)."""
     xet_token_url: str | None = None
     """The Hub URL of its Xet read token (the file's ``xet-auth`` link)."""
+    located: str | None = None
+    """A storage URL already received for this content (the redirect the metadata request got):
+    the first GET goes straight there, one round trip fewer. Any failure of it (an expired URL,
+    a broken stream) goes back to ``url``, which resolves afresh."""
+
+    def first_url(self, attempt: int) -> str:
+        return self.located if (self.located and attempt == 0) else self.url
 
 
 class _Restart:
@@ -152,19 +159,22 @@ class Transfer:
         if expected.size == 0:
             return b""
         failures = 0
+        attempt = -1
         while True:
+            attempt += 1
             if expected.size is not None and len(buf) >= expected.size:
                 return bytes(buf)  # complete, even if the connection broke after the last byte
             start = len(buf)
             headers = {"accept-encoding": "identity"}
             if start:
                 headers["range"] = f"bytes={start}-"
+            url = source.first_url(attempt)
             try:
                 async with (
                     self.limiter,
                     self.http.stream(
                         "GET",
-                        source.url,
+                        url,
                         headers=headers,
                         token=source.token,
                         follow_redirects="any",
@@ -191,6 +201,10 @@ class Transfer:
                             )
                         buf += chunk
                         on_bytes(len(chunk))
+            except HfHubHTTPError:
+                if url == source.url:
+                    raise
+                continue  # the URL handed over failed (expired?): resolve afresh
             except httpx.TransportError:
                 failures = 0 if len(buf) > start else failures + 1
                 if failures > self.options.resume_attempts:
@@ -377,17 +391,20 @@ class Transfer:
             on_bytes(len(data))
             return len(data)
 
+        attempt = -1
         while size is None or pos < size:
+            attempt += 1
             start = pos
             headers = {"accept-encoding": "identity"}
             if pos:
                 headers["range"] = f"bytes={pos}-"
+            url = source.first_url(attempt)
             try:
                 async with (
                     self.limiter,
                     self.http.stream(
                         "GET",
-                        source.url,
+                        url,
                         headers=headers,
                         token=source.token,
                         follow_redirects="any",
@@ -418,6 +435,11 @@ class Transfer:
                         pending += piece
                         if len(pending) >= self.options.chunk_size:
                             pos += await flush()
+            except HfHubHTTPError:
+                if url == source.url:
+                    raise
+                pos += await flush()
+                continue  # the URL handed over failed (expired?): resolve afresh
             except httpx.TransportError:
                 pos += await flush()  # what arrived before the cut is good: keep it
                 failures = 0 if pos > start else failures + 1
@@ -455,7 +477,7 @@ class Transfer:
         size = expected.size
         assert size is not None
         opts = self.options
-        where = Location(await self.locate(source))
+        where = Location(source.located or await self.locate(source))
         hasher = Hasher(expected if opts.verify else Expected(size))
 
         def prepare() -> int:

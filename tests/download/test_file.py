@@ -165,3 +165,31 @@ async def test_big_single_file_with_ranges(local_hub: LocalHub, client: AsyncHub
     path = await client.hf_hub_download("alice/one", "x.bin", options=opts)
     assert read(path) == data
     assert local_hub.log.count(origin="storage", method="GET") >= 4
+
+
+async def test_an_lfs_file_takes_the_redirect_the_metadata_request_got(
+    client: AsyncHubClient, local_hub: LocalHub, seeded: tuple[str, str]
+) -> None:
+    repo_id, _ = seeded
+    local_hub.log.clear()
+    path = await client.hf_hub_download(repo_id, "model.safetensors")
+    assert read(path) == SMALL_FILES["model.safetensors"]
+    # one HEAD on the Hub, then straight to storage: no second resolve (as huggingface_hub)
+    assert [(r.origin, r.method) for r in local_hub.log.records] == [
+        ("hub", "HEAD"),
+        ("storage", "GET"),
+    ]
+
+
+async def test_a_failed_handed_over_url_is_resolved_afresh(
+    client: AsyncHubClient, local_hub: LocalHub, seeded: tuple[str, str]
+) -> None:
+    repo_id, commit = seeded
+    local_hub.faults.add(FaultRule(status=403, origin="storage", method="GET", times=1))
+    local_hub.log.clear()
+    path = await client.hf_hub_download(repo_id, "model.safetensors")
+    assert read(path) == SMALL_FILES["model.safetensors"]
+    hub_requests = [(r.method, r.path) for r in local_hub.log.filter(origin="hub")]
+    assert hub_requests[0][0] == "HEAD"
+    assert hub_requests[1] == ("GET", f"/{repo_id}/resolve/{commit}/model.safetensors")
+    assert [r.status for r in local_hub.log.filter(origin="storage")] == [403, 200]
