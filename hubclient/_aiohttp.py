@@ -147,14 +147,17 @@ def _env_proxy(scheme: str, host: str) -> str | None:
 class _LazyRequest:
     """What an answer needs of its request, made into an ``httpx.Request`` only when asked."""
 
-    __slots__ = ("method", "url_text")
+    __slots__ = ("method", "timeout", "url_text")
 
-    def __init__(self, method: str, url: str) -> None:
+    def __init__(self, method: str, url: str, timeout: httpx.Timeout) -> None:
         self.method = method
         self.url_text = url
+        self.timeout = timeout
 
     def real(self) -> httpx.Request:
-        return httpx.Request(self.method, self.url_text)
+        return httpx.Request(
+            self.method, self.url_text, extensions={"timeout": self.timeout.as_dict()}
+        )
 
 
 class _Response(httpx.Response):
@@ -279,7 +282,7 @@ class AiohttpBackend:
     ) -> httpx.Response:
         """One exchange, the answer's body unread (close the response when done)."""
         session = self._session or await self._open()
-        request = _LazyRequest(method, url)
+        request = _LazyRequest(method, url, timeout)
         watched: _Body | None = None
         data: Any = body
         if body is not None and (not isinstance(body, bytes) or len(body) >= _BIG_BYTES):

@@ -467,6 +467,7 @@ class HubHttp:
         trace_id = f"{self._rng.getrandbits(128):032x}"  # no syscall, unlike uuid4
         request_timeout = self._timeout if isinstance(timeout, _UseDefault) else timeout
         request_timeout = _as_timeout(request_timeout)
+        shown_url = full_url  # what the log names (the query can hold long or private values)
         full_url = _with_query(full_url, params)
         origin = origin_of(full_url)
 
@@ -511,7 +512,7 @@ class HubHttp:
                 logger.warning(
                     "%s %s failed (%s); retry %d/%d in %.1fs",
                     method,
-                    full_url,
+                    shown_url,
                     _describe(exc),
                     attempt,
                     limit,
@@ -540,7 +541,7 @@ class HubHttp:
                     logger.warning(
                         "%s %s answered %d; retry %d/%d in %.1fs",
                         method,
-                        full_url,
+                        shown_url,
                         status,
                         attempt,
                         max_retries,
