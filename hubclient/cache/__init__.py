@@ -71,7 +71,7 @@ from hubclient.cache._report import (
     HFCacheInfo,
 )
 from hubclient.cache._scan import scan_cache_dir
-from hubclient.cache._store import install_blob, link_pointers, prepare_repo
+from hubclient.cache._store import install_blob, link_pointers, prepare_repo, store_small_blob
 from hubclient.cache._trees import TreeEntry, read_tree_cache, write_tree_cache
 
 __all__ = [
@@ -115,6 +115,7 @@ __all__ = [
     "repo_folder_name",
     "resolve_cached_revision",
     "scan_cache_dir",
+    "store_small_blob",
     "tree_cache_path",
     "try_to_load_from_cache",
     "valid_prefix",

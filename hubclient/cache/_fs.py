@@ -113,9 +113,18 @@ class SymlinkPolicy:
         value = env.get("HF_HUB_DISABLE_SYMLINKS", "")
         return cls(disabled=value.strip().upper() in {"1", "ON", "YES", "TRUE"})
 
+    def known_supported(self, directory: Path) -> bool | None:
+        """What :meth:`supported` found for ``directory`` (None: not probed yet); no I/O."""
+        if self.disabled:
+            return False
+        return self._probed.get(str(directory))
+
     def supported(self, directory: Path) -> bool:
         if self.disabled:
             return False
+        raw = str(directory)
+        if raw in self._probed:  # the resolve() below costs a stat per path component
+            return self._probed[raw]
         key = str(directory.expanduser().resolve())
         if key not in self._probed:
             directory.mkdir(parents=True, exist_ok=True)
@@ -128,6 +137,7 @@ class SymlinkPolicy:
                     self._probed[key] = True
                 except OSError:
                     self._probed[key] = False
+        self._probed[raw] = self._probed[key]
         return self._probed[key]
 
 

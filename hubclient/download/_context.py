@@ -25,6 +25,7 @@ from hubclient.cache import (
     link_pointers,
     mode_like_new_file,
     new_temp_path,
+    store_small_blob,
     write_download_metadata,
 )
 from hubclient.download._hashing import Expected, Hasher
@@ -56,6 +57,8 @@ class Context:
     transfer: Transfer
     modes: dict[Path, int | None] = field(default_factory=dict)
     """The mode of a new file, per folder (probed once per call, not once per blob)."""
+    made: set[Path] = field(default_factory=set)
+    """Folders this call made or found (one ``mkdir`` each per call, not per blob)."""
 
     def mode_for(self, directory: Path) -> int | None:
         """(blocking) The mode new files get in ``directory``, probed once."""
@@ -79,6 +82,10 @@ class Context:
         counter = self._on_bytes(job)
         for path in job.paths:
             self.reporter.file(path, FileState.DOWNLOADING, 0, job.size)
+        small = job.size is not None and job.size <= self.options.small_file_size
+        if small and self.policy.known_supported(repo.cache_dir):
+            await self._fetch_small(repo, job, force, counter)
+            return
         async with blob_lock(
             repo.lock_path(job.etag),
             lock_timeout=self.options.lock_timeout,
@@ -121,6 +128,24 @@ class Context:
                         mode=self.mode_for(repo.blobs_dir),
                     )
                 )
+        self._done(job)
+
+    async def _fetch_small(
+        self, repo: RepoCache, job: BlobJob, force: bool, counter: _Counter
+    ) -> None:
+        """The lean path of a small blob in a cache with symlinks: fetched into memory, then
+        one worker-thread trip checks it (size, hash), writes it, renames it into ``blobs/``
+        and links its pointers (``store_small_blob``: no lock file, the rename settles races).
+        Big files keep their locks, ranges and resume."""
+        data = await self.transfer.fetch_bytes(job.source, job.expected, counter)
+
+        def store() -> None:
+            _verify(data, job.expected, job.source.url)
+            store_small_blob(
+                repo, job.etag, data, job.pointers, self.policy, force=force, made=self.made
+            )
+
+        await anyio.to_thread.run_sync(store)
         self._done(job)
 
     async def _fetch_file(self, job: BlobJob, tmp: Path, offset: int, counter: _Counter) -> None:
@@ -218,7 +243,7 @@ class _Counter:
             self.reporter.add_bytes(delta)
 
 
-def _write_verified(tmp: Path, data: bytes, expected: Expected, url: str) -> None:
+def _verify(data: bytes, expected: Expected, url: str) -> None:
     hasher = Hasher(expected)  # a no-op when verification is off (Expected without a hash)
     hasher.update(data)
     problem = hasher.mismatch()
@@ -226,6 +251,10 @@ def _write_verified(tmp: Path, data: bytes, expected: Expected, url: str) -> Non
         raise DownloadIntegrityError(f"{url}: content check failed: {problem}")
     if expected.size is not None and len(data) != expected.size:
         raise DownloadIntegrityError(f"{url}: got {len(data)} bytes, expected {expected.size}")
+
+
+def _write_verified(tmp: Path, data: bytes, expected: Expected, url: str) -> None:
+    _verify(data, expected, url)
     tmp.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(tmp, "wb") as f:

@@ -35,6 +35,7 @@ from hubclient.download._context import BlobJob, Context
 from hubclient.download._groups import unwrap_groups
 from hubclient.download._hashing import Expected
 from hubclient.download._options import DownloadOptions
+from hubclient.download._pace import Pace
 from hubclient.download._plan import list_tree, resolve_commit
 from hubclient.download._transfer import Source
 from hubclient.errors import (
@@ -176,18 +177,26 @@ async def snapshot_download(
 
     jobs = sorted(plan.jobs, key=lambda j: -(j.size or 0))  # big files first: shorter tail
     pending = iter(jobs)
+    pace = Pace(opts.max_files_in_flight, opts.max_files_auto, ctx.transfer.limiter)
+    ctx.transfer.pace = pace
+    workers = 0
 
-    async def worker() -> None:
+    async def worker(tg: anyio.abc.TaskGroup) -> None:
+        nonlocal workers
         for job in pending:
             if target is None:
                 await ctx.fetch_into_cache(repo, job, force=force_download)
             else:
                 await ctx.fetch_into_local_dir(target, job.paths[0], job, commit)
+            while workers < min(pace.target, len(jobs)):  # the round trip asks for more
+                workers += 1
+                tg.start_soon(worker, tg)
 
     with unwrap_groups():
         async with anyio.create_task_group() as tg:
-            for _ in range(min(opts.max_files_in_flight, len(jobs))):
-                tg.start_soon(worker)
+            workers = min(opts.max_files_in_flight, len(jobs))
+            for _ in range(workers):
+                tg.start_soon(worker, tg)
     reporter.phase(Phase.DONE, files=len(wanted), total_bytes=reporter.bytes_total)
     return str(target if target is not None else snapshot)
 

@@ -35,6 +35,7 @@ from hubclient.cache import clear_progress, normalize_etag, write_progress
 from hubclient.download._groups import unwrap_groups
 from hubclient.download._hashing import Expected, Hasher
 from hubclient.download._options import DownloadIntegrityError, DownloadOptions
+from hubclient.download._pace import Pace
 from hubclient.errors import HfHubHTTPError
 
 __all__ = ["Location", "Source", "Transfer"]
@@ -131,11 +132,17 @@ class Transfer:
         self.http = http
         self.options = options
         self.limiter = limiter or anyio.CapacityLimiter(options.max_connections)
+        self.pace: Pace | None = None
+        """Told how long each small file took (a snapshot sizes its files in flight by it)."""
         s = http.settings
         self.timeout = httpx.Timeout(s.download_timeout, connect=s.connect_timeout, pool=None)
         self.etag_timeout = httpx.Timeout(s.etag_timeout, connect=s.connect_timeout, pool=None)
 
     # ------------------------------------------------------------------ helpers
+
+    def _observe(self, started: float) -> None:
+        if self.pace is not None:
+            self.pace.observe(anyio.current_time() - started)
 
     async def _pause(self, attempt: int) -> None:
         await anyio.sleep(min(2.0, 0.1 * (2 ** max(0, attempt - 1))))
@@ -158,20 +165,23 @@ class Transfer:
         buf = bytearray()
         if expected.size == 0:
             return b""
+        started = anyio.current_time()
         failures = 0
         attempt = -1
         while True:
             attempt += 1
             if expected.size is not None and len(buf) >= expected.size:
+                self._observe(started)
                 return bytes(buf)  # complete, even if the connection broke after the last byte
             start = len(buf)
             headers = {"accept-encoding": "identity"}
             if start:
                 headers["range"] = f"bytes={start}-"
             url = source.first_url(attempt)
+            slot = _Slot(self.limiter)
             try:
                 async with (
-                    self.limiter,
+                    slot,
                     self.http.stream(
                         "GET",
                         url,
@@ -181,6 +191,7 @@ class Transfer:
                         timeout=self.timeout,
                     ) as response,
                 ):
+                    started = slot.at if attempt == 0 else started
                     if start:
                         conflict = _etag_conflict(response, source.etag)
                         if response.status_code == 200 and not conflict:
@@ -212,6 +223,7 @@ class Transfer:
                 await self._pause(failures)
                 continue
             if expected.size is None or len(buf) == expected.size:
+                self._observe(started)
                 return bytes(buf)
             failures = 0 if len(buf) > start else failures + 1
             if failures > self.options.resume_attempts:
@@ -658,6 +670,21 @@ class Transfer:
                 failures = 0 if pos > begin else failures + 1
                 if failures > self.options.resume_attempts:
                     raise DownloadIntegrityError(f"{url}: short range answer")
+
+
+class _Slot:
+    """A connection slot of the limiter that remembers when it was granted."""
+
+    def __init__(self, limiter: anyio.CapacityLimiter) -> None:
+        self._limiter = limiter
+        self.at = 0.0
+
+    async def __aenter__(self) -> None:
+        await self._limiter.__aenter__()
+        self.at = anyio.current_time()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._limiter.__aexit__(*exc)  # type: ignore[arg-type]
 
 
 class Location:
