@@ -73,15 +73,20 @@ def _run(script: str, *args: str) -> dict[str, float]:
 # Counts the requests a client sends by wrapping the transport's send (client side).
 _HUBCLIENT = """
     import json, os, resource, sys, time
-    import anyio, httpx
+    import anyio
     from hubclient import AsyncHubClient
+    from hubclient._aiohttp import AiohttpBackend
+    from hubclient._backends import HttpxBackend
     sent = 0
-    original = httpx.AsyncClient.send
-    async def counting(self, request, **kwargs):
-        global sent
-        sent += 1
-        return await original(self, request, **kwargs)
-    httpx.AsyncClient.send = counting
+    def counted(backend):  # every exchange, on whichever backend serves the client
+        original = backend.send
+        async def send(self, *args, **kwargs):
+            global sent
+            sent += 1
+            return await original(self, *args, **kwargs)
+        backend.send = send
+    counted(AiohttpBackend)
+    counted(HttpxBackend)
     async def main():
         from hubclient import DownloadOptions
         options = DownloadOptions(**json.loads(sys.argv[5])) if len(sys.argv) > 5 else None
