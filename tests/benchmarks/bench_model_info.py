@@ -1,7 +1,7 @@
 """Benchmark: 2,000 ``model_info`` calls against the uvicorn-served local Hub.
 
-hubclient (one AsyncHubClient, 64 calls in flight) against huggingface_hub's ``HfApi`` in a
-16-thread pool, in one run (alternating, twice each; the fastest round of each is kept).
+hubclient (one AsyncHubClient, 16 calls in flight) against huggingface_hub's ``HfApi`` in a
+16-thread pool (equal concurrency ceilings), in one run (alternating, twice each; the fastest round of each is kept).
 Reported: calls/s of each, the ratio, and the client CPU seconds per 1,000 calls
 (``time.process_time`` of this process; the Hub runs in a separate process so its CPU is not
 counted).
@@ -34,7 +34,7 @@ import pytest
 REPO_ID = "alice/bench-model"
 TOKEN = "hf_alice_write"
 CALLS = 2000
-CONCURRENCY = 64
+CONCURRENCY = 16
 THREADS = 16
 WARMUP = 100
 ROUNDS = 2
@@ -77,7 +77,7 @@ def serve_forever(latency: float) -> None:
         sha = hub.seed_repo(REPO_ID, files)
         if latency > 0:
             hub.faults.add(FaultRule(action="delay", delay=latency, origin="hub", times=None))
-        with hub.serve(host="127.0.0.1", port=0, storage_port=0) as served:
+        with hub.serve(host="127.0.0.1", loop="auto", http="auto") as served:
             print(json.dumps({"hub_url": served.hub_url, "sha": sha}), flush=True)
             sys.stdin.read()  # until the parent closes our stdin
         hub.close()
