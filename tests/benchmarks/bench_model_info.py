@@ -1,7 +1,8 @@
 """Benchmark: 2,000 ``model_info`` calls against the uvicorn-served local Hub.
 
 hubclient (one AsyncHubClient, 16 calls in flight) against huggingface_hub's ``HfApi`` in a
-16-thread pool (equal concurrency ceilings), in one run (alternating, twice each; the fastest round of each is kept).
+16-thread pool (equal concurrency ceilings), in one run (alternating, twice each; the fastest
+round of each is kept).
 Reported: calls/s of each, the ratio, and the client CPU seconds per 1,000 calls
 (``time.process_time`` of this process; the Hub runs in a separate process so its CPU is not
 counted).
