@@ -98,6 +98,10 @@ _HUBCLIENT = """
             return time.perf_counter() - start
     seconds = anyio.run(main)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open("/proc/self/status") as status:  # VmHWM: this process's own peak (ru_maxrss can
+        for line in status:  # carry the parent's over fork+exec on Linux)
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1])
     print(json.dumps({"seconds": seconds, "requests": sent, "rss_peak_kib": peak}))
 """
 
