@@ -159,10 +159,11 @@ def test_uploads(data: Path, network: Network, tmp_path: Path) -> None:
         (sub / f"f{i}.txt").write_bytes(os.urandom(512).hex().encode() + str(i).encode())
     tag = f"{int(network.rtt * 1000)}-{int(network.rate)}"
     with served_hub(data, network=network) as server:
+        # the small files first: after 512 MiB of uploads the disk is still writing them back
+        theirs_folder = _run(_HF_FOLDER, server, f"alice/dir-theirs-{tag}", str(folder))
+        ours_folder = _run(_HUBCLIENT_FOLDER, server, f"alice/dir-ours-{tag}", str(folder))
         ours = _run(_HUBCLIENT_FILE, server, f"alice/up-ours-{tag}", str(big))
         theirs = _run(_HF_FILE, server, f"alice/up-theirs-{tag}", str(big))
-        ours_folder = _run(_HUBCLIENT_FOLDER, server, f"alice/dir-ours-{tag}", str(folder))
-        theirs_folder = _run(_HF_FOLDER, server, f"alice/dir-theirs-{tag}", str(folder))
     _row("`upload_file`, 256 MiB LFS in multipart", network, ours["seconds"], theirs["seconds"])
     print(f"[bench] hubclient peak RSS {ours['rss_peak_kib'] / 1024:.0f} MiB")
     _row("`upload_folder`, 1,000 small files", network, ours_folder["seconds"],
