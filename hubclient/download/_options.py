@@ -32,8 +32,8 @@ class DownloadOptions:
     max_files_auto: int = 64
     """A snapshot raises its files in flight up to this many when the round trip is long next
     to the client's own time per file (Little's law: in flight = rate × latency), so a far Hub
-    gets more in flight and loopback no more than helps. Set it to ``max_files_in_flight`` (or
-    lower) to pin the number."""
+    gets more in flight and loopback no more than helps; never more than ``max_connections``.
+    Set it to ``max_files_in_flight`` (or lower) to pin the number."""
     max_connections: int = 32
     """Requests of one download call in flight at once (files and byte-range parts)."""
     parallel_threshold: int = 256 * 2**20

@@ -10,7 +10,8 @@ request to last byte, and the process CPU per finished file) and raises the targ
 ``DownloadOptions.max_files_auto`` nor below ``max_files_in_flight``; it never lowers it (a
 window that shrinks and grows again costs more than it saves). The latency is the quickest of the
 recent files (the round trip without queueing), counted from the moment the request holds a
-connection slot. The connection bound of the call follows the target.
+connection slot. The call's connection bound (``max_connections``) still holds: the ceiling is
+the smaller of the two.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-
-import anyio
 
 __all__ = ["Pace"]
 
@@ -30,11 +29,10 @@ _EVERY = 8  # re-plan every this many finished files
 class Pace:
     """The target number of files in flight for one download call."""
 
-    def __init__(self, floor: int, ceiling: int, limiter: anyio.CapacityLimiter) -> None:
+    def __init__(self, floor: int, ceiling: int) -> None:
         self.floor = floor
         self.ceiling = max(floor, ceiling)
         self.target = floor
-        self._limiter = limiter
         self._latencies: deque[float] = deque(maxlen=_WINDOW)
         self._finished = 0
         self._cpu0 = time.process_time()
@@ -51,7 +49,4 @@ class Pace:
         # grow the window on loopback too)
         wanted = math.ceil(min(self._latencies) / cpu_per_file)
         target = min(self.ceiling, max(self.floor, wanted))
-        if target > self.target:
-            self.target = target
-            if self._limiter.total_tokens < target:  # the requests follow the files
-                self._limiter.total_tokens = target
+        self.target = max(self.target, target)

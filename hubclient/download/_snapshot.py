@@ -92,7 +92,10 @@ async def snapshot_download(
     repo = RepoCache(cache_root, repo_id, rtype)
     opts = options or DownloadOptions()
     if max_workers is not None:
-        opts = dataclasses.replace(opts, max_files_in_flight=max_workers)
+        # huggingface_hub's max_workers is a fixed number of files in flight: pin it
+        opts = dataclasses.replace(
+            opts, max_files_in_flight=max_workers, max_files_auto=max_workers
+        )
     reporter = Reporter(progress)
     reporter.phase(Phase.PLANNING)
 
@@ -177,7 +180,7 @@ async def snapshot_download(
 
     jobs = sorted(plan.jobs, key=lambda j: -(j.size or 0))  # big files first: shorter tail
     pending = iter(jobs)
-    pace = Pace(opts.max_files_in_flight, opts.max_files_auto, ctx.transfer.limiter)
+    pace = Pace(opts.max_files_in_flight, min(opts.max_files_auto, opts.max_connections))
     ctx.transfer.pace = pace
     workers = 0
 

@@ -87,8 +87,10 @@ async def download_repos(
     opts = options or MirrorOptions()
     concurrent = min(opts.max_concurrent_repos, len(items))
     per_repo_files = max(1, opts.max_concurrent_files // concurrent)
-    dl_opts = dataclasses.replace(
-        download_options or DownloadOptions(), max_files_in_flight=per_repo_files
+    dl_opts = dataclasses.replace(  # the job's bound holds: no repo grows past its share
+        download_options or DownloadOptions(),
+        max_files_in_flight=per_repo_files,
+        max_files_auto=per_repo_files,
     )
     cache_root = Path(cache_dir) if cache_dir is not None else source.settings.hub_cache
     target_root = Path(local_dir) if local_dir is not None else None
