@@ -10,9 +10,9 @@ from the generated ``_functions/__init__.py``). Add a public name there (and to 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from hubclient._version import __version__
+
+TYPE_CHECKING = False  # not typing's: importing typing is a tenth of ``hubclient --version``
 
 if TYPE_CHECKING:
     from hubclient._cache_manager import scan_cache_dir, verify_cache_dir
