@@ -269,7 +269,7 @@ class HubHttp:
         """Whether requests leave through hubclient's own network stack (no client or transport
         given): only then can a library with an HTTP stack of its own (hf_xet) reach the same
         servers."""
-        return self._pool._owns_client and self._pool._transport is None
+        return self._pool._client is None and self._pool._transport is None
 
     def with_settings(self, settings: HubSettings) -> HubHttp:
         """A sibling with other settings that shares this one's connection pool and 429 gate
