@@ -64,6 +64,7 @@ __all__ = [
     "LocalTokenNotFoundError",
     "LogStreamError",
     "NotASafetensorsRepoError",
+    "NothingToCommitWarning",
     "OfflineModeIsEnabled",
     "RateLimitedError",
     "RemoteEntryNotFoundError",
@@ -322,3 +323,13 @@ class CorruptedCacheException(HubClientError):
 
 class RepoCardError(HubClientError, ValueError):
     """A repo card that cannot be read (its YAML, its metadata) or that the Hub refuses."""
+
+
+class NothingToCommitWarning(UserWarning):
+    """A commit had nothing to change (every file already there as given): no commit was
+    created, and the ``CommitInfo`` returned describes the branch head as it was.
+
+    A ``UserWarning``, as in huggingface_hub; its own class, so that it can be told apart::
+
+        warnings.filterwarnings("ignore", category=NothingToCommitWarning)
+    """

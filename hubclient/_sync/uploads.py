@@ -163,7 +163,8 @@ class SyncUploadsArea:
     ) -> CommitInfo:
         """Upload one file (a path, bytes or a binary file object) in its own commit.
 
-        The default message is ``"Upload {path_in_repo} with huggingface_hub"``, as in HfApi.
+        The default message is ``"Upload {path_in_repo} with hubclient"`` (HfApi says "with
+        huggingface_hub").
         See :meth:`create_commit` for the other arguments and the errors.
 
         Example::

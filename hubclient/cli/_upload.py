@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from hubclient import CommitInfo, LocalTokenNotFoundError
+from hubclient import CommitInfo, LocalTokenNotFoundError, NothingToCommitWarning
 from hubclient.cli._common import (
     Output,
     make_client,
@@ -85,11 +88,33 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
+@contextmanager
+def _nothing_to_commit() -> Iterator[list[str]]:
+    """Collect the library's "nothing to commit" warning (the command says it in its own
+    words); every other warning goes on to the printer as before."""
+    seen: list[str] = []
+    with warnings.catch_warnings():
+        show = warnings.showwarning
+
+        def sort(message: Warning | str, category: type[Warning], *rest: Any, **kw: Any) -> None:
+            if issubclass(category, NothingToCommitWarning):
+                seen.append(str(message))
+            else:
+                show(message, category, *rest, **kw)
+
+        warnings.simplefilter("always", NothingToCommitWarning)
+        warnings.showwarning = sort
+        yield seen
+
+
 async def run(args: argparse.Namespace) -> int:
     out = Output.from_args(args)
     repo_id, repo_type = resolve_repo(args.repo_id, args.repo_type)
     local, is_file, path_in_repo = _target(args, out)
-    with TransferBars(enabled=show_progress(args), label=f"upload {repo_id}") as bars:
+    with (
+        _nothing_to_commit() as nothing,
+        TransferBars(enabled=show_progress(args), label=f"upload {repo_id}") as bars,
+    ):
         async with make_client(args) as client:
             if client.settings.token is None:
                 raise LocalTokenNotFoundError(
@@ -126,9 +151,20 @@ async def run(args: argparse.Namespace) -> int:
                     delete_patterns=args.delete,
                     **common,
                 )
+    if nothing:
+        # rc 0 (the repo holds what was asked), but no claim of a new commit: the URL is the
+        # branch head that already held the files, and the JSON says committed: false
+        out.warn(
+            f"nothing to commit: {repo_id} already holds these files; no commit was created "
+            f"(the URL is its current head, {info.oid[:12]})"
+        )
+        data = {**_commit_json(info, repo_id, repo_type), "committed": False}
+        data.update(commit_message=None, commit_description=None)
+        out.result(info.commit_url, data)
+        return 0
     if info.pr_url:
         out.note(f"pull request: {info.pr_url}")
-    out.result(info.commit_url, _commit_json(info, repo_id, repo_type))
+    out.result(info.commit_url, {**_commit_json(info, repo_id, repo_type), "committed": True})
     return 0
 
 

@@ -31,7 +31,7 @@ from hubclient._urls import (
     url_prefix,
     validate_repo_id,
 )
-from hubclient.errors import EntryNotFoundError, HfHubHTTPError
+from hubclient.errors import EntryNotFoundError, HfHubHTTPError, NothingToCommitWarning
 from hubclient.models.commits import (
     CommitHeaderLine,
     CommitHeaderValue,
@@ -602,7 +602,9 @@ def _conflict(response: Any, parent_commit: str | None) -> CommitConflictError:
 
 async def _no_op_commit_info(ctx: UploadContext, message: str, description: str) -> CommitInfo:
     warnings.warn(
-        "No files have been modified since the last commit; no commit was created.", stacklevel=4
+        "No files have been modified since the last commit; no commit was created.",
+        NothingToCommitWarning,
+        stacklevel=4,
     )
     response = await ctx.http.request(
         "GET", repo_info_path(ctx.repo_type, ctx.repo_id, ctx.revision), token=ctx.token

@@ -107,13 +107,29 @@ def test_upload_nothing_new_warns_on_stderr(run: Run, alice: list[str], tmp_path
     assert run(*alice, "upload", "alice/same", str(source)).code == 0
     ran = run(*alice, "upload", "alice/same", str(source))
     assert ran.code == 0, ran.err
-    assert (
-        ran.err
-        == "warning: No files have been modified since the last commit; no commit was created.\n"
+    [line] = ran.err.splitlines()
+    assert line.startswith(
+        "warning: nothing to commit: alice/same already holds these files; no commit was created"
     )
     assert "/alice/same/commit/" in ran.out
     quiet = run(*alice, "-q", "upload", "alice/same", str(source))
     assert quiet.err == ""
+
+
+def test_a_no_op_upload_claims_no_commit(run: Run, alice: list[str], tmp_path: Path) -> None:
+    """The first-hour report, item 9: no new commit, no commit message that is not its own."""
+    source = tmp_path / "same.txt"
+    source.write_text("same\n")
+    first = run(*alice, "--json", "upload", "alice/same-json", str(source))
+    assert first.json()["committed"] is True
+    assert first.json()["commit_message"] == "Upload same.txt with hubclient"
+    again = run(*alice, "--json", "upload", "alice/same-json", str(source), "--commit-message", "x")
+    assert again.code == 0, again.err
+    doc = again.json()
+    assert doc["committed"] is False
+    assert doc["commit_message"] is None
+    assert doc["commit_oid"] == first.json()["commit_oid"]  # the head that holds the files
+    assert "nothing to commit" in again.err
 
 
 def test_upload_missing_local_path_is_usage(run: Run, alice: list[str], tmp_path: Path) -> None:

@@ -316,7 +316,7 @@ async def test_upload_folder_patterns_and_deletions(
         ignore_patterns="*.tmp",
         delete_patterns="*.txt",
     )
-    assert info.commit_message == "Upload folder using huggingface_hub"
+    assert info.commit_message == "Upload folder using hubclient"
     assert await read_back(client, REPO, "sub/data/a.txt") == b"a"
     assert await read_back(client, REPO, "sub/w.bin") == (folder / "w.bin").read_bytes()
     assert await read_back(client, REPO, "sub/keep.md") == b"keep"
