@@ -108,22 +108,35 @@ async def file_exists(request: Request) -> JSONResponse:
 
 
 async def compare(request: Request) -> JSONResponse:
-    """``GET /compare?repo=a/b&repo=c/d``: several Hub calls at once, in one task group."""
+    """``GET /compare?repo=a/b&repo=c/d``: several Hub calls at once, in one task group.
+
+    A missing repo is ``null``; any other Hub error answers for the whole request. A task
+    group raises what its tasks raise wrapped in an exception group, which an ``except
+    HfHubHTTPError`` around it never catches: each task catches its own error, keeps it and
+    cancels the others, and the handler answers from the first error kept.
+    """
     repo_ids = request.query_params.getlist("repo")[:20]
     shas: dict[str, str | None] = {}
+    errors: list[HfHubHTTPError] = []
 
-    async def fetch(repo_id: str) -> None:
-        try:
-            shas[repo_id] = (await _client(request).model_info(repo_id, timeout=5)).sha
-        except RepositoryNotFoundError:
-            shas[repo_id] = None
+    async with anyio.create_task_group() as tg:
 
-    try:
-        async with anyio.create_task_group() as tg:
-            for repo_id in repo_ids:
-                tg.start_soon(fetch, repo_id)
-    except HfHubHTTPError as err:
-        return _error(err)
+        async def fetch(repo_id: str) -> None:
+            try:
+                shas[repo_id] = (await _client(request).model_info(repo_id, timeout=5)).sha
+            except GatedRepoError as err:  # a RepositoryNotFoundError, but it exists
+                errors.append(err)
+                tg.cancel_scope.cancel()
+            except RepositoryNotFoundError:
+                shas[repo_id] = None
+            except HfHubHTTPError as err:
+                errors.append(err)
+                tg.cancel_scope.cancel()
+
+        for repo_id in repo_ids:
+            tg.start_soon(fetch, repo_id)
+    if errors:
+        return _error(errors[0])
     return JSONResponse({"shas": shas})
 
 

@@ -76,3 +76,33 @@ async def test_web_service(local_hub: LocalHub, model_sha: str) -> None:
     # the service's own token was used for service calls; the caller's for /me
     auths = {r.headers.get("authorization") for r in local_hub.log.filter(path="/api/whoami-v2")}
     assert auths == {f"Bearer {BOB_TOKEN}"}
+
+
+async def test_compare_answers_hub_errors_not_500(local_hub: LocalHub, model_sha: str) -> None:
+    """The first-hour report, item 4: /compare's error paths (a Hub error inside the task
+    group used to escape as an exception group: a 500 from the service)."""
+    refused = load_example().create_app(lambda: make_client(local_hub, token="hf_revoked"))
+    async with refused.router.lifespan_context(refused):
+        transport = httpx.ASGITransport(app=refused, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://svc.local") as web:
+            answer = await web.get("/compare", params=[("repo", "alice/model"), ("repo", "x/y")])
+            assert answer.status_code == 401
+            assert answer.json()["error"] == "UnauthorizedError"
+    app = load_example().create_app(lambda: make_client(local_hub, token=BOB_TOKEN))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://svc.local") as web:
+            local_hub.faults.add(FaultRule(status=500, path=r"^/api/models/alice/", times=None))
+            broken = await web.get("/compare", params=[("repo", "alice/model")])
+            assert broken.status_code == 502
+            assert broken.json()["error"] == "HfHubHTTPError"
+            local_hub.faults.clear()
+
+            local_hub.faults.add(FaultRule(status=429, retry_after=3600, times=None))
+            limited = await web.get("/compare", params=[("repo", "alice/model"), ("repo", "x/y")])
+            assert limited.status_code == 429
+            assert limited.headers["retry-after"] == "3600"
+            local_hub.faults.clear()
+
+            fine = await web.get("/compare", params=[("repo", "alice/model"), ("repo", "x/y")])
+            assert fine.json() == {"shas": {"alice/model": model_sha, "x/y": None}}
