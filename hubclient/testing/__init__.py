@@ -12,8 +12,18 @@ Example::
         with hub.serve() as served:            # uvicorn on 127.0.0.1, free ports
             print(served.hub_url, served.storage_url)
 
-Needs the ``server`` extra (Starlette and uvicorn).
+Needs the ``server`` extra (Starlette and uvicorn): ``pip install 'hubclient[server]'``.
 """
+
+try:
+    import starlette  # noqa: F401
+    import uvicorn  # noqa: F401
+except ImportError as exc:  # say which extra brings it, not only "No module named 'starlette'"
+    raise ImportError(
+        f"hubclient.testing (the local Hub) needs the server extra, which is not installed "
+        f"({exc}): pip install 'hubclient[server]' (or 'hubclient[cli]', which includes it)",
+        name=exc.name,
+    ) from exc
 
 from hubclient.testing._clock import Clock, ManualClock, WallClock
 from hubclient.testing._faults import (

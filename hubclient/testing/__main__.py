@@ -122,7 +122,7 @@ def _hub_options(parser: argparse.ArgumentParser) -> None:
         group.add_argument(flag, type=int, metavar=metavar, default=default, help=text)
 
 
-def add_serve_options(parser: argparse.ArgumentParser, *, log_level: str = "info") -> None:
+def add_serve_options(parser: argparse.ArgumentParser, *, log_level: str = "warning") -> None:
     """Add the options of ``serve`` to ``parser``; :func:`run_serve` runs what they parse to.
 
     The lists land in ``tokens``, ``read_tokens``, ``orgs`` and ``seeds`` (``(left, right)``
@@ -313,7 +313,9 @@ def _serve(args: argparse.Namespace) -> int:
             args.host,
             args.port,
             args.storage_port,
-            log_level=args.log_level,
+            # uvicorn's own lines (twice each: one server per origin) only at debug; at info
+            # the lines of this command say the same once
+            log_level="debug" if args.log_level == "debug" else "warning",
             public_url=args.public_url,
             storage_public_url=args.storage_public_url,
             loop=args.loop,

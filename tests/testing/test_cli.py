@@ -158,3 +158,64 @@ def test_a_public_url_with_a_path_is_a_usage_error(tmp_path: Path) -> None:
     result = run("serve", "--public-url", "http://proxy.local:8/prefix", "--data", str(tmp_path))
     assert result.returncode == 2
     assert "without a path" in result.stderr
+
+
+def test_serve_is_quiet_by_default_and_says_each_thing_once_at_info(tmp_path: Path) -> None:
+    """The first-hour report, item 11: no INFO lines unless asked; at info, no doubled
+    uvicorn lines ("Started server process" once per origin)."""
+    for extra, expect_info in (([], False), (["--log-level", "info"], True)):
+        stderr = tmp_path / f"stderr{len(extra)}.log"
+        with stderr.open("wb") as err:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "hubclient.testing", "serve", "--port", "0",
+                 "--storage-port", "0", *extra],
+                cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=err,
+            )  # fmt: skip
+            try:
+                assert read_line(process, 60).startswith("READY ")
+                process.send_signal(signal.SIGTERM)
+                assert process.wait(timeout=30) == 0
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait(30)
+                if process.stdout is not None:
+                    process.stdout.close()
+        lines = stderr.read_text().splitlines()
+        assert "Started server process" not in stderr.read_text()
+        if expect_info:
+            messages = [line.split(" hubclient.testing: ", 1)[1] for line in lines]
+            assert len(messages) == 3, lines
+            assert messages[0].startswith("hub http://127.0.0.1:")
+            assert messages[1:] == ["signal SIGTERM: stopping", "stopped"]
+        else:
+            assert lines == []
+
+
+def test_without_the_server_extra_the_import_says_which_extra(tmp_path: Path) -> None:
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('starlette', 'uvicorn'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+    )
+    env = _env()
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env["PYTHONPATH"]])
+    ran = subprocess.run(
+        [sys.executable, "-c", "import hubclient.testing"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert ran.returncode == 1
+    last = ran.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: hubclient.testing (the local Hub) needs the server extra")
+    assert "pip install 'hubclient[server]'" in last
+    assert "No module named 'starlette'" in last
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", "import hubclient"], cwd=ROOT, env=env, timeout=60
+        ).returncode
+        == 0
+    )  # the client itself needs no server
