@@ -76,8 +76,9 @@ class UploadsArea(Area):
 
         Raises:
             CommitConflictError: ``parent_commit`` is stale (412) or a commit raced this one.
-            RepositoryNotFoundError, RevisionNotFoundError, RemoteEntryNotFoundError,
-            HfHubHTTPError: the Hub refused; the message says what to do.
+            HfHubHTTPError: the Hub refused (``RepositoryNotFoundError``,
+                ``RevisionNotFoundError``, ``RemoteEntryNotFoundError``, ...); the message says
+                what to do.
             LfsUploadError: the LFS endpoint refused an object.
             ValueError: bad arguments (empty message, malformed parent_commit, invalid README
                 metadata).

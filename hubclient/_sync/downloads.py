@@ -119,9 +119,9 @@ class SyncDownloadsArea:
             options: transfer settings (:class:`DownloadOptions`).
 
         Raises:
-            RepositoryNotFoundError, GatedRepoError, RevisionNotFoundError,
-            RemoteEntryNotFoundError: the Hub refused (a missing file is remembered in
-            ``.no_exist``).
+            HfHubHTTPError: the Hub refused (``RepositoryNotFoundError``, ``GatedRepoError``,
+                ``RevisionNotFoundError``, ``RemoteEntryNotFoundError``; a missing file is
+                remembered in ``.no_exist``).
             LocalEntryNotFoundError: offline or unreachable, and not cached.
             DownloadIntegrityError: the bytes did not match (nothing was cached).
             HFValidationError: a bad repo id, path or revision.

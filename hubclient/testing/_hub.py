@@ -98,13 +98,15 @@ class LocalHub:
     Args:
         data_dir: where repos, commits, refs and objects live (``None``: a temp dir removed by
             `close`). The same dir after a restart gives the same hub.
-        hub_url, storage_url: the in-process origins `async_transport` answers (served hubs use
-            their real ``http://127.0.0.1:<port>`` origins instead).
-        lfs_multipart_threshold, lfs_chunk_size: LFS uploads of at least the threshold go
-            multipart, in parts of ``lfs_chunk_size`` bytes; smaller ones use one PUT.
+        hub_url: the in-process hub origin `async_transport` answers (served hubs use their
+            real ``http://127.0.0.1:<port>`` origins instead).
+        storage_url: the in-process storage origin, likewise.
+        lfs_multipart_threshold: LFS uploads of at least this many bytes go multipart; smaller
+            ones use one PUT.
+        lfs_chunk_size: the part size of multipart LFS uploads.
         lfs_size_threshold: preupload answers ``lfs`` for files at least this big.
-        page_size, expand_page_size: entries per page of listings, tree and commits (the
-            second for tree with ``expand``); as low as 1.
+        page_size: entries per page of listings, tree and commits; as low as 1.
+        expand_page_size: entries per page of the tree with ``expand``.
         signed_url_ttl: lifetime of presigned storage URLs, in seconds.
         fault_seed: seed of the random draws of `FaultRule.probability`.
         clock: the time Space builds, Jobs and Inference Endpoints follow (default the real
