@@ -10,7 +10,8 @@ Example::
     reporter.file("a.bin", FileState.DOWNLOADING, 4, 10)
     reporter.add_bytes(4)  # TotalProgress(files_done=0, files_total=1, bytes_done=4, ...)
     reporter.file("a.bin", FileState.DONE, 10, 10)
-    reporter.file_finished(extra_bytes=6)
+    reporter.file_finished()
+    reporter.skipped("b.bin", 6)  # cached or already on the Hub: 6 bytes skipped, not sent
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Reporter:
         self.bytes_total = 0
         self.files_done = 0
         self.bytes_done = 0
+        self.bytes_skipped = 0
 
     @property
     def enabled(self) -> bool:
@@ -61,7 +63,12 @@ class Reporter:
         """The transfer ahead: ``files`` files of ``total_bytes`` bytes, none done yet
         (no event; call :meth:`totals` to announce them)."""
         self.files_total, self.bytes_total = files, total_bytes
-        self.files_done = self.bytes_done = 0
+        self.files_done = self.bytes_done = self.bytes_skipped = 0
+
+    def expect_more(self, files: int, total_bytes: int) -> None:
+        """``files`` more files of ``total_bytes`` bytes join the transfer (no event)."""
+        self.files_total += files
+        self.bytes_total += total_bytes
 
     def add_bytes(self, amount: int) -> None:
         """``amount`` more bytes done (negative: taken back, e.g. a retried part)."""
@@ -69,16 +76,29 @@ class Reporter:
         self.totals()
 
     def file_finished(self, *, extra_bytes: int = 0) -> None:
-        """One more file done, with ``extra_bytes`` done that :meth:`add_bytes` did not count
-        (a file found already there, a blob shown at several paths)."""
+        """One more file done; ``extra_bytes`` of the expected bytes needed no transfer (a
+        blob shown at several paths): they leave the total for the skipped bytes."""
         self.files_done += 1
-        self.bytes_done += extra_bytes
+        self._not_sent(extra_bytes)
+        self.totals()
+
+    def finished_many(self, files: int, sent_bytes: int) -> None:
+        """``files`` files done at once, with ``sent_bytes`` sent (one totals event): the
+        regular files of a commit, whose content goes in the commit itself."""
+        self.files_done += files
+        self.bytes_done += sent_bytes
         self.totals()
 
     def skipped(self, path: str, size: int) -> None:
-        """The file at ``path`` (``size`` bytes) needs no transfer: it counts as done."""
+        """The file at ``path`` (``size`` bytes, counted in :meth:`expect`) needs no transfer:
+        it counts as a file done, its bytes as skipped (not as bytes sent)."""
         self.file(path, FileState.SKIPPED, size, size)
         self.file_finished(extra_bytes=size)
+
+    def _not_sent(self, amount: int) -> None:
+        moved = max(0, min(amount, self.bytes_total - self.bytes_done))
+        self.bytes_total -= moved
+        self.bytes_skipped += amount
 
     def totals(self) -> None:
         """Send the totals as they stand."""
@@ -89,5 +109,6 @@ class Reporter:
                     files_total=self.files_total,
                     bytes_done=self.bytes_done,
                     bytes_total=self.bytes_total,
+                    bytes_skipped=self.bytes_skipped,
                 )
             )

@@ -75,12 +75,21 @@ class FileProgress:
 
 @dataclass(frozen=True, slots=True)
 class TotalProgress:
-    """Totals for the whole operation."""
+    """Totals for the whole operation.
+
+    ``bytes_total`` is what this operation moves over the network (downloads: what is not in
+    the cache; uploads: LFS objects the Hub lacks plus the regular files of the commit) and
+    ``bytes_done`` how much of it has moved. Files that need no transfer (already cached,
+    already on the Hub, the same content at another path) count in ``files_done`` at once
+    and their bytes in ``bytes_skipped``, never as bytes sent. At the end ``bytes_done ==
+    bytes_total`` and ``files_done == files_total``.
+    """
 
     files_done: int
     files_total: int
     bytes_done: int
     bytes_total: int
+    bytes_skipped: int = 0
 
 
 ProgressEvent = PhaseChanged | FileProgress | TotalProgress

@@ -503,13 +503,12 @@ async def create_commit(
             return bool(deleted) and (path in deleted or any(p in deleted for p in _parents(path)))
 
         kept: list[CommitOperation] = []
+        unchanged: list[Addition] = []
         for op in ops:
             if isinstance(op, CommitOperationAdd):
                 addition = by_op[id(op)]
                 if addition.unchanged and not is_deleted(op.path_in_repo):
-                    ctx.reporter.file(
-                        op.path_in_repo, FileState.SKIPPED, addition.size, addition.size
-                    )
+                    unchanged.append(addition)
                     continue
             elif isinstance(op, CommitOperationCopy):
                 source = copy_sources[(op.src_path_in_repo, op.src_revision)]
@@ -518,6 +517,19 @@ async def create_commit(
                     continue
             kept.append(op)
 
+        # the regular files travel in the commit body: they count as bytes sent by it; the
+        # unchanged ones need no transfer at all
+        regular = [
+            by_op[id(op)]
+            for op in kept
+            if isinstance(op, CommitOperationAdd) and by_op[id(op)].upload_mode == "regular"
+        ]
+        regular_bytes = sum(a.size for a in regular)
+        ctx.reporter.expect_more(
+            len(regular) + len(unchanged), regular_bytes + sum(a.size for a in unchanged)
+        )
+        for addition in unchanged:
+            ctx.reporter.skipped(addition.path, addition.size)
         if not kept:
             return await _no_op_commit_info(ctx, commit_message, description)
 
@@ -525,16 +537,15 @@ async def create_commit(
             summary=commit_message, description=description, parent_commit=parent_commit
         )
         lines = _commit_lines(kept, by_op, copy_sources, header)
-        ctx.reporter.phase(Phase.COMMITTING, files=len(kept))
+        ctx.reporter.phase(Phase.COMMITTING, files=len(kept), total_bytes=regular_bytes)
         answer = await send_commit(ctx, lines, parent_commit)
     except HfHubHTTPError as err:
         _add_hint(err, ctx.repo_id, deleting=deleting)
         raise
     if ctx.reporter.enabled:
-        for op in kept:
-            if isinstance(op, CommitOperationAdd) and by_op[id(op)].upload_mode == "regular":
-                size = by_op[id(op)].size
-                ctx.reporter.file(op.path_in_repo, FileState.DONE, size, size)
+        for addition in regular:
+            ctx.reporter.file(addition.path, FileState.DONE, addition.size, addition.size)
+    ctx.reporter.finished_many(len(regular), regular_bytes)
     ctx.reporter.phase(Phase.DONE)
     info = CommitInfo(
         commit_url=answer.commit_url,

@@ -402,6 +402,9 @@ async def upload_lfs_additions(
         Phase.UPLOADING, files=len(to_send) + len(deferred), total_bytes=planned_bytes
     )
     ctx.reporter.expect(len(to_send) + len(deferred), planned_bytes)
+    sending = {id(a) for a, _ in to_send}
+    already = [a for a in lfs if a.sha256 is not None and id(a) not in sending]
+    ctx.reporter.expect_more(len(already), sum(a.size for a in already))
     ctx.reporter.totals()
 
     sent: set[str] = set()
@@ -441,9 +444,8 @@ async def upload_lfs_additions(
         finally:
             settled[oid].set()
 
-    for a in lfs:
-        if a.sha256 is not None and all(a is not s for s, _ in to_send):
-            ctx.reporter.file(a.path, FileState.SKIPPED, a.size, a.size)
+    for a in already:  # stored already (or the same content at another path): not sent
+        ctx.reporter.skipped(a.path, a.size)
     jobs = [partial(transfer, addition, obj) for addition, obj in to_send]
     jobs += [partial(pipeline, addition) for addition in deferred]
     await run_concurrently(jobs)
@@ -451,7 +453,5 @@ async def upload_lfs_additions(
 
 
 def _skipped(ctx: UploadContext, addition: Addition) -> None:
-    """A deferred file turned out to be stored already: count it as done in the totals."""
-    ctx.reporter.file(addition.path, FileState.SKIPPED, addition.size, addition.size)
-    ctx.reporter.add_bytes(addition.size)
-    ctx.reporter.file_finished()
+    """A deferred file turned out to be stored already: a file done, its bytes skipped."""
+    ctx.reporter.skipped(addition.path, addition.size)

@@ -360,7 +360,7 @@ def test_progress_renderers_follow_the_events() -> None:
         callback(TotalProgress(0, 1, 1 << 20, 4 << 20))
         progress = bars._progress
         assert progress is not None
-        assert [t.description for t in progress.tasks] == ["up (uploading)", "  w.bin"]
+        assert [t.description for t in progress.tasks] == ["up (uploading)", "  send  w.bin"]
         callback(FileProgress("w.bin", FileState.DONE, 4 << 20, 4 << 20))
         callback(PhaseChanged(Phase.DONE))
         (total,) = progress.tasks

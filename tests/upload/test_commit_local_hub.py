@@ -353,8 +353,8 @@ async def test_progress_events_tell_the_story(client: AsyncHubClient, small_hub:
     done = {e.path for e in events if isinstance(e, FileProgress) and e.state is FileState.DONE}
     assert done == {"w.bin", "a.txt"}
     totals = [e for e in events if isinstance(e, TotalProgress)]
-    assert totals[-1].bytes_done == totals[-1].bytes_total == len(data)
-    assert totals[-1].files_done == 1
+    assert totals[-1].bytes_done == totals[-1].bytes_total == len(data) + len(b"a")
+    assert totals[-1].files_done == totals[-1].files_total == 2  # the LFS file and a.txt
 
 
 async def test_permanent_errors_fail_fast_with_advice(
