@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from hubclient._settings import HubSettings
     from hubclient._sync import HubClient, SyncRemoteFile, SyncSeekableRemoteFile
     from hubclient._tokens import StoredToken
+    from hubclient._tqdm import TqdmProgress
     from hubclient.cache import (
         CACHED_NO_EXIST,
         CachedFileInfo,
@@ -337,6 +338,7 @@ __all__: list[str] = [
     "SyncSeekableRemoteFile",
     "TensorInfo",
     "TotalProgress",
+    "TqdmProgress",
     "TransformersInfo",
     "UnauthorizedError",
     "UploadOptions",
