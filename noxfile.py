@@ -99,3 +99,11 @@ def generate_sync(session: nox.Session) -> None:
     """Regenerate hubclient/_sync/ and hubclient/_functions/ from AsyncHubClient."""
     session.install("-e", ".[dev]")
     session.run("python", "-m", "hubclient._generate_sync")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with warnings as errors (``mkdocs serve`` to browse it)."""
+    session.install("-e", ".[docs]")
+    session.env["NO_MKDOCS_2_WARNING"] = "1"
+    session.run("mkdocs", "build", "--strict", *session.posargs)

@@ -52,3 +52,15 @@ def test_contributing_says_how_to_run_every_nox_session() -> None:
     missing = [name for name in sessions if f"`nox -s {name}`" not in contributing]
     assert missing == []
     assert "## Adding a Hub method, end to end" in contributing
+
+
+def test_install_from_pypi_a_clone_and_git_is_documented() -> None:
+    """The first-hour report, item 10."""
+    for page in ("README.md", "docs/index.md"):
+        text = (ROOT / page).read_text(encoding="utf-8")
+        assert "pip install 'hubclient[cli]'" in text, page
+        assert re.search(r"pip install -e '\.\[(cli|dev)\]'", text), page
+        assert re.search(r"pip install 'hubclient(\[cli\])? @ git\+https://", text), page
+    extras = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for extra in ("server", "cli", "test", "docs", "dev"):
+        assert re.search(rf"^{extra} = \[", extras, re.M), extra
