@@ -28,11 +28,12 @@ from hubclient.progress import (
     FileState,
     Phase,
     PhaseChanged,
+    ProgressCallback,
     ProgressEvent,
     TotalProgress,
 )
 
-__all__ = ["TqdmProgress", "progress_bars_disabled"]
+__all__ = ["TqdmProgress", "progress_bars_disabled", "script_progress"]
 
 #: At most this many per-file bars at once; the rest count in the total.
 MAX_FILE_BARS = 8
@@ -220,3 +221,16 @@ def _size(n: int) -> str:
             return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TiB"
+
+
+def script_progress(progress: ProgressCallback | None, client: Any) -> ProgressCallback | None:
+    """What a ``HubClient`` transfer reports to: the caller's callback, else tqdm bars (as
+    huggingface_hub draws them), unless ``HF_HUB_DISABLE_PROGRESS_BARS`` or the client's
+    ``disable_progress_bars`` says no. Called by the generated sync facade."""
+    if progress is not None:
+        return progress
+    settings = getattr(client, "settings", None)
+    if getattr(settings, "disable_progress_bars", False) or progress_bars_disabled():
+        return None
+    bars = TqdmProgress()
+    return None if bars.disabled else bars

@@ -280,6 +280,14 @@ class Emitter:
         param_names = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
         lam = next(n for n in ("client", "async_client", "client_") if n not in param_names)
         arguments = self.call_arguments(node)
+        if _draws_progress(node):  # scripts get tqdm bars where huggingface_hub draws them
+            self.extra.add(Origin("hubclient", "_tqdm", "_tqdm"))
+            arguments = [
+                f"progress=_tqdm.script_progress(progress, {lam})"
+                if a == "progress=progress"
+                else a
+                for a in arguments
+            ]
         # The implementation of an overloaded method forwards arguments that match no single
         # overload: call it untyped and cast the result to the declared return type.
         target = f"cast(Any, {lam})" if member.overloads else lam
@@ -580,3 +588,13 @@ class Emitter:
             body = [prefix + call[0], *call[1:]]
         header = self._function_header(member, node)
         return [*lines, *header, *indent(doc), *indent(body)]
+
+
+def _draws_progress(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A method whose ``progress`` takes transfer events (``ProgressCallback``): its sync twin
+    passes tqdm bars when the caller gives none (``hubclient._tqdm.script_progress``)."""
+    for arg in node.args.kwonlyargs + node.args.args:
+        if arg.arg == "progress" and arg.annotation is not None:
+            names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)}
+            return "ProgressCallback" in names
+    return False

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal, cast, overload
 
-from hubclient import _portal
+from hubclient import _portal, _tqdm
 from hubclient._client import AsyncHubClient
 from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient.download import DownloadOptions, DryRunFileInfo
@@ -147,7 +147,7 @@ class SyncDownloadsArea:
                     token=token,
                     tqdm_class=tqdm_class,
                     dry_run=dry_run,
-                    progress=progress,
+                    progress=_tqdm.script_progress(progress, client),
                     options=options,
                 )
             ),
@@ -264,7 +264,7 @@ class SyncDownloadsArea:
                     token=token,
                     tqdm_class=tqdm_class,
                     dry_run=dry_run,
-                    progress=progress,
+                    progress=_tqdm.script_progress(progress, client),
                     options=options,
                 )
             ),

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from hubclient import _portal
+from hubclient import _portal, _tqdm
 from hubclient._client import AsyncHubClient
 from hubclient.models.commits import CommitInfo, CommitOperation, CommitOperationAdd
 from hubclient.progress import ProgressCallback
@@ -97,7 +97,7 @@ class SyncUploadsArea:
                 num_threads=num_threads,
                 parent_commit=parent_commit,
                 options=options,
-                progress=progress,
+                progress=_tqdm.script_progress(progress, client),
             )
         )
 
@@ -142,7 +142,7 @@ class SyncUploadsArea:
                 free_memory=free_memory,
                 gitignore_content=gitignore_content,
                 options=options,
-                progress=progress,
+                progress=_tqdm.script_progress(progress, client),
             )
         )
 
@@ -189,7 +189,7 @@ class SyncUploadsArea:
                 create_pr=create_pr,
                 parent_commit=parent_commit,
                 options=options,
-                progress=progress,
+                progress=_tqdm.script_progress(progress, client),
             )
         )
 
@@ -243,7 +243,7 @@ class SyncUploadsArea:
                 ignore_patterns=ignore_patterns,
                 delete_patterns=delete_patterns,
                 options=options,
-                progress=progress,
+                progress=_tqdm.script_progress(progress, client),
             )
         )
 

@@ -100,3 +100,42 @@ def test_a_script_downloads_with_bars(tmp_path: Path) -> None:
             with TqdmProgress(tqdm_class=Recording) as again:
                 client.hf_hub_download("alice/model", "big.bin", progress=again)
     assert all(bar.n == 0 for bar in Recording.made)  # cached: nothing moved
+
+
+def seeded(tmp_path: Path) -> LocalHub:
+    hub = LocalHub(tmp_path / "hub")
+    hub.add_user("alice")
+    hub.add_token(ALICE_TOKEN, user="alice", role="write")
+    hub.seed_repo("alice/model", {"big.bin": bytes(range(256)) * (8 * 1024), "a.json": b"{}"})
+    return hub
+
+
+def test_hubclient_draws_bars_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with seeded(tmp_path) as hub:
+        options: dict[str, Any] = {"token": ALICE_TOKEN, "transport": hub.async_transport()}
+        with HubClient(hub.hub_url, cache_dir=tmp_path / "c1", **options) as client:
+            client.snapshot_download("alice/model")
+            client.upload_file(
+                path_or_fileobj=b"x" * 100, path_in_repo="x.txt", repo_id="alice/model"
+            )
+        drawn = capsys.readouterr().err
+        assert "Downloading" in drawn
+        assert "2.00M/2.00M" in drawn  # the whole snapshot, in bytes
+        assert "Committing" in drawn
+        with HubClient(
+            hub.hub_url, cache_dir=tmp_path / "c2", disable_progress_bars=True, **options
+        ) as quiet:
+            quiet.snapshot_download("alice/model")
+        assert capsys.readouterr().err == ""
+        monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        with HubClient(hub.hub_url, cache_dir=tmp_path / "c3", **options) as off:
+            off.snapshot_download("alice/model")
+        assert capsys.readouterr().err == ""
+        monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS")
+        seen: list[object] = []
+        with HubClient(hub.hub_url, cache_dir=tmp_path / "c4", **options) as own:
+            own.snapshot_download("alice/model", progress=seen.append)
+        assert capsys.readouterr().err == ""  # a callback of the caller's: no bars of ours
+        assert seen
