@@ -5,7 +5,8 @@
 * ``benchmarks.md`` gets a chart drawn from its own results table (the ratio column), so the
   chart and the figures can never disagree.
 * ``migration.md``: the table of differences comes from the parity ledger (``docs/parity.md``,
-  generated from huggingface_hub and our client) when the ledger exists.
+  generated from huggingface_hub and our client) when the ledger exists; in the ledger's own
+  page, Python subscripts (``['auth']``) are kept from being read as reference links.
 
 The API reference's docstrings go through ``griffe_examples.py`` (a griffe extension).
 """
@@ -123,26 +124,40 @@ MIGRATION_MARKER = "<!-- differences from the parity ledger -->"
 
 
 def ledger_differences(ledger: str) -> str | None:
-    """The rows of the parity ledger that are not "same call", as a markdown table."""
-    header: list[str] | None = None
-    out: list[str] = []
-    for line in ledger.splitlines():
+    """The rows of the parity ledger that are not "same call", as markdown tables.
+
+    Every table of the ledger with a ``state`` column (not its first: that is the summary)
+    gives one table here, under the heading that comes before it in the ledger.
+    """
+    sections: list[str] = []
+    heading = ""
+    lines = ledger.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
         if not line.lstrip().startswith("|"):
+            i += 1
             continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if header is None:
-            header = cells
+        table = []
+        while i < len(lines) and lines[i].lstrip().startswith("|"):
+            table.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+            i += 1
+        header, rows = table[0], [r for r in table[1:] if not set("".join(r)) <= {"-", ":", " "}]
+        states = [n for n, cell in enumerate(header) if cell.lower() == "state"]
+        if not states or states[0] == 0:
             continue
-        if set("".join(cells)) <= {"-", ":", " "}:
+        column = states[0]
+        kept = [r for r in rows if len(r) > column and r[column].lower() != "same call"]
+        if not kept:
             continue
-        state = " ".join(cells).lower()
-        if "same call" in state and "deviat" not in state:
-            continue
-        out.append("| " + " | ".join(cells) + " |")
-    if header is None or not out:
-        return None
-    rule = "| " + " | ".join("---" for _ in header) + " |"
-    return "\n".join(["| " + " | ".join(header) + " |", rule, *out])
+        out = [f"### {heading}" if heading else "", ""]
+        out.append("| " + " | ".join(header) + " |")
+        out.append("| " + " | ".join("---" for _ in header) + " |")
+        out.extend("| " + " | ".join(r) + " |" for r in kept)
+        sections.append("\n".join(out).strip())
+    return "\n\n".join(sections) if sections else None
 
 
 _NO_LEDGER = (
@@ -171,4 +186,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         return _with_chart(markdown)
     if name == "migration.md":
         return _with_ledger(markdown)
+    if name == "parity.md":
+        return literal_subscripts(markdown)
     return markdown
+
+
+def literal_subscripts(markdown: str) -> str:
+    """``whoami()['auth']['role']`` in generated prose is Python, not a reference link."""
+    return re.sub(r"\[('[^'\]]*')\]", r"\[\1\]", markdown)

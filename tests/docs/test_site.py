@@ -85,6 +85,10 @@ def test_the_migration_table_comes_from_the_ledger() -> None:
     assert "model_info" not in table
     assert "| run_as_future | - | not planned | use asyncio tasks |" in table
     assert "| upload_file |" in table
+    real = hooks.ledger_differences((DOCS / "parity.md").read_text(encoding="utf-8"))
+    assert real is not None
+    assert "| same call |" not in real
+    assert "| not planned |" in real
     assert hooks.MIGRATION_MARKER in (DOCS / "migration.md").read_text(encoding="utf-8")
 
 
