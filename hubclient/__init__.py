@@ -189,7 +189,7 @@ def _imports(path: str) -> list[tuple[str, str]]:
     return [
         (alias.asname or alias.name, s.module)
         for s in statements
-        if isinstance(s, ast.ImportFrom) and s.module
+        if isinstance(s, ast.ImportFrom) and s.module and s.module != "__future__"
         for alias in s.names
     ]
 

@@ -131,7 +131,7 @@ async def snapshot_download(
         if dry_run:
             raise LocalEntryNotFoundError(
                 "Dry run needs the Hub, which cannot be reached or was not allowed."
-            )
+            ) from api_error  # an unreachable Hub stays the cause (the CLI exits 5 for it)
         return await anyio.to_thread.run_sync(
             lambda: _from_disk(
                 repo,

@@ -29,6 +29,15 @@ def test_an_unreachable_endpoint_says_so_and_shows_its_retry(run: Run, closed_po
     assert not quiet.err.startswith("warning:")
 
 
+@pytest.mark.parametrize("files", [[], ["config.json"]], ids=["snapshot", "one-file"])
+def test_a_dry_run_against_an_unreachable_endpoint_is_a_network_failure(
+    run: Run, closed_port: str, files: list[str]
+) -> None:
+    ran = run("--endpoint", closed_port, "-q", "download", "alice/model", *files, "--dry-run")
+    assert ran.code == 5, ran.err  # not 3 (not found): the Hub was never asked
+    assert "LocalEntryNotFoundError" in ran.err
+
+
 def test_a_host_that_does_not_resolve_says_so(run: Run) -> None:
     ran = run("--endpoint", "http://hub.invalid", "info", "alice/model")
     assert ran.code == 5

@@ -15,6 +15,9 @@ def test_every_public_name_resolves() -> None:
     for name in hubclient.__all__:
         assert getattr(hubclient, name) is not None, name
     assert set(hubclient.__all__) <= set(dir(hubclient))
+    assert len(set(hubclient.__all__)) == len(hubclient.__all__)
+    # only the package's own names: no `from __future__ import annotations` leaking in
+    assert "annotations" not in hubclient.__all__
     from hubclient._client import AsyncHubClient
     from hubclient.errors import HfHubHTTPError
 

@@ -20,9 +20,8 @@ import hubclient.testing
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-# __version__ is printed by `hubclient --version`, not an API; "annotations" is a stray entry of
-# hubclient.__all__ (the `from __future__` name), which should not be there at all
-UNDOCUMENTED = {"__version__", "annotations"}
+# __version__ is printed by `hubclient --version`, not an API
+UNDOCUMENTED = {"__version__"}
 
 
 def load(name: str) -> ModuleType:
