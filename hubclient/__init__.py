@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     )
     from hubclient.mirror import (
         HISTORY_NOTE,
+        MirrorCluster,
         MirrorError,
         MirrorOptions,
         MirrorPlan,
@@ -285,6 +286,7 @@ __all__: list[str] = [
     "LocalTokenNotFoundError",
     "LogStreamError",
     "LoginResult",
+    "MirrorCluster",
     "MirrorError",
     "MirrorOptions",
     "MirrorPlan",

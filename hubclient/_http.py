@@ -136,6 +136,7 @@ class _Pool:
         self._loop_token: object | None = None
         self._closed = False
         self.gates: dict[str, float] = {}  # origin -> time.monotonic() until which to wait
+        self.pause_listeners: list[Callable[[str, float], None]] = []  # told of each 429 pause
         self.reached: set[str] = set()  # origins that answered at least once
         self._slots: anyio.Semaphore | None = None
         self._slots_loop: object | None = None
@@ -292,6 +293,16 @@ class HubHttp:
     async def aclose(self) -> None:
         """Close the connection pool (if hubclient created it). Idempotent."""
         await self._pool.aclose()
+
+    def add_pause_listener(self, listener: Callable[[str, float], None]) -> None:
+        """Call ``listener(origin, seconds)`` each time a 429 closes this pool's gate to an
+        origin (a cluster job shares the pause with its other workers)."""
+        self._pool.pause_listeners.append(listener)
+
+    def pause(self, origin: str, seconds: float) -> None:
+        """Hold every request of this pool to ``origin`` for ``seconds``, as a 429 would (a
+        pause seen elsewhere, e.g. by another worker of a cluster job); listeners are not told."""
+        self._set_gate(origin, seconds)
 
     def url(self, url: str) -> str:
         """Absolute URL: paths (``/api/...``) are joined to the endpoint."""
@@ -671,6 +682,11 @@ class HubHttp:
         return float(delay * (0.5 + self._rng.random() / 2))
 
     def _close_gate(self, origin: str, seconds: float) -> None:
+        self._set_gate(origin, seconds)
+        for listener in self._pool.pause_listeners:
+            listener(origin, seconds)
+
+    def _set_gate(self, origin: str, seconds: float) -> None:
         until = time.monotonic() + max(0.0, seconds)
         if until > self._pool.gates.get(origin, 0.0):
             self._pool.gates[origin] = until

@@ -13,6 +13,7 @@ from hubclient._settings import HubSettings
 from hubclient._urls import origin_of
 from hubclient.errors import LocalTokenNotFoundError
 from hubclient.mirror import (
+    MirrorCluster,
     MirrorOptions,
     MirrorPlan,
     MirrorPlanItem,
@@ -20,6 +21,7 @@ from hubclient.mirror import (
     MirrorReport,
     MirrorResult,
 )
+from hubclient.mirror.cluster import download_repos_on_cluster, mirror_repos_on_cluster
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -100,6 +102,7 @@ class MirrorArea(Area):
         private: bool | None = None,
         options: MirrorOptions | None = None,
         progress: MirrorProgressCallback | None = None,
+        cluster: MirrorCluster | str | None = None,
     ) -> MirrorReport:
         """Mirror many repos at once, from a plan, under global bounds (see :meth:`mirror_repo`).
 
@@ -109,12 +112,31 @@ class MirrorArea(Area):
         that Hub. One repo failing does not stop the others: the :class:`MirrorReport` has one
         result per repo (``report.ok``, ``report.to_json()``).
 
+        ``cluster`` runs the job on a Ray cluster (``pip install 'hubclient[ray]'``): a
+        :class:`MirrorCluster`, or an address, ``"auto"``, ``"ray://head:10001"``, or
+        ``"local"`` / ``"local:N"`` for a local cluster of N worker processes. The repos
+        become tasks (a very large repo several), each worker runs this engine with its own
+        clients, the bounds and the 429 pauses are shared by the whole cluster, a task whose
+        worker dies runs again elsewhere and resumes from what landed, and the report is the
+        one a single machine gives. Both Hubs must be reachable from the workers, which get
+        the tokens from the driver, never in a task's arguments.
+
         Example::
 
             report = await hub.mirror_repos("plan.txt", to="https://hub.internal", to_token=t)
             Path("report.json").write_text(report.to_json())
         """
         async with self._opened_destination(to, to_token) as dest:
+            if cluster is not None:
+                return await mirror_repos_on_cluster(
+                    self._http,
+                    dest._http,
+                    plan,
+                    cluster=cluster,
+                    private=private,
+                    options=options,
+                    progress=progress,
+                )
             return await _mirror.mirror_repos(
                 self._http,
                 dest._http,
@@ -132,6 +154,7 @@ class MirrorArea(Area):
         local_dir: str | Path | None = None,
         options: MirrorOptions | None = None,
         progress: MirrorProgressCallback | None = None,
+        cluster: MirrorCluster | str | None = None,
     ) -> MirrorReport:
         """Download many repos onto local disk at once, each laid out as ``snapshot_download``
         lays it out.
@@ -141,13 +164,25 @@ class MirrorArea(Area):
         huggingface_hub and transformers. With ``local_dir`` each repo goes into
         ``local_dir/<repo_id>`` (datasets and spaces under ``datasets/`` and ``spaces/``),
         as ``snapshot_download(local_dir=...)`` does. Global bounds and the report are those
-        of :meth:`mirror_repos`.
+        of :meth:`mirror_repos`. With ``cluster`` (as in :meth:`mirror_repos`) the repos are
+        downloaded by the workers, into ``cache_dir``/``local_dir`` on their machines (a
+        shared file system, or each machine's disk).
 
         Example::
 
             report = await hub.download_repos(["acme/model", "dataset:acme/corpus@v1"],
                                               cache_dir="/mnt/hf-cache")
         """
+        if cluster is not None:
+            return await download_repos_on_cluster(
+                self._http,
+                plan,
+                cluster=cluster,
+                cache_dir=cache_dir,
+                local_dir=local_dir,
+                options=options,
+                progress=progress,
+            )
         return await _mirror.download_repos(
             self._http,
             plan,

@@ -11,6 +11,7 @@ from hubclient._areas._base import ClientLike
 from hubclient._functions._default import default_client
 from hubclient._settings import HubSettings
 from hubclient.mirror import (
+    MirrorCluster,
     MirrorOptions,
     MirrorPlan,
     MirrorPlanItem,
@@ -64,6 +65,7 @@ def mirror_repos(
     private: bool | None = None,
     options: MirrorOptions | None = None,
     progress: MirrorProgressCallback | None = None,
+    cluster: MirrorCluster | str | None = None,
 ) -> MirrorReport:
     """Call :meth:`HubClient.mirror_repos` on the default client.
 
@@ -77,6 +79,7 @@ def mirror_repos(
         private=private,
         options=options,
         progress=progress,
+        cluster=cluster,
     )
 
 
@@ -87,6 +90,7 @@ def download_repos(
     local_dir: str | Path | None = None,
     options: MirrorOptions | None = None,
     progress: MirrorProgressCallback | None = None,
+    cluster: MirrorCluster | str | None = None,
 ) -> MirrorReport:
     """Call :meth:`HubClient.download_repos` on the default client.
 
@@ -99,4 +103,5 @@ def download_repos(
         local_dir=local_dir,
         options=options,
         progress=progress,
+        cluster=cluster,
     )

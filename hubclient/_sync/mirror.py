@@ -12,6 +12,7 @@ from hubclient._areas._base import ClientLike
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
 from hubclient.mirror import (
+    MirrorCluster,
     MirrorOptions,
     MirrorPlan,
     MirrorPlanItem,
@@ -103,6 +104,7 @@ class SyncMirrorArea:
         private: bool | None = None,
         options: MirrorOptions | None = None,
         progress: MirrorProgressCallback | None = None,
+        cluster: MirrorCluster | str | None = None,
     ) -> MirrorReport:
         """Mirror many repos at once, from a plan, under global bounds (see :meth:`mirror_repo`).
 
@@ -111,6 +113,15 @@ class SyncMirrorArea:
         flight over the whole job; a 429 from either Hub pauses the whole job's requests to
         that Hub. One repo failing does not stop the others: the :class:`MirrorReport` has one
         result per repo (``report.ok``, ``report.to_json()``).
+
+        ``cluster`` runs the job on a Ray cluster (``pip install 'hubclient[ray]'``): a
+        :class:`MirrorCluster`, or an address, ``"auto"``, ``"ray://head:10001"``, or
+        ``"local"`` / ``"local:N"`` for a local cluster of N worker processes. The repos
+        become tasks (a very large repo several), each worker runs this engine with its own
+        clients, the bounds and the 429 pauses are shared by the whole cluster, a task whose
+        worker dies runs again elsewhere and resumes from what landed, and the report is the
+        one a single machine gives. Both Hubs must be reachable from the workers, which get
+        the tokens from the driver, never in a task's arguments.
 
         Example::
 
@@ -125,6 +136,7 @@ class SyncMirrorArea:
                 private=private,
                 options=options,
                 progress=progress,
+                cluster=cluster,
             )
         )
 
@@ -136,6 +148,7 @@ class SyncMirrorArea:
         local_dir: str | Path | None = None,
         options: MirrorOptions | None = None,
         progress: MirrorProgressCallback | None = None,
+        cluster: MirrorCluster | str | None = None,
     ) -> MirrorReport:
         """Download many repos onto local disk at once, each laid out as ``snapshot_download``
         lays it out.
@@ -145,7 +158,9 @@ class SyncMirrorArea:
         huggingface_hub and transformers. With ``local_dir`` each repo goes into
         ``local_dir/<repo_id>`` (datasets and spaces under ``datasets/`` and ``spaces/``),
         as ``snapshot_download(local_dir=...)`` does. Global bounds and the report are those
-        of :meth:`mirror_repos`.
+        of :meth:`mirror_repos`. With ``cluster`` (as in :meth:`mirror_repos`) the repos are
+        downloaded by the workers, into ``cache_dir``/``local_dir`` on their machines (a
+        shared file system, or each machine's disk).
 
         Example::
 
@@ -159,5 +174,6 @@ class SyncMirrorArea:
                 local_dir=local_dir,
                 options=options,
                 progress=progress,
+                cluster=cluster,
             )
         )

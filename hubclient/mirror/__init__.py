@@ -22,9 +22,11 @@ from hubclient.mirror._types import (
     MirrorStage,
     RefResult,
 )
+from hubclient.mirror.cluster._config import MirrorCluster
 
 __all__ = [
     "HISTORY_NOTE",
+    "MirrorCluster",
     "MirrorError",
     "MirrorLimits",
     "MirrorOptions",

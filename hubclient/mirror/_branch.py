@@ -27,8 +27,7 @@ landed) and stream from the source (``_stream``), each under the job's file and 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -90,6 +89,13 @@ class RepoJob:
     #: LFS oids uploaded in this run, and oids found stored before it (counted as skipped)
     _sent: set[str] = field(default_factory=set)
     _found: set[str] = field(default_factory=set)
+    #: LFS oids this job sent ahead of the repo (a cluster job's batches of a large repo):
+    #: found stored, they count as copied, as if this task had sent them
+    presend: frozenset[str] = frozenset()
+
+    def seed_trees(self, trees: dict[str, Tree]) -> None:
+        """Source trees listed already (commit -> files), so they are not listed again."""
+        self._trees.update(trees)
 
     async def source_tree(self, commit: str) -> Tree:
         """The files of a source commit (listed once per commit)."""
@@ -184,7 +190,7 @@ class RepoJob:
             lfs = [f for f in files if f.is_lfs]
             if lfs:
                 sent, stored = await upload_prepared_lfs(
-                    ctx, lfs, files_limit=self.limits.files, gate=self._gate
+                    ctx, lfs, files_limit=self.limits.files, gate=self.limits.object_gate
                 )
                 self._sent.update(f.lfs_sha256 for f in sent if f.lfs_sha256)
                 self.result.bytes_copied += sum(f.size for f in sent)
@@ -193,7 +199,10 @@ class RepoJob:
                     ctx.xet = None
                 for file in stored:  # stored before this run (not by an earlier batch or ref)
                     oid = file.lfs_sha256
-                    if oid is not None and oid not in self._sent and oid not in self._found:
+                    if oid is not None and oid in self.presend and oid not in self._sent:
+                        self._sent.add(oid)  # sent by this job, ahead of the repo
+                        self.result.bytes_copied += file.size
+                    elif oid is not None and oid not in self._sent and oid not in self._found:
                         self._found.add(oid)
                         self.result.bytes_skipped += file.size
                 # objects already stored, and paths sharing an object sent once, are done too
@@ -285,13 +294,3 @@ class RepoJob:
                     f"blob {digest}, the source tree says {entry.size} bytes and {entry.blob_id}"
                 )
         out[path] = PreparedFile(path, entry.size, None, BytesSource(content))
-
-    @asynccontextmanager
-    async def _gate(self, file: PreparedFile) -> AsyncIterator[None]:
-        """Holds ``min(size, budget)`` of the job's byte budget while one object moves."""
-        amount = min(file.size, self.limits.bytes.limit)
-        await self.limits.bytes.acquire(amount)
-        try:
-            yield
-        finally:
-            self.limits.bytes.release(amount)

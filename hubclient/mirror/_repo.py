@@ -41,7 +41,7 @@ from hubclient.mirror._jobs import mirror_error
 from hubclient.mirror._limits import MirrorLimits
 from hubclient.mirror._progress import RepoProgress
 from hubclient.mirror._refs import DEFAULT_BRANCH, RefToMirror, select_refs, temp_branch
-from hubclient.mirror._tree import mismatches
+from hubclient.mirror._tree import Tree, mismatches
 from hubclient.mirror._types import (
     MirrorOptions,
     MirrorProgressCallback,
@@ -66,6 +66,8 @@ async def mirror_repo(
     options: MirrorOptions | None = None,
     limits: MirrorLimits | None = None,
     progress: MirrorProgressCallback | None = None,
+    presend: frozenset[str] = frozenset(),
+    source_trees: dict[str, Tree] | None = None,
 ) -> MirrorResult:
     """Mirror ``repo_id`` of the ``source`` Hub to ``dest_repo_id`` (default: the same id) on
     the ``dest`` Hub. See :meth:`hubclient.AsyncHubClient.mirror_repo` and this module's doc.
@@ -74,7 +76,9 @@ async def mirror_repo(
     only; a commit sha (or any other revision the source resolves) is mirrored onto the
     destination's ``main``. ``limits`` are the job's shared bounds (one is made from
     ``options`` when None): ``limits.files`` bounds files in flight, ``limits.bytes`` is
-    taken per LFS object (``min(size, budget)`` while it moves).
+    taken per LFS object (``min(size, budget)`` while it moves). A cluster job passes the LFS
+    oids its other tasks sent for this repo (``presend``: counted as copied when found stored)
+    and the source trees it already listed (``source_trees``: commit -> files).
 
     Example::
 
@@ -99,6 +103,8 @@ async def mirror_repo(
     )
     reporter = RepoProgress(progress, repo_id, rtype)
     job = RepoJob(source, dest, repo_id, target, rtype, options, limits, result, reporter)
+    job.presend = presend
+    job.seed_trees(source_trees or {})
     started = time.monotonic()
     try:
         await _run(job, revision, private)

@@ -22,28 +22,16 @@ from hubclient.mirror import (
 )
 from hubclient.mirror._repo import mirror_repo
 from hubclient.testing import FaultRule, LocalHub
-from tests.mirror.world import assert_mirrored, build_world
+from tests.mirror.world import assert_mirrored, build_world, renamed_plan
 
 pytestmark = pytest.mark.anyio
-
-
-def _to_bob(plan_text: str) -> tuple[list[str], dict[str, str]]:
-    """The world's plan with every repo renamed into bob's namespace on the destination."""
-    lines, renames = [], {}
-    for line in plan_text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        repo_id = line.split(":")[-1]
-        renames[repo_id] = "bob/" + repo_id.split("/")[1]
-        lines.append(f"{line} {renames[repo_id]}")
-    return lines, renames
 
 
 async def test_a_plan_is_mirrored_in_plan_order(
     source_hub: LocalHub, dest_hub: LocalHub, source: AsyncHubClient, dest: AsyncHubClient
 ) -> None:
     world = build_world(source_hub, count=4, scale=0.002)
-    plan, renames = _to_bob(world.plan_text)
+    plan, renames = renamed_plan(world.plan_text, "bob")
     events: list[MirrorProgress] = []
     report = await source.mirror_repos(
         plan,
@@ -120,7 +108,7 @@ async def test_cancellation_propagates(
     source_hub: LocalHub, dest_hub: LocalHub, source: AsyncHubClient, dest: AsyncHubClient
 ) -> None:
     world = build_world(source_hub, count=3, scale=0.002)
-    plan, _ = _to_bob(world.plan_text)
+    plan, _ = renamed_plan(world.plan_text, "bob")
     dest_hub.faults.add(FaultRule(action="delay", delay=5.0, times=None))
     returned = False
     with anyio.move_on_after(0.5) as scope:
@@ -145,7 +133,7 @@ async def test_a_429_pauses_the_whole_job_and_the_job_completes(
     dest: AsyncHubClient,
 ) -> None:
     world = build_world(source_hub, count=4, scale=0.002)
-    plan, renames = _to_bob(world.plan_text)
+    plan, renames = renamed_plan(world.plan_text, "bob")
     rule = dest_hub.faults.add(FaultRule(status=429, retry_after=1, path=endpoint, skip=1))
     report = await source.mirror_repos(plan, to=dest, options=MirrorOptions(max_concurrent_repos=4))
     assert dest_hub.faults.fired(rule) == 1

@@ -28,6 +28,7 @@ __all__ = [
     "build_world",
     "det_bytes",
     "plan_bytes",
+    "renamed_plan",
     "snapshot_refs",
 ]
 
@@ -238,3 +239,16 @@ def assert_mirrored(
             assert got.branches[name] == tree, (repo_id, "branch", name)
         for name, tree in want.tags.items():
             assert got.tags[name] == tree, (repo_id, "tag", name)
+
+
+def renamed_plan(plan_text: str, namespace: str) -> tuple[list[str], dict[str, str]]:
+    """The plan's lines with every repo renamed into ``namespace`` on the destination, and
+    the renames (source id -> destination id)."""
+    lines, renames = [], {}
+    for line in plan_text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        repo_id = line.split(":")[-1]
+        renames[repo_id] = f"{namespace}/{repo_id.split('/')[1]}"
+        lines.append(f"{line} {renames[repo_id]}")
+    return lines, renames
