@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 from hubclient import (
     AsyncHubClient,
     DatasetInfo,
+    MirrorCluster,
     MirrorOptions,
     MirrorPlan,
     MirrorPlanItem,
@@ -39,6 +41,7 @@ from hubclient.cli._errors import (
     exit_code_for_mirror_errors,
 )
 from hubclient.cli._progress import MirrorBars
+from hubclient.mirror.cluster import as_cluster
 
 __all__ = ["TO_TOKEN_ENV", "add_parser"]
 
@@ -52,6 +55,8 @@ _EXAMPLES = f"""examples:
   hubclient mirror --plan plan.txt --to-dir /mnt/hf-cache --max-repos 8
   hubclient mirror --author acme --to https://hub.internal --dest-namespace acme-mirror
   hubclient mirror acme/model --to-dir ./repos --local-dir-layout
+  hubclient mirror --plan plan.txt --to https://hub.internal --cluster auto
+  hubclient mirror --plan plan.txt --to https://hub.internal --cluster local:4
 
 A plan file lists one repo per line, [TYPE:]NAMESPACE/NAME[@REVISION] [DEST_REPO], or is JSON.
 --author mirrors every repo of a user or organisation (models, datasets and spaces, or the
@@ -59,6 +64,9 @@ A plan file lists one repo per line, [TYPE:]NAMESPACE/NAME[@REVISION] [DEST_REPO
 Without --revision every branch and tag is mirrored. History is not replayed: each branch and
 tag is recreated with the same files in new commits. The destination token comes from
 --to-token or ${TO_TOKEN_ENV}; the source token (--token) is never sent to another Hub.
+--cluster runs the job on a Ray cluster (pip install 'hubclient[ray]'): ADDRESS is auto (the
+cluster of this machine, or $RAY_ADDRESS), ray://HEAD:10001, HEAD:6379, or local[:N] for a
+local cluster of N worker processes; --max-repos is then the tasks in flight on the cluster.
 Exit status: 0 only if every repo was mirrored completely, else the worst failure's code.
 """
 
@@ -146,6 +154,18 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         "--include-prs", action="store_true", help="also mirror pull requests (refs/pr/*)"
     )
     parser.add_argument("--report", metavar="FILE", type=Path, help="write the JSON report to FILE")
+    cluster = parser.add_argument_group("cluster (Ray, pip install 'hubclient[ray]')")
+    cluster.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run on a Ray cluster: auto, ray://HEAD:10001, HEAD:6379, or local[:N]",
+    )
+    cluster.add_argument(
+        "--split-size",
+        type=parse_size,
+        metavar="SIZE",
+        help="with --cluster: spread a repo with more LFS bytes than SIZE over several tasks (4G)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -186,6 +206,20 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError("DEST_REPO is for --to; with --to-dir the repo keeps its id")
     if args.local_dir_layout and args.to_dir is None:
         raise UsageError("--local-dir-layout goes with --to-dir")
+    if args.split_size is not None and (args.cluster is None or args.to_dir is not None):
+        raise UsageError("--split-size goes with --cluster and --to")
+
+
+def _cluster(args: argparse.Namespace) -> MirrorCluster | None:
+    if args.cluster is None:
+        return None
+    try:
+        cluster = as_cluster(args.cluster)
+    except ValueError as err:
+        raise UsageError(f"--cluster: {err}") from None
+    if args.split_size is not None:
+        cluster = dataclasses.replace(cluster, split_bytes=args.split_size)
+    return cluster
 
 
 async def _author_plan(
@@ -217,6 +251,7 @@ async def run(args: argparse.Namespace) -> int:
     out = Output.from_args(args)
     _check(args)
     options = mirror_options(args)
+    cluster = _cluster(args)
     to_token = args.to_token or os.environ.get(TO_TOKEN_ENV) or None
     if args.to_dir is not None and (args.private or args.to_token):
         out.warn("--private/--to-token do not apply to --to-dir; ignored")
@@ -245,19 +280,26 @@ async def run(args: argparse.Namespace) -> int:
                     targets,
                     options=options,
                     progress=bars.callback,
+                    cluster=cluster,
                     **{layout: args.to_dir},
                 )
                 if item is not None and len(report.results) == 1:
                     single = report.results[0]
-            elif plan is not None:
+            elif plan is not None or cluster is not None:
+                assert plan is not None or item is not None
+                if plan is None and item is not None:  # one repo on a cluster (split if large)
+                    targets = [item.model_copy(update={"dest_repo_id": args.dest_repo})]
                 report = await source.mirror_repos(
-                    plan,
+                    plan if plan is not None else targets,
                     to=args.to,
                     to_token=to_token,
                     private=args.private or None,
                     options=options,
                     progress=bars.callback,
+                    cluster=cluster,
                 )
+                if plan is None and len(report.results) == 1:
+                    single = report.results[0]
             else:
                 assert item is not None
                 single = await source.mirror_repo(

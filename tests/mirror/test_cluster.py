@@ -270,3 +270,22 @@ async def test_without_ray_the_error_says_what_to_install(
     # a client on an in-process transport cannot be reached by workers
     with pytest.raises(ValueError, match="custom transport"):
         await source.mirror_repos(["a/b"], to=served_dest.hub_url, cluster="local:1")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cluster", "local:0"], "--cluster: bad cluster"),
+        (["--split-size", "1G"], "--split-size goes with --cluster"),
+        (["--cluster", "auto", "--split-size", "1G", "--to-dir", "x"], "--split-size goes"),
+    ],
+)
+def test_cli_cluster_usage_errors(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hubclient.cli import main
+
+    where = [] if "--to-dir" in args else ["--to", "http://127.0.0.1:9"]
+    code = main(["mirror", "--plan", "plan.txt", *where, *args])
+    assert code == 2
+    assert message in capsys.readouterr().err

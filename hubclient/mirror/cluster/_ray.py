@@ -16,6 +16,8 @@ Ray is imported here only, when a job asks for a cluster (``pip install 'hubclie
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -32,6 +34,8 @@ from hubclient.mirror.cluster._spec import TaskOutcome, TaskSpec
 from hubclient.mirror.cluster._worker import run_task
 
 __all__ = ["ClusterUnavailableError", "RayEngine"]
+
+logger = logging.getLogger("hubclient.mirror")
 
 #: Object store of a local cluster: tasks exchange small specs and results only.
 LOCAL_OBJECT_STORE_BYTES = 128 * 1024 * 1024
@@ -192,26 +196,39 @@ class RayEngine:
         return stats
 
 
+#: Tries at starting a local cluster: Ray gives its raylet 30 s to register, which a loaded
+#: machine can miss; a second try usually makes it.
+LOCAL_START_TRIES = 3
+
+
 def _init(ray: Any, cluster: MirrorCluster) -> None:
-    try:
-        if cluster.local:
-            ray.init(
-                num_cpus=cluster.workers,
-                object_store_memory=LOCAL_OBJECT_STORE_BYTES,
-                include_dashboard=False,
-                log_to_driver=False,
-                configure_logging=False,
-                runtime_env=cluster.runtime_env,
-            )
-        else:
-            ray.init(
-                address=cluster.address,
-                log_to_driver=False,
-                configure_logging=False,
-                runtime_env=cluster.runtime_env,
-            )
-    except Exception as exc:
-        where = "a local cluster" if cluster.local else f"the cluster at {cluster.address}"
-        raise ClusterUnavailableError(
-            f"Cannot start or reach {where}: {type(exc).__name__}: {exc}"
-        ) from exc
+    tries = LOCAL_START_TRIES if cluster.local else 1
+    for attempt in range(1, tries + 1):
+        try:
+            if cluster.local:
+                ray.init(
+                    num_cpus=cluster.workers,
+                    object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    configure_logging=False,
+                    runtime_env=cluster.runtime_env,
+                )
+            else:
+                ray.init(
+                    address=cluster.address,
+                    log_to_driver=False,
+                    configure_logging=False,
+                    runtime_env=cluster.runtime_env,
+                )
+            return
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                ray.shutdown()
+            if attempt < tries:
+                logger.warning("starting a local Ray failed (%s); trying again", exc)
+                continue
+            where = "a local cluster" if cluster.local else f"the cluster at {cluster.address}"
+            raise ClusterUnavailableError(
+                f"Cannot start or reach {where}: {type(exc).__name__}: {exc}"
+            ) from exc

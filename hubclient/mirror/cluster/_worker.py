@@ -164,6 +164,7 @@ async def _run_joined(
         budget = RemoteBudget(link, holder, spec.options.max_bytes_in_flight)
         limits = MirrorLimits(spec.options, budget=budget)
         outcome: TaskOutcome
+        await heart.beat()  # a pause running now holds this task's first request already
         async with anyio.create_task_group() as tg:
             tg.start_soon(heart.run)
             outcome = await _work(spec, source, dest, limits, heart)
