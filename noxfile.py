@@ -51,15 +51,17 @@ def conformance(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def slow(session: nox.Session) -> None:
-    """Heavy suites kept out of the default run (big files, chaos, several processes)."""
-    session.install("-e", ".[test]")
+    """Heavy suites kept out of the default run (big files, chaos, several processes, a local
+    Ray cluster)."""
+    session.install("-e", ".[test,ray]")
     session.run("pytest", "-m", "slow", *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def benchmarks(session: nox.Session) -> None:
-    """hubclient against huggingface_hub on the same local Hub; prints ratios."""
-    session.install("-e", ".[test]")
+    """hubclient against huggingface_hub on the same local Hub, one machine against a local Ray
+    cluster; prints ratios."""
+    session.install("-e", ".[test,ray]")
     session.run("pytest", "-m", "benchmark", "-s", "tests/benchmarks", *session.posargs)
 
 

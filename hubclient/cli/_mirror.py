@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -255,6 +256,23 @@ async def run(args: argparse.Namespace) -> int:
     to_token = args.to_token or os.environ.get(TO_TOKEN_ENV) or None
     if args.to_dir is not None and (args.private or args.to_token):
         out.warn("--private/--to-token do not apply to --to-dir; ignored")
+    # Ray's driver prints its workers' errors ("(raylet) A worker died...") on stdout, which
+    # is this command's result (the JSON report): on a cluster they go to stderr
+    quiet_ray = contextlib.redirect_stdout(sys.stderr) if cluster else contextlib.nullcontext()
+    with quiet_ray:
+        report, single = await _run_job(args, options, cluster, to_token)
+    if args.report is not None:
+        _write_report(args.report, report)
+    _print(out, report, single, hub_to_hub=args.to is not None)
+    return int(_exit_code(report))
+
+
+async def _run_job(
+    args: argparse.Namespace,
+    options: MirrorOptions,
+    cluster: MirrorCluster | None,
+    to_token: str | None,
+) -> tuple[MirrorReport, MirrorResult | None]:
     plan: MirrorPlan | None = None
     item: MirrorPlanItem | None = None
     single: MirrorResult | None = None
@@ -314,10 +332,7 @@ async def run(args: argparse.Namespace) -> int:
                     progress=bars.callback,
                 )
                 report = MirrorReport(results=[single], duration_seconds=single.duration_seconds)
-    if args.report is not None:
-        _write_report(args.report, report)
-    _print(out, report, single, hub_to_hub=args.to is not None)
-    return int(_exit_code(report))
+    return report, single
 
 
 def _exit_code(report: MirrorReport) -> ExitCode:

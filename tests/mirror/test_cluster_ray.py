@@ -10,6 +10,8 @@ local Ray cluster of two worker processes, between two uvicorn-served local Hubs
     worker, which resumes from what landed), the trees are identical, and the destination
     received under 1.3x the plan's bytes in all (from its request log).
 
+(c) a small plan through the API on a local Ray (the step CI runs: ``-k small``).
+
 Needs the ``ray`` extra (``pip install -e '.[ray]'``); slow (about 1.1 GB each way, and a
 Ray cluster started per run): ``pytest -m slow -s tests/mirror/test_cluster_ray.py``.
 """
@@ -27,14 +29,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import psutil
 import pytest
 
-from hubclient import MirrorReport
-from hubclient.testing import ALICE_TOKEN, LocalHub, standard_hub
+from hubclient import (
+    AsyncHubClient,
+    MirrorCluster,
+    MirrorOptions,
+    MirrorProgress,
+    MirrorReport,
+    MirrorStage,
+)
+from hubclient.testing import ALICE_TOKEN, BOB_TOKEN, LocalHub, standard_hub
+from tests.mirror.conftest import small_hub
 from tests.mirror.test_cluster import comparable
 from tests.mirror.test_e2e_plan import BUDGET, ROOT, TIMEOUT, _env, _mirror_command, _received
-from tests.mirror.world import World, assert_mirrored, build_world
+from tests.mirror.world import World, assert_mirrored, build_world, renamed_plan
 
 pytest.importorskip("ray")
 pytestmark = pytest.mark.slow
@@ -238,3 +249,51 @@ def test_b_a_worker_killed_half_way_the_job_completes(
         f"the plan (--max-bytes-in-flight {BUDGET}, --split-size {SPLIT})"
     )
     assert ratio < 1.3
+
+
+def test_a_small_plan_on_a_local_cluster_through_the_api(tmp_path: Path) -> None:
+    """The API on a real local Ray (what CI runs): a small plan mirrored with a split repo,
+    progress gathered on the driver, the report of one machine; then downloaded by the
+    workers."""
+    source = small_hub(tmp_path / "source", "source")
+    one_dest = small_hub(tmp_path / "one", "one")
+    cluster_dest = small_hub(tmp_path / "cluster", "cluster")
+    world = build_world(source, count=4, scale=0.003)
+    plan, renames = renamed_plan(world.plan_text, "bob")
+    events: list[MirrorProgress] = []
+    options = MirrorOptions(max_concurrent_repos=3, max_concurrent_files=6)
+
+    async def main(src: str, d1: str, d2: str) -> tuple[MirrorReport, MirrorReport, MirrorReport]:
+        async with AsyncHubClient(endpoint=src, token=ALICE_TOKEN) as client:
+            one = await client.mirror_repos(plan, to=d1, to_token=BOB_TOKEN, options=options)
+            many = await client.mirror_repos(
+                plan,
+                to=d2,
+                to_token=BOB_TOKEN,
+                options=options,
+                progress=events.append,
+                cluster=MirrorCluster(workers=2, split_bytes=world.total_bytes // 20),
+            )
+            downloaded = await client.download_repos(
+                world.plan_text.splitlines()[1:],
+                local_dir=tmp_path / "disk",
+                cluster="local:2",
+            )
+        return one, many, downloaded
+
+    try:
+        with source.serve() as src, one_dest.serve() as d1, cluster_dest.serve() as d2:
+            one, many, downloaded = anyio.run(main, src.hub_url, d1.hub_url, d2.hub_url)
+        assert one.ok, one.to_json()
+        assert many.ok, many.to_json()
+        assert downloaded.ok, downloaded.to_json()
+        assert_mirrored(source, cluster_dest, world.repos, renames)
+        assert comparable(many) == comparable(one)
+        assert {e.repo_id for e in events if e.stage is MirrorStage.DONE} == {
+            repo_id for _, repo_id in world.repos
+        }
+        assert downloaded.files_copied > 0
+        assert (tmp_path / "disk" / "acme" / "model-00" / "config.json").is_file()
+    finally:
+        for hub in (source, one_dest, cluster_dest):
+            hub.close()

@@ -207,6 +207,7 @@ def _init(ray: Any, cluster: MirrorCluster) -> None:
         try:
             if cluster.local:
                 ray.init(
+                    address="local",  # a new instance, whatever runs here or RAY_ADDRESS says
                     num_cpus=cluster.workers,
                     object_store_memory=LOCAL_OBJECT_STORE_BYTES,
                     include_dashboard=False,
