@@ -57,6 +57,7 @@ class _SplitRepo:
     spec: TaskSpec
     left: int
     sent: set[str] = field(default_factory=set)
+    deduped: int = 0
 
 
 async def run_job(
@@ -79,6 +80,7 @@ async def run_job(
     urgent: deque[TaskSpec] = deque()  # a split repo's tasks go before the rest of the plan
     pending: dict[Any, TaskSpec] = {}
     splits: dict[int, _SplitRepo] = {}
+    deduped: dict[int, int] = {}  # what a split repo's objects tasks saved by Xet dedup
     submitted_at: dict[int, float] = {}
 
     def next_spec() -> TaskSpec | None:
@@ -104,8 +106,10 @@ async def run_job(
             state = splits[spec.index]
             if isinstance(outcome, ObjectsDone):
                 state.sent.update(outcome.sent)
+                state.deduped += outcome.bytes_deduped
             state.left -= 1
             if state.left == 0:  # every batch landed (or failed): the repo commits
+                deduped[spec.index] = state.deduped
                 urgent.appendleft(
                     replace(state.spec, split_bytes=None, presend=frozenset(state.sent))
                 )
@@ -114,6 +118,7 @@ async def run_job(
             splits[spec.index] = _SplitRepo(spec, left=len(outcome.batches))
             urgent.extend(replace(spec, kind="objects", objects=b) for b in outcome.batches)
         elif isinstance(outcome, MirrorResult):
+            outcome.bytes_deduped += deduped.pop(spec.index, 0)
             results[spec.index] = outcome
         elif isinstance(outcome, BaseException):
             fail(spec, outcome)

@@ -96,10 +96,12 @@ class Split:
 
 @dataclass(frozen=True, slots=True)
 class ObjectsDone:
-    """What an ``objects`` task sent (the oids it uploaded, and their bytes)."""
+    """What an ``objects`` task sent (the oids it uploaded, their bytes, and of those the bytes
+    a Xet destination already held)."""
 
     sent: frozenset[str] = field(default_factory=frozenset)
     bytes_sent: int = 0
+    bytes_deduped: int = 0
     error: str | None = None
 
 

@@ -333,4 +333,5 @@ async def _send_objects(
     return ObjectsDone(
         sent=frozenset(f.lfs_sha256 for f in sent if f.lfs_sha256),
         bytes_sent=sum(f.size for f in sent),
+        bytes_deduped=ctx.xet.deduped_bytes if ctx.xet is not None else 0,
     )
