@@ -1,29 +1,33 @@
-"""LFS files uploaded through Xet: hf_xet chunks, deduplicates and sends only what the CAS lacks.
+"""Files uploaded through Xet: hf_xet chunks, deduplicates and sends only what the CAS lacks.
 
-One hf_xet upload commit per call: local files go by path, in-memory content as bytes, anything
-else (a file object, another Hub's file streamed by ranges) as a stream fed from our side. The
-sha256 of every file comes back from hf_xet when we did not know it (one read pass), for the
-commit that follows; the dedup figures are kept on the context for the caller's result.
+`send_files` is one hf_xet upload commit for any files: local files go by path, in-memory
+content as bytes, anything else (a file object, another Hub's file streamed by ranges) as a
+stream fed from our side; progress comes back as our events, cancellation aborts it. Two
+callers: `upload_through_xet`, the LFS files of a repo commit (their sha256 comes back from
+hf_xet when we did not know it, for the commit that follows), and the bucket batches, whose
+files need only their Xet hash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
 import anyio.to_thread
 
+from hubclient._reporting import Reporter
 from hubclient.models.commits import XetDedup
 from hubclient.progress import FileState, Phase
 from hubclient.upload._context import UploadContext
 from hubclient.upload._errors import LfsUploadError
 from hubclient.upload._plan import Addition
-from hubclient.upload._source import AsyncRangeSource, BytesSource, PathSource
-from hubclient.xet._auth import fetch_connection
+from hubclient.upload._source import AsyncRangeSource, BytesSource, ContentSource, PathSource
+from hubclient.xet._auth import XetConnection, fetch_connection
 from hubclient.xet._runtime import ProgressSlot, hf_xet, run_blocking, session
 
-__all__ = ["upload_through_xet"]
+__all__ = ["XetFile", "XetSent", "send_files", "upload_through_xet"]
 
 _STREAM_PIECE = 8 * 1024 * 1024
 
@@ -41,18 +45,43 @@ def _dedup(metrics: Any) -> XetDedup:
     )
 
 
-async def _feed(stream: Any, addition: Addition) -> None:
+@dataclass
+class XetFile:
+    """One file to send: its name (for progress), its content and the sha256 hf_xet should
+    record (``None``: let it compute one; ``""``: none at all)."""
+
+    name: str
+    source: ContentSource
+    sha256: str | None = None
+
+    @property
+    def size(self) -> int:
+        return self.source.size
+
+
+@dataclass(frozen=True)
+class XetSent:
+    """What hf_xet made of one file: its Xet hash, size, sha256 ("" if skipped) and whether
+    any of its chunks were new to the CAS."""
+
+    xet_hash: str
+    size: int
+    sha256: str
+    had_new_bytes: bool
+
+
+async def _feed(stream: Any, file: XetFile) -> None:
     """Write a non-file source into an hf_xet stream, piece by piece, off the event loop."""
-    source = addition.source
+    source = file.source
     if isinstance(source, AsyncRangeSource):
-        async for chunk in source.aiter_range(0, addition.size):
+        async for chunk in source.aiter_range(0, file.size):
             await anyio.to_thread.run_sync(stream.write, chunk)
     else:
         reader = await anyio.to_thread.run_sync(source.open)
         try:
             offset = 0
-            while offset < addition.size:
-                length = min(_STREAM_PIECE, addition.size - offset)
+            while offset < file.size:
+                length = min(_STREAM_PIECE, file.size - offset)
                 piece = await anyio.to_thread.run_sync(reader.read_at, offset, length)
                 if len(piece) != length:
                     raise LfsUploadError(f"{source.description} changed while it was uploaded")
@@ -62,28 +91,22 @@ async def _feed(stream: Any, addition: Addition) -> None:
             reader.close()
 
 
-async def upload_through_xet(
-    ctx: UploadContext, additions: Sequence[Addition], *, announce: bool = True
-) -> tuple[list[tuple[Addition, bool]], XetDedup]:
-    """Send `additions` (LFS files) through Xet; returns (addition, had new bytes) and the dedup
-    figures. Raises `XetUnavailable` (nothing sent) when the Hub offers no Xet. ``announce``:
-    this call is the upload phase (its files and bytes are the totals to expect)."""
+async def send_files(
+    connection: XetConnection,
+    files: Sequence[XetFile],
+    reporter: Reporter,
+    *,
+    announce: bool = True,
+) -> tuple[list[XetSent], XetDedup]:
+    """Send `files` in one hf_xet upload commit; returns what each became (in order) and the
+    dedup figures. ``announce``: this call is the upload phase (its files and bytes are the
+    totals to expect)."""
     module = hf_xet()
     assert module is not None
-    connection = await fetch_connection(
-        ctx.http,
-        repo_type=ctx.repo_type,
-        repo_id=ctx.repo_id,
-        revision=ctx.revision,
-        mode="write",
-        token=ctx.token,
-        create_pr=ctx.create_pr,
-    )
-    reporter = ctx.reporter
-    total = sum(a.size for a in additions)
+    total = sum(f.size for f in files)
     if announce:
-        reporter.phase(Phase.UPLOADING, files=len(additions), total_bytes=total)
-        reporter.expect(len(additions), total)
+        reporter.phase(Phase.UPLOADING, files=len(files), total_bytes=total)
+        reporter.expect(len(files), total)
         reporter.totals()
     slot = ProgressSlot()
 
@@ -100,24 +123,25 @@ async def upload_through_xet(
         )
 
     commit = await anyio.to_thread.run_sync(open_commit)
-    handles: list[tuple[Addition, Any]] = []
-    reported: dict[str, int] = {}
+    handles: list[tuple[XetFile, Any]] = []
+    reported: dict[int, int] = {}
     done = anyio.Event()
 
     def report() -> None:
         latest = slot.take()
         if latest is None:
             return
-        names = {str(handle.task_id()): a for a, handle in handles}
+        names = {str(handle.task_id()): (i, f) for i, (f, handle) in enumerate(handles)}
         for key, item in latest[1].items():
-            addition = names.get(str(key))
-            if addition is None:
+            found = names.get(str(key))
+            if found is None:
                 continue
-            sent = min(int(getattr(item, "bytes_completed", 0) or 0), addition.size)
-            before = reported.get(addition.path, 0)
+            index, file = found
+            sent = min(int(getattr(item, "bytes_completed", 0) or 0), file.size)
+            before = reported.get(index, 0)
             if sent > before:
-                reported[addition.path] = sent
-                reporter.file(addition.path, FileState.UPLOADING, sent, addition.size)
+                reported[index] = sent
+                reporter.file(file.name, FileState.UPLOADING, sent, file.size)
                 reporter.add_bytes(sent - before)
 
     async def poll() -> None:
@@ -129,27 +153,30 @@ async def upload_through_xet(
     try:
         async with anyio.create_task_group() as tg:
             tg.start_soon(poll)
-            streams: list[tuple[Addition, Any]] = []
-            for addition in additions:
-                sha = addition.sha256 or module.COMPUTE_SHA256
-                source = addition.source
+            streams: list[tuple[XetFile, Any]] = []
+            for file in files:
+                if file.sha256 is None:
+                    sha = module.COMPUTE_SHA256
+                else:
+                    sha = file.sha256 or module.SKIP_SHA256
+                source = file.source
                 data = source.in_memory()
-                reporter.file(addition.path, FileState.UPLOADING, 0, addition.size)
+                reporter.file(file.name, FileState.UPLOADING, 0, file.size)
                 if isinstance(source, PathSource) and data is None:
                     handle = commit.start_upload_file(source.path, sha256=sha)
                 elif data is not None or isinstance(source, BytesSource):
                     handle = commit.start_upload_bytes(
                         data if data is not None else source.read_all(),
                         sha256=sha,
-                        name=addition.path,
+                        name=file.name,
                     )
                 else:
-                    handle = commit.start_upload_stream(name=addition.path, sha256=sha)
-                    streams.append((addition, handle))
-                handles.append((addition, handle))
+                    handle = commit.start_upload_stream(name=file.name, sha256=sha)
+                    streams.append((file, handle))
+                handles.append((file, handle))
             finished: dict[int, Any] = {}
-            for addition, stream in streams:
-                await _feed(stream, addition)
+            for file, stream in streams:
+                await _feed(stream, file)
                 finished[id(stream)] = await run_blocking(stream.finish, stream.abort)
             final = await run_blocking(commit.wait_to_finish, commit.abort)
             results = [
@@ -164,22 +191,52 @@ async def upload_through_xet(
         commit.abort()
         raise
     report()
-    out: list[tuple[Addition, bool]] = []
-    for (addition, _), meta in zip(handles, results, strict=True):
+    out: list[XetSent] = []
+    for index, ((file, _), meta) in enumerate(zip(handles, results, strict=True)):
         info = meta.xet_info
-        sha256 = str(info.sha256 or "")
-        if addition.sha256 is None:
-            addition.sha256 = sha256
-        elif sha256 and sha256 != addition.sha256:
-            raise LfsUploadError(
-                f"{addition.path}: hf_xet hashed the content to {sha256}, not {addition.sha256}"
-            )
         metrics = getattr(meta, "dedup_metrics", None)
         new = int(getattr(metrics, "new_bytes", 0) or 0) if metrics is not None else 0
-        remaining = addition.size - reported.get(addition.path, 0)
+        remaining = file.size - reported.get(index, 0)
         if remaining > 0:
             reporter.add_bytes(remaining)
-        reporter.file(addition.path, FileState.DONE, addition.size, addition.size)
+        reporter.file(file.name, FileState.DONE, file.size, file.size)
         reporter.file_finished()
-        out.append((addition, new > 0 or addition.size == 0))
+        out.append(
+            XetSent(
+                str(info.hash),
+                int(info.file_size),
+                str(info.sha256 or ""),
+                new > 0 or file.size == 0,
+            )
+        )
     return out, _dedup(final.dedup_metrics)
+
+
+async def upload_through_xet(
+    ctx: UploadContext, additions: Sequence[Addition], *, announce: bool = True
+) -> tuple[list[tuple[Addition, bool]], XetDedup]:
+    """Send `additions` (LFS files) through Xet; returns (addition, had new bytes) and the dedup
+    figures. Raises `XetUnavailable` (nothing sent) when the Hub offers no Xet. ``announce``:
+    this call is the upload phase (its files and bytes are the totals to expect)."""
+    connection = await fetch_connection(
+        ctx.http,
+        repo_type=ctx.repo_type,
+        repo_id=ctx.repo_id,
+        revision=ctx.revision,
+        mode="write",
+        token=ctx.token,
+        create_pr=ctx.create_pr,
+    )
+    files = [XetFile(a.path, a.source, a.sha256) for a in additions]
+    sent, dedup = await send_files(connection, files, ctx.reporter, announce=announce)
+    out: list[tuple[Addition, bool]] = []
+    for addition, result in zip(additions, sent, strict=True):
+        if addition.sha256 is None:
+            addition.sha256 = result.sha256
+        elif result.sha256 and result.sha256 != addition.sha256:
+            raise LfsUploadError(
+                f"{addition.path}: hf_xet hashed the content to {result.sha256}, not "
+                f"{addition.sha256}"
+            )
+        out.append((addition, result.had_new_bytes))
+    return out, dedup
