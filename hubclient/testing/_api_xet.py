@@ -32,7 +32,9 @@ __all__ = [
     "fileinfo_response",
     "link_lfs_objects",
     "scope_of",
+    "service_of",
     "token",
+    "token_response",
     "xet_hash",
 ]
 
@@ -58,12 +60,36 @@ def _token_url(ctx: Ctx, repo: Repo, mode: str, revision: str) -> str:
 
 
 def _connection(ctx: Ctx, service: XetService, repo: Repo, mode: str) -> dict[str, str]:
-    access, expires = service.issue(scope_of(repo), mode)
+    return _scope_connection(ctx, service, scope_of(repo), mode)
+
+
+def _scope_connection(ctx: Ctx, service: XetService, scope: str, mode: str) -> dict[str, str]:
+    access, expires = service.issue(scope, mode)
     return {
         "X-Xet-Cas-Url": _cas_url(ctx),
         "X-Xet-Access-Token": access,
         "X-Xet-Token-Expiration": str(expires),
     }
+
+
+def service_of(ctx: Ctx) -> XetService | None:
+    """The Xet service, when this Hub serves Xet (and its CAS origin)."""
+    return _service(ctx)
+
+
+def token_response(ctx: Ctx, scope: str, mode: str) -> Response:
+    """A Xet token for `scope` as the token routes answer it: JSON body and headers (the
+    caller checked the access). 404 on a Hub without Xet."""
+    service = _service(ctx)
+    if service is None:
+        raise HubError(404, "Xet storage is not enabled on this Hub")
+    headers = _scope_connection(ctx, service, scope, mode)
+    body = {
+        "accessToken": headers["X-Xet-Access-Token"],
+        "exp": int(headers["X-Xet-Token-Expiration"]),
+        "casUrl": _cas_url(ctx),
+    }
+    return json_response(body, headers=headers)
 
 
 async def token(ctx: Ctx, repo: Repo, mode: str, revision: str) -> Response:
@@ -78,13 +104,7 @@ async def token(ctx: Ctx, repo: Repo, mode: str, revision: str) -> Response:
     else:
         ctx.check_gated(repo)
         repo.resolve(revision)
-    headers = _connection(ctx, service, repo, mode)
-    body = {
-        "accessToken": headers["X-Xet-Access-Token"],
-        "exp": int(headers["X-Xet-Token-Expiration"]),
-        "casUrl": _cas_url(ctx),
-    }
-    return json_response(body, headers=headers)
+    return token_response(ctx, scope_of(repo), mode)
 
 
 async def read_token(ctx: Ctx, repo: Repo, revision: str) -> Response:

@@ -13,6 +13,8 @@ Routes (``Authorization: Bearer <xet token>`` on all but ``/fetch``)::
                                         answers NDJSON progress events
     GET  /fetch/{xorb}?ranges=…&sig     presigned byte ranges of a xorb (no bearer; the signature
                                         is the credential); multipart/byteranges for several
+    GET  /bridge/{scope}/{file}?sig     a file's bytes over plain HTTP (Range ok; no bearer):
+                                        where a bucket file's /resolve redirects (_xet_bridge.py)
     POST /v1/telemetry                  accepted and dropped
 
 Newer endpoints that clients probe first (xorb upload grants, file chunk hashes) answer 404,
@@ -34,6 +36,7 @@ from starlette.types import Receive, Scope, Send
 from hubclient.testing._errors import HubError
 from hubclient.testing._hub_app import lifespan
 from hubclient.testing._web import drain, json_response, parse_range, serve_plain
+from hubclient.testing._xet_bridge import serve_bridge
 from hubclient.testing._xet_format import (
     MAX_XORB_BYTES,
     XetFormatError,
@@ -99,6 +102,8 @@ class CasApp:
         method = request.method
         if seg[0] == "fetch" and len(seg) == 2 and method in ("GET", "HEAD"):
             return await self._fetch(request, _hash(seg[1]))
+        if seg[0] == "bridge" and len(seg) == 3 and method in ("GET", "HEAD"):
+            return await serve_bridge(request, self.service, seg[1], seg[2])
         if seg[:1] == ["v1"] and seg[1:2] == ["telemetry"] and method == "POST":
             await drain(request)
             return json_response({})

@@ -25,7 +25,7 @@ import struct
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -275,6 +275,15 @@ class XetStore:
         self._write(path, json.dumps(record, separators=(",", ":")).encode())
         return True
 
+    def link_file(self, source: str, target: str, hash_: bytes) -> StoredFile | None:
+        """Register in scope `target` the file `hash_` of scope `source` (a server-side copy:
+        the xorbs are shared, nothing is read or sent); ``None`` when `source` lacks it."""
+        stored = self.file(source, hash_)
+        if stored is None:
+            return None
+        self._register_file(target, FileEntry(stored.hash, stored.terms, stored.sha256))
+        return stored
+
     def dedup_answer(self, scope: str, chunk: bytes) -> bytes | None:
         """The shard a global dedup query for `chunk` gets in `scope`, or ``None``."""
         text = hash_hex(chunk)
@@ -336,6 +345,37 @@ class XetStore:
             ]
         return Reconstruction(offset_into_first, tuple(terms), fetch)
 
+    def read_range(self, stored: StoredFile, start: int, end: int) -> Iterator[bytes]:
+        """Bytes ``[start, end)`` of the file, piece by piece (one decoded term at a time), as
+        its reconstruction describes them. Blocking."""
+        plan = self.reconstruction(stored, start, end)
+        skip, left = plan.offset_into_first_range, end - start
+        for term in plan.terms:
+            if left <= 0:
+                break
+            record = self.xorb(term.xorb)
+            if record is None:
+                raise XetFormatError(f"xorb {hash_hex(term.xorb)} is missing from the store")
+            piece = b"".join(self._term_chunks(record, term))[skip : skip + left]
+            skip = 0
+            left -= len(piece)
+            yield piece
+
+    def _term_chunks(self, record: XorbRecord, term: Term) -> list[bytes]:
+        """The decoded chunks ``[term.start, term.end)`` of a stored xorb."""
+        first = record.chunks[term.start].offset
+        last = record.chunk_end(term.end - 1) - 1
+        data = self.read_xorb_range(term.xorb, first, last)
+        shifted = XorbRecord(
+            record.hash,
+            last - first + 1,
+            tuple(
+                ChunkRecord(c.hash, c.offset - first, c.size)
+                for c in record.chunks[term.start : term.end]
+            ),
+        )
+        return read_chunks(shifted, data, 0, term.end - term.start)
+
     def materialize(self, stored: StoredFile, sink: Callable[[bytes], None]) -> str:
         """Feed the whole file to `sink`, term by term; return its sha256. Blocking."""
         digest = hashlib.sha256()
@@ -343,18 +383,7 @@ class XetStore:
             record = self.xorb(term.xorb)
             if record is None:
                 raise XetFormatError(f"xorb {hash_hex(term.xorb)} is missing from the store")
-            first = record.chunks[term.start].offset
-            last = record.chunk_end(term.end - 1) - 1
-            data = self.read_xorb_range(term.xorb, first, last)
-            shifted = XorbRecord(
-                record.hash,
-                last - first + 1,
-                tuple(
-                    ChunkRecord(c.hash, c.offset - first, c.size)
-                    for c in record.chunks[term.start : term.end]
-                ),
-            )
-            for piece in read_chunks(shifted, data, 0, term.end - term.start):
+            for piece in self._term_chunks(record, term):
                 digest.update(piece)
                 sink(piece)
         return digest.hexdigest()
