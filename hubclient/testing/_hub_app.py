@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from hubclient.testing import (
+    _api_buckets,
     _api_cards,
     _api_commit,
     _api_files,
@@ -44,6 +45,7 @@ _log = logging.getLogger("hubclient.testing")
 ROUTES: tuple[Route, ...] = (
     *_api_spaces.ROUTES,  # first: /api/spaces/zero-gpu/quota is not a repo
     *_api_jobs.ROUTES,
+    *_api_buckets.ROUTES,  # before repos: /api/repos/move of type "bucket"
     *_api_repos.ROUTES,
     *_api_files.ROUTES,
     *_api_refs.ROUTES,
