@@ -51,7 +51,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Final, Literal, TypeAlias
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import anyio
 import anyio.lowlevel
@@ -63,6 +63,7 @@ from hubclient._settings import HubSettings
 from hubclient._urls import origin_of
 from hubclient.errors import (
     BadRequestError,
+    BucketNotFoundError,
     DisabledRepoError,
     ForbiddenError,
     GatedRepoError,
@@ -100,6 +101,10 @@ _RETRYABLE_TRANSPORT_ERRORS: Final = (
 _DISABLED_MESSAGE: Final = "Access to this resource is disabled."
 _INVALID_CREDENTIALS: Final = "Invalid credentials in Authorization header"
 _REPO_URL_RE: Final = re.compile(r"/api/(models|datasets|spaces)/.+|/resolve/")
+# a bucket's API and file URLs: /api/buckets/{ns}/{name}[/...] and /buckets/{ns}/{name}/resolve/...
+_BUCKET_URL_RE: Final = re.compile(
+    r"^[a-z]+://[^/]+/(?:api/buckets/([^/?#]+/[^/?#]+)|buckets/([^/?#]+/[^/?#]+)/resolve/)"
+)
 
 
 class _UseDefault:
@@ -888,7 +893,12 @@ def error_from_response(
             method = "GET"
 
     cls: type[HfHubHTTPError]
-    if code == "RevisionNotFound":
+    bucket = _BUCKET_URL_RE.match(url)
+    if bucket is not None and (
+        code == "RepoNotFound" or (status == 401 and header_message != _INVALID_CREDENTIALS)
+    ):
+        cls, what = BucketNotFoundError, "Bucket not found"
+    elif code == "RevisionNotFound":
         cls, what = RevisionNotFoundError, "Revision not found"
     elif code == "EntryNotFound":
         cls, what = RemoteEntryNotFoundError, "Entry not found"
@@ -917,7 +927,12 @@ def error_from_response(
         message += f" (Request ID: {request_id})"
     if server_message:
         message += f"\n\n{server_message}"
-    if cls is RepositoryNotFoundError and "authenticat" not in (server_message or "").lower():
+    if cls is BucketNotFoundError:
+        message += (
+            "\nCheck the bucket id (namespace/name). If the bucket is private, make sure you are "
+            "authenticated with a token that can read it."
+        )
+    elif cls is RepositoryNotFoundError and "authenticat" not in (server_message or "").lower():
         message += (
             "\nCheck the repo id and type. If the repo is private, make sure you are "
             "authenticated with a token that can read it."
@@ -945,4 +960,7 @@ def error_from_response(
             ratelimit_policy=policy,
             **kwargs,
         )
-    return cls(message, **kwargs)
+    error = cls(message, **kwargs)
+    if isinstance(error, BucketNotFoundError) and bucket is not None:
+        error.bucket_id = unquote(bucket.group(1) or bucket.group(2))
+    return error

@@ -9,19 +9,22 @@ Tree::
     HubClientError
     ├── HfHubHTTPError (also OSError)             any HTTP error answered by a server
     │   ├── RepositoryNotFoundError
-    │   │   └── GatedRepoError
+    │   │   ├── GatedRepoError
+    │   │   └── BucketNotFoundError                no such bucket (or a private one)
     │   ├── DisabledRepoError
     │   ├── RevisionNotFoundError
     │   ├── RemoteEntryNotFoundError (also EntryNotFoundError)
     │   ├── BadRequestError (also ValueError)
     │   ├── UnauthorizedError                      401: the token was refused
     │   ├── ForbiddenError                         403: the token may not do this
-    │   └── RateLimitedError                       429 after the retries ran out
+    │   ├── RateLimitedError                       429 after the retries ran out
+    │   └── BucketBatchError                       a bucket batch with failed operations
     ├── EntryNotFoundError                         remote or local
     │   └── LocalEntryNotFoundError (also FileNotFoundError)
     │       └── IncompleteSnapshotError
     ├── OfflineModeIsEnabled (also ConnectionError)
     ├── LocalTokenNotFoundError (also OSError)
+    ├── XetRequiredError                           a transfer only Xet can do, without hf_xet
     ├── FileMetadataError (also OSError)
     ├── HFValidationError (also ValueError)       bad repo id, repo type, revision...
     ├── CacheNotFound                              no cache folder where one was named
@@ -47,6 +50,8 @@ from __future__ import annotations
 
 __all__ = [
     "BadRequestError",
+    "BucketBatchError",
+    "BucketNotFoundError",
     "CacheNotFound",
     "CorruptedCacheException",
     "DisabledRepoError",
@@ -74,6 +79,7 @@ __all__ = [
     "SafetensorsParsingError",
     "UnauthorizedError",
     "WaitTimeoutError",
+    "XetRequiredError",
 ]
 
 
@@ -169,6 +175,17 @@ class GatedRepoError(RepositoryNotFoundError):
     """The repo is gated and the token has not been granted access."""
 
 
+class BucketNotFoundError(RepositoryNotFoundError):
+    """The storage bucket does not exist, or it is private and the token cannot see it.
+
+    ``bucket_id`` is the ``namespace/name`` of the request, when its URL names one. A subclass
+    of :class:`RepositoryNotFoundError` (a bucket is a repo type of the Hub); huggingface_hub's
+    is a plain ``HfHubHTTPError``, so ``except BucketNotFoundError`` ports unchanged.
+    """
+
+    bucket_id: str | None = None
+
+
 class DisabledRepoError(HfHubHTTPError):
     """The repo has been disabled by the Hub (``Access to this resource is disabled.``)."""
 
@@ -245,12 +262,35 @@ class RateLimitedError(HfHubHTTPError):
         self.ratelimit_policy = ratelimit_policy
 
 
+class BucketBatchError(HfHubHTTPError):
+    """The Hub applied a bucket batch but refused some of its operations.
+
+    The batch is not transactional: every other operation was applied. ``failures`` lists the
+    refused ones as the Hub gave them (``[{"path": "config.json", "error": "..."}]``).
+    """
+
+    failures: list[dict[str, str]]
+
+    def __init__(
+        self, message: str, *, failures: list[dict[str, str]] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.failures = list(failures or [])
+
+
 class OfflineModeIsEnabled(HubClientError, ConnectionError):
     """A request was about to be sent while offline mode (``HF_HUB_OFFLINE=1``) is on."""
 
 
 class LocalTokenNotFoundError(HubClientError, OSError):
     """``token=True`` asked for a token but none is configured."""
+
+
+class XetRequiredError(HubClientError):
+    """The transfer can only go through Xet (storage buckets are Xet-only) and hf_xet cannot
+    be used here: not installed (``pip install 'hubclient[xet]'``), or the client's requests go
+    through a custom transport or ``httpx`` client that hf_xet's own network stack cannot use.
+    """
 
 
 class FileMetadataError(HubClientError, OSError):
