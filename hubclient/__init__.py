@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     )
     from hubclient.errors import (
         BadRequestError,
+        BucketBatchError,
+        BucketNotFoundError,
         CacheNotFound,
         CorruptedCacheException,
         DisabledRepoError,
@@ -76,6 +78,7 @@ if TYPE_CHECKING:
         SafetensorsParsingError,
         UnauthorizedError,
         WaitTimeoutError,
+        XetRequiredError,
     )
     from hubclient.mirror import (
         HISTORY_NOTE,
@@ -120,6 +123,18 @@ if TYPE_CHECKING:
         TransformersInfo,
         User,
         WhoAmI,
+    )
+    from hubclient.models.buckets import (
+        BucketBatchResult,
+        BucketFile,
+        BucketFileMetadata,
+        BucketFolder,
+        BucketInfo,
+        BucketUri,
+        BucketUrl,
+        SyncOperation,
+        SyncPlan,
+        XetFileData,
     )
     from hubclient.models.commits import (
         CommitInfo,
@@ -228,6 +243,15 @@ __all__: list[str] = [
     "BlobCheck",
     "BlobLfsInfo",
     "BlobSecurityInfo",
+    "BucketBatchError",
+    "BucketBatchResult",
+    "BucketFile",
+    "BucketFileMetadata",
+    "BucketFolder",
+    "BucketInfo",
+    "BucketNotFoundError",
+    "BucketUri",
+    "BucketUrl",
     "CacheNotFound",
     "CacheVerification",
     "CachedFileInfo",
@@ -336,6 +360,8 @@ __all__: list[str] = [
     "SpaceTemplate",
     "SpaceVariable",
     "StoredToken",
+    "SyncOperation",
+    "SyncPlan",
     "SyncRemoteFile",
     "SyncSeekableRemoteFile",
     "TensorInfo",
@@ -348,6 +374,8 @@ __all__: list[str] = [
     "Volume",
     "WaitTimeoutError",
     "WhoAmI",
+    "XetFileData",
+    "XetRequiredError",
     "ZeroGpuQuota",
     "__version__",
     "auth_list",

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from hubclient._areas.buckets import BucketsArea
 from hubclient._areas.cards import CardsArea
 from hubclient._areas.downloads import DownloadsArea
 from hubclient._areas.files import FilesArea
@@ -47,6 +48,7 @@ class AsyncHubClient(
     SpacesArea,
     JobsArea,
     CardsArea,
+    BucketsArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

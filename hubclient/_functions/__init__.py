@@ -6,6 +6,20 @@ the same name on a default `HubClient`, built from the environment on first use.
 
 from __future__ import annotations
 
+from hubclient._functions.buckets import (
+    batch_bucket_files,
+    bucket_info,
+    create_bucket,
+    delete_bucket,
+    download_bucket_files,
+    get_bucket_file_metadata,
+    get_bucket_paths_info,
+    list_bucket_tree,
+    list_buckets,
+    move_bucket,
+    sync_bucket,
+    update_bucket_settings,
+)
 from hubclient._functions.cards import validate_repo_card
 from hubclient._functions.downloads import iter_file
 from hubclient._functions.files import file_exists, get_paths_info, list_repo_files, list_repo_tree
@@ -97,8 +111,11 @@ from hubclient._functions.users import whoami
 __all__ = [
     "add_space_secret",
     "add_space_variable",
+    "batch_bucket_files",
+    "bucket_info",
     "cancel_job",
     "create_branch",
+    "create_bucket",
     "create_commit",
     "create_repo",
     "create_scheduled_job",
@@ -106,6 +123,7 @@ __all__ = [
     "create_tag",
     "dataset_info",
     "delete_branch",
+    "delete_bucket",
     "delete_file",
     "delete_files",
     "delete_folder",
@@ -116,6 +134,7 @@ __all__ = [
     "delete_space_volumes",
     "delete_tag",
     "disable_space_dev_mode",
+    "download_bucket_files",
     "download_repos",
     "duplicate_space",
     "enable_space_dev_mode",
@@ -123,6 +142,8 @@ __all__ = [
     "fetch_job_metrics",
     "fetch_space_logs",
     "file_exists",
+    "get_bucket_file_metadata",
+    "get_bucket_paths_info",
     "get_paths_info",
     "get_safetensors_metadata",
     "get_sharded_safetensors_metadata",
@@ -133,6 +154,8 @@ __all__ = [
     "inspect_job",
     "inspect_scheduled_job",
     "iter_file",
+    "list_bucket_tree",
+    "list_buckets",
     "list_datasets",
     "list_jobs",
     "list_jobs_hardware",
@@ -148,6 +171,7 @@ __all__ = [
     "mirror_repo",
     "mirror_repos",
     "model_info",
+    "move_bucket",
     "move_repo",
     "parse_safetensors_file_metadata",
     "pause_space",
@@ -165,8 +189,10 @@ __all__ = [
     "set_space_volumes",
     "space_info",
     "suspend_scheduled_job",
+    "sync_bucket",
     "sync_job_volume",
     "trigger_scheduled_job",
+    "update_bucket_settings",
     "update_job_expose",
     "update_job_labels",
     "update_repo_settings",

@@ -17,7 +17,7 @@ from hubclient._parity._ledger import (
 __all__ = ["render"]
 
 _STATES = (SAME, DEVIATES, NOT_PLANNED_STATE, MISSING)
-_OUT_OF_SCOPE_AREAS = ("buckets",)
+_OUT_OF_SCOPE_AREAS: tuple[str, ...] = ()
 
 
 def _cell(text: str) -> str:
@@ -65,7 +65,7 @@ def render(ledger: Ledger) -> str:
         "- **missing**: not built yet; the issue that builds it is named.",
         "",
         f"Same call: **{same_in_scope} of the {len(in_scope)} methods in scope** (every method "
-        "but the storage-bucket ones, which need Xet, and those not planned).",
+        "but those not planned).",
         "",
         *_table(("state", "HfApi methods", "module-level functions"), summary),
         "",

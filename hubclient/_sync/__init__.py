@@ -18,6 +18,7 @@ from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
 from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
+from hubclient._sync.buckets import SyncBucketsArea
 from hubclient._sync.cards import SyncCardsArea
 from hubclient._sync.downloads import SyncDownloadsArea
 from hubclient._sync.files import SyncFilesArea
@@ -51,6 +52,7 @@ class HubClient(
     SyncSpacesArea,
     SyncJobsArea,
     SyncCardsArea,
+    SyncBucketsArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

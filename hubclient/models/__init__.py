@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from hubclient.models.buckets import (
+    BucketBatchResult,
+    BucketFile,
+    BucketFileMetadata,
+    BucketFolder,
+    BucketInfo,
+    BucketUri,
+    BucketUrl,
+    SyncOperation,
+    SyncPlan,
+    XetFileData,
+)
 from hubclient.models.files import (
     BlobLfsInfo,
     BlobSecurityInfo,
@@ -35,6 +47,13 @@ __all__ = [
     "AuthInfo",
     "BlobLfsInfo",
     "BlobSecurityInfo",
+    "BucketBatchResult",
+    "BucketFile",
+    "BucketFileMetadata",
+    "BucketFolder",
+    "BucketInfo",
+    "BucketUri",
+    "BucketUrl",
     "CardData",
     "DatasetInfo",
     "GitCommitInfo",
@@ -54,8 +73,11 @@ __all__ = [
     "SafetensorsRepoMetadata",
     "SpaceInfo",
     "SpaceRuntime",
+    "SyncOperation",
+    "SyncPlan",
     "TensorInfo",
     "TransformersInfo",
     "User",
     "WhoAmI",
+    "XetFileData",
 ]
