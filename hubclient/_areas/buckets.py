@@ -24,7 +24,12 @@ from hubclient.buckets._ids import (
 )
 from hubclient.buckets._sync import SyncRequest, sync
 from hubclient.download._options import DownloadOptions
-from hubclient.errors import BucketNotFoundError, HfHubHTTPError, HFValidationError
+from hubclient.errors import (
+    BucketNotFoundError,
+    HfHubHTTPError,
+    HFValidationError,
+    RepositoryNotFoundError,
+)
 from hubclient.models.buckets import (
     BUCKET_PREFIX,
     BucketBatchResult,
@@ -202,6 +207,9 @@ class BucketsArea(Area):
     ) -> None:
         """Rename a bucket or transfer it to another namespace (both ids ``namespace/name``).
 
+        A missing source raises :class:`BucketNotFoundError` (huggingface_hub's is the
+        repos' error of ``/api/repos/move``).
+
         Example::
 
             await client.move_bucket("alice/ckpt", "acme/ckpt")
@@ -215,7 +223,24 @@ class BucketsArea(Area):
         check_bucket_id(from_id)
         check_bucket_id(to_id)
         body = {"fromRepo": from_id, "toRepo": to_id, "type": "bucket"}
-        await self._http.request("POST", "/api/repos/move", json=body, token=token)
+        try:
+            await self._http.request("POST", "/api/repos/move", json=body, token=token)
+        except RepositoryNotFoundError as err:
+            if isinstance(err, BucketNotFoundError):
+                raise
+            # the route is the repos' one, so the answer reads as a repo's: name the bucket
+            missing = BucketNotFoundError(
+                str(err.args[0]) if err.args else "Bucket not found",
+                status_code=err.status_code,
+                url=err.url,
+                method=err.method,
+                request_id=err.request_id,
+                server_message=err.server_message,
+                error_code=err.error_code,
+                headers=err.headers,
+            )
+            missing.bucket_id = from_id
+            raise missing from None
 
     async def update_bucket_settings(
         self, bucket_id: str, *, private: bool, token: bool | str | None = None

@@ -141,6 +141,9 @@ class SyncBucketsArea:
     ) -> None:
         """Rename a bucket or transfer it to another namespace (both ids ``namespace/name``).
 
+        A missing source raises :class:`BucketNotFoundError` (huggingface_hub's is the
+        repos' error of ``/api/repos/move``).
+
         Example::
 
             client.move_bucket("alice/ckpt", "acme/ckpt")
