@@ -14,6 +14,7 @@ from typing import Literal
 
 from hubclient import _repos
 from hubclient._areas._base import Area
+from hubclient._tqdm import TqdmProgress
 from hubclient.buckets import _remote
 from hubclient.buckets._batch import AddSource, batch_files
 from hubclient.buckets._download import download_files
@@ -61,8 +62,7 @@ NOTES: dict[str, str] = {
 
 
 class BucketsArea(Area):
-    """Storage buckets: ``create_bucket``, ``list_bucket_tree``, ``batch_bucket_files``,
-    ``download_bucket_files``, ``sync_bucket`` and the rest of HfApi's bucket methods."""
+    """Storage buckets: create, list, move and delete them; add, copy, fetch and sync files."""
 
     async def _bucket_id(self, bucket_id: str, token: str | bool | None) -> str:
         """``namespace/name`` from ``namespace/name``, ``name`` or ``hf://buckets/…``."""
@@ -408,13 +408,15 @@ class BucketsArea(Area):
         """Make a bucket prefix like a local folder, or a local folder like a bucket prefix
         (one of ``source``/``dest`` is ``hf://buckets/ns/name[/prefix]``), as ``hf buckets
         sync``. ``plan=`` saves the plan instead, ``apply=`` runs a saved one, ``dry_run``
-        prints it (JSONL); a summary is printed unless ``quiet``.
+        prints it (JSONL); a summary is printed (and HubClient draws bars) unless ``quiet``.
 
         Example::
 
             plan = await client.sync_bucket("./runs", "hf://buckets/alice/ckpt/runs", delete=True)
             plan.summary()    # {'uploads': 3, 'downloads': 0, 'deletes': 1, 'skips': 7, …}
         """
+        if quiet and isinstance(progress, TqdmProgress):
+            progress = None  # HubClient's default bars: quiet means none, as huggingface_hub
         request = SyncRequest(
             source=source,
             dest=dest,

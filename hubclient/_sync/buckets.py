@@ -29,8 +29,8 @@ __all__ = [
 
 
 class SyncBucketsArea:
-    """Storage buckets: ``create_bucket``, ``list_bucket_tree``, ``batch_bucket_files``,, without
-    ``await``: a part of :class:`HubClient`.
+    """Storage buckets: create, list, move and delete them; add, copy, fetch and sync files,
+    without ``await``: a part of :class:`HubClient`.
     """
 
     _runner: _portal.Portal[AsyncHubClient]
@@ -343,7 +343,7 @@ class SyncBucketsArea:
         """Make a bucket prefix like a local folder, or a local folder like a bucket prefix
         (one of ``source``/``dest`` is ``hf://buckets/ns/name[/prefix]``), as ``hf buckets
         sync``. ``plan=`` saves the plan instead, ``apply=`` runs a saved one, ``dry_run``
-        prints it (JSONL); a summary is printed unless ``quiet``.
+        prints it (JSONL); a summary is printed (and HubClient draws bars) unless ``quiet``.
 
         Example::
 
