@@ -111,13 +111,15 @@ async def test_add_files_list_them_and_download_them_back(
         with pytest.raises(RemoteEntryNotFoundError):
             await c.get_bucket_file_metadata("alice/ckpt", "nope.bin")
 
+        stream = everything["logs/stream.bin"]
+        assert isinstance(stream, BucketFile)
         hub.log.clear()
         out = tmp_path / "out"
         await c.download_bucket_files(
             "alice/ckpt",
             [
                 ("models/v1/model.safetensors", out / "model.safetensors"),
-                (everything["logs/stream.bin"], out / "deep" / "stream.bin"),
+                (stream, out / "deep" / "stream.bin"),
                 ("config.json", str(out / "config.json")),
                 ("empty.txt", out / "empty.txt"),
             ],

@@ -94,9 +94,9 @@ async def test_up_and_back_only_what_changed(
         plan = await c.sync_bucket(
             "hf://buckets/alice/sync/run", str(back), delete=True, quiet=True
         )
-        actions = {op.path: op.action for op in plan.operations}
-        assert actions["extra.txt"] == "delete"
-        assert actions["sub/b.bin"] == "download"
+        kinds = {op.path: op.action for op in plan.operations}
+        assert kinds["extra.txt"] == "delete"
+        assert kinds["sub/b.bin"] == "download"
         assert tree_of(back) == expected
 
 
@@ -131,9 +131,9 @@ async def test_filters_existing_and_ignore_existing(served: ServedHub, tmp_path:
         plan = await c.sync_bucket(
             str(src), bucket, ignore_existing=True, exclude=["*.log"], quiet=True
         )
-        actions = {op.path: op.action for op in plan.operations}
-        assert actions["new.txt"] == "upload"
-        assert actions["a.txt"] == "skip"
+        kinds = {op.path: op.action for op in plan.operations}
+        assert kinds["new.txt"] == "upload"
+        assert kinds["a.txt"] == "skip"
 
 
 async def test_a_saved_plan_applies_later(
@@ -184,7 +184,7 @@ async def test_arguments_are_checked(served: ServedHub, tmp_path: Path) -> None:
             {"source": str(src), "apply": "p.jsonl"},
         ):
             with pytest.raises(HFValidationError):
-                await c.sync_bucket(quiet=True, **kwargs)  # type: ignore[arg-type]
+                await c.sync_bucket(quiet=True, **kwargs)
         assert served.hub.log.count() == 0
 
 

@@ -19,6 +19,7 @@ from huggingface_hub.errors import (
     EntryNotFoundError,
     HfHubHTTPError,
 )
+from huggingface_hub.hf_api import RepoFile
 
 from hubclient import HubClient, HubSettings
 from hubclient.testing import ServedHub
@@ -133,11 +134,13 @@ def test_files_through_xet_with_huggingface_hub(conf: Conformance, tmp_path: Pat
         f"{conf.endpoint}/api/buckets/alice/files/xet-read-token"
     )
 
+    config = files["config.json"]
+    assert isinstance(config, BucketFile)
     log.clear()
     out = tmp_path / "out"
     api.download_bucket_files(
         "alice/files",
-        [("models/model.safetensors", out / "m.safetensors"), (files["config.json"], out / "c")],
+        [("models/model.safetensors", out / "m.safetensors"), (config, out / "c")],
     )
     assert (out / "m.safetensors").read_bytes() == weights
     assert (out / "c").read_bytes() == b'{"a": 1}'
@@ -154,6 +157,8 @@ def test_files_through_xet_with_huggingface_hub(conf: Conformance, tmp_path: Pat
     repo_content = random_bytes(1_100_000, 2)
     api.upload_file(path_or_fileobj=repo_content, path_in_repo="w.bin", repo_id=repo_id)
     (repo_entry,) = api.get_paths_info(repo_id, ["w.bin"])
+    assert isinstance(repo_entry, RepoFile)
+    assert repo_entry.xet_hash is not None
     api.create_bucket("copies")
     log.clear()
     api.batch_bucket_files(
