@@ -18,14 +18,21 @@ Tree::
     │   ├── UnauthorizedError                      401: the token was refused
     │   ├── ForbiddenError                         403: the token may not do this
     │   ├── RateLimitedError                       429 after the retries ran out
+    │   ├── RedirectRefusedError                   a redirect that would lose the request body
+    │   ├── UnexpectedResponseError                an answer unlike the Hub's (HTML, wrong shape)
+    │   │   ├── UnsafeServerValueError             a sha/oid/ETag/path that cannot name a file
+    │   │   └── ResponseTooLargeError              a body or a listing past its bound
     │   └── BucketBatchError                       a bucket batch with failed operations
     ├── EntryNotFoundError                         remote or local
     │   └── LocalEntryNotFoundError (also FileNotFoundError)
     │       └── IncompleteSnapshotError
+    ├── HubNetworkError (also httpx.TransportError) the connection failed for good
+    │   └── HubTimeoutError (also httpx.TimeoutException)
     ├── OfflineModeIsEnabled (also ConnectionError)
     ├── LocalTokenNotFoundError (also OSError)
     ├── XetRequiredError                           a transfer only Xet can do, without hf_xet
     ├── FileMetadataError (also OSError)
+    ├── DiskWriteError (also OSError)             disk full, quota... naming the file
     ├── HFValidationError (also ValueError)       bad repo id, repo type, revision...
     ├── CacheNotFound                              no cache folder where one was named
     ├── CorruptedCacheException                    a cache entry scan_cache_dir cannot read
@@ -48,6 +55,8 @@ Example::
 
 from __future__ import annotations
 
+import httpx
+
 __all__ = [
     "BadRequestError",
     "BucketBatchError",
@@ -55,6 +64,7 @@ __all__ = [
     "CacheNotFound",
     "CorruptedCacheException",
     "DisabledRepoError",
+    "DiskWriteError",
     "EntryNotFoundError",
     "FileMetadataError",
     "ForbiddenError",
@@ -62,6 +72,8 @@ __all__ = [
     "HFValidationError",
     "HfHubHTTPError",
     "HubClientError",
+    "HubNetworkError",
+    "HubTimeoutError",
     "IncompleteSnapshotError",
     "InferenceEndpointError",
     "InferenceEndpointTimeoutError",
@@ -72,12 +84,16 @@ __all__ = [
     "NothingToCommitWarning",
     "OfflineModeIsEnabled",
     "RateLimitedError",
+    "RedirectRefusedError",
     "RemoteEntryNotFoundError",
     "RepoCardError",
     "RepositoryNotFoundError",
+    "ResponseTooLargeError",
     "RevisionNotFoundError",
     "SafetensorsParsingError",
     "UnauthorizedError",
+    "UnexpectedResponseError",
+    "UnsafeServerValueError",
     "WaitTimeoutError",
     "XetRequiredError",
 ]
@@ -262,6 +278,90 @@ class RateLimitedError(HfHubHTTPError):
         self.ratelimit_policy = ratelimit_policy
 
 
+class RedirectRefusedError(HfHubHTTPError):
+    """The server redirected a request whose body was a one-shot stream, which cannot be sent
+    again; nothing was sent to the new location.
+
+    Attributes:
+        location: where the server redirected to (pass a re-creatable body, a zero-argument
+            callable, to have it followed).
+    """
+
+    def __init__(self, message: str, *, location: str, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.location = location
+
+
+class UnexpectedResponseError(HfHubHTTPError):
+    """The server answered, but not as the Hub answers: HTML or invalid JSON where JSON was
+    due, JSON of another shape, a pagination link to another host...
+
+    ``status_code`` is the status of that answer (often 200); ``url`` has any presigned query
+    string redacted.
+
+    Attributes:
+        expected: what the Hub sends there (e.g. ``"a JSON array of tree entries"``).
+    """
+
+    def __init__(self, message: str, *, expected: str = "", **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.expected = expected
+
+
+class UnsafeServerValueError(UnexpectedResponseError):
+    """A value from the server that would name a file or folder (a commit sha, a blob oid, an
+    ETag, a repo path, a ref name) is not one the Hub could send. Nothing was written with it.
+
+    Attributes:
+        field: what the value is (``"commit sha"``, ``"ETag"``, ``"blob oid"``, ``"path"``...).
+        value: the value as received.
+    """
+
+    def __init__(self, message: str, *, field: str, value: object, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.field = field
+        self.value = value
+
+
+class ResponseTooLargeError(UnexpectedResponseError):
+    """An answer went past a bound of :class:`~hubclient.HubSettings`: a body larger than
+    ``max_response_bytes`` once decompressed, or a listing with more than ``max_pages`` pages
+    or ``max_items`` items.
+
+    Attributes:
+        setting: the name of the bound (``"max_response_bytes"``...).
+        limit: its value.
+    """
+
+    def __init__(self, message: str, *, setting: str, limit: int, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.setting = setting
+        self.limit = limit
+
+
+class HubNetworkError(HubClientError, httpx.TransportError):
+    """The network failed for good, after the retries: connection refused or reset, a body
+    cut short, a broken HTTP exchange. The httpx error is the ``__cause__``; being an
+    ``httpx.TransportError`` too, ``except httpx.TransportError`` keeps working.
+
+    Attributes:
+        url: the URL (presigned query strings redacted).
+        method: the HTTP method.
+    """
+
+    def __init__(
+        self, message: str, *, url: str = "", method: str = "", request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+        self.url = url
+        self.method = method
+
+
+class HubTimeoutError(HubNetworkError, httpx.TimeoutException):
+    """A connect, read, write or pool timeout, after the retries (also an
+    ``httpx.TimeoutException``)."""
+
+
 class BucketBatchError(HfHubHTTPError):
     """The Hub applied a bucket batch but refused some of its operations.
 
@@ -295,6 +395,14 @@ class XetRequiredError(HubClientError):
 
 class FileMetadataError(HubClientError, OSError):
     """A file metadata answer lacks a required header (``X-Repo-Commit`` or an ETag)."""
+
+
+class DiskWriteError(HubClientError, OSError):
+    """Writing a download to disk failed (disk full, quota, read-only folder...).
+
+    An ``OSError`` with the original ``errno`` and the file as ``filename``; the partial file
+    was left resumable or removed, and nothing unverified was put in place.
+    """
 
 
 class HFValidationError(HubClientError, ValueError):

@@ -22,6 +22,8 @@ import anyio
 import anyio.to_thread
 from filelock import BaseFileLock, FileLock, SoftFileLock, Timeout
 
+from hubclient.errors import HubClientError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -32,7 +34,7 @@ __all__ = ["LockTimeoutError", "blob_lock"]
 T = TypeVar("T")
 
 
-class LockTimeoutError(TimeoutError):
+class LockTimeoutError(HubClientError, TimeoutError):
     """Another process held a cache lock for longer than the allowed wait."""
 
     def __init__(self, path: Path, waited: float) -> None:
