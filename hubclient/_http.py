@@ -27,7 +27,10 @@ What it does for every caller:
 * **Typed errors** (:mod:`hubclient.errors`) from ``X-Error-Code``, then the status.
 * A request id (``X-Amzn-Trace-Id``) on every Hub request, a user agent naming hubclient.
 * **Offline mode** raises ``OfflineModeIsEnabled`` before anything is sent.
-* ``Link`` pagination as async iterators.
+* ``Link`` pagination as async iterators, parsed as the bytes arrive and bounded (pages, items,
+  bytes per page; links stay on the page's origin).
+* **Bounded answers.** A buffered body is read up to ``max_response_bytes`` once decompressed
+  (a gzip bomb stops there, typed); a redirect never re-sends a one-shot streamed body.
 
 Area modules call it like::
 
@@ -41,40 +44,38 @@ Area modules call it like::
 
 from __future__ import annotations
 
-import email.utils
 import json as jsonlib
 import logging
 import random
-import re
 import socket
 import time
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Final, Literal, TypeAlias
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import anyio
 import anyio.lowlevel
 import httpx
 import sniffio
 
+from hubclient._answers import (
+    answer_error,
+    convert_value,
+    json_items,
+    network_error,
+    read_body,
+    redact_url,
+    too_large,
+)
 from hubclient._backends import Backend, choose_backend, make_backend
+from hubclient._http_errors import error_from_response, server_wait
 from hubclient._settings import HubSettings
 from hubclient._urls import origin_of
 from hubclient.errors import (
-    BadRequestError,
-    BucketNotFoundError,
-    DisabledRepoError,
-    ForbiddenError,
-    GatedRepoError,
-    HfHubHTTPError,
     LocalTokenNotFoundError,
     OfflineModeIsEnabled,
-    RateLimitedError,
-    RemoteEntryNotFoundError,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-    UnauthorizedError,
+    RedirectRefusedError,
 )
 
 __all__ = [
@@ -97,13 +98,6 @@ _RETRYABLE_TRANSPORT_ERRORS: Final = (
     httpx.TimeoutException,
     httpx.NetworkError,
     httpx.RemoteProtocolError,
-)
-_DISABLED_MESSAGE: Final = "Access to this resource is disabled."
-_INVALID_CREDENTIALS: Final = "Invalid credentials in Authorization header"
-_REPO_URL_RE: Final = re.compile(r"/api/(models|datasets|spaces)/.+|/resolve/")
-# a bucket's API and file URLs: /api/buckets/{ns}/{name}[/...] and /buckets/{ns}/{name}/resolve/...
-_BUCKET_URL_RE: Final = re.compile(
-    r"^[a-z]+://[^/]+/(?:api/buckets/([^/?#]+/[^/?#]+)|buckets/([^/?#]+/[^/?#]+)/resolve/)"
 )
 
 
@@ -418,36 +412,96 @@ class HubHttp:
         headers: Mapping[str, str] | None = None,
         token: str | bool | None = None,
         timeout: TimeoutArg = USE_DEFAULT,  # noqa: ASYNC109
+        expected: str = "a JSON array",
+        convert: Callable[[Any], Any] | None = None,
     ) -> AsyncGenerator[Any, None]:
         """Yield the items of a JSON-array endpoint, following ``Link: <…>; rel="next"``.
 
-        Follow-up pages are requested as the absolute URL the server gave, without ``params``.
+        Follow-up pages are requested as the absolute URL the server gave, without ``params``,
+        and only on the origin of the page that named them. Items are parsed as the bytes
+        arrive. Bounded by the settings ``max_pages``, ``max_items`` and (per page)
+        ``max_response_bytes``; a page that is not a JSON array, a repeated or foreign link,
+        or a bound passed raises a typed :class:`~hubclient.errors.UnexpectedResponseError`.
+        A page cut mid-way is asked again (``max_retries`` times) and its items already
+        yielded are skipped. ``convert`` turns each item into what is yielded; its failures
+        (:class:`~hubclient._answers.BadValue`, shape errors) are typed errors about the page.
         """
+        s = self._settings
         next_url: str | None = url
         page_params = params
         seen: set[str] = set()
+        pages = items = 0
         while next_url is not None:
-            response = await self.request(
-                "GET", next_url, params=page_params, headers=headers, token=token, timeout=timeout
-            )
+            pages += 1
+            yielded = 0  # items of this page already handed out
+            failures = 0
+            while True:
+                try:
+                    async with self.stream(
+                        "GET", next_url, params=page_params, headers=headers, token=token,
+                        timeout=timeout,
+                    ) as response:  # fmt: skip
+                        index = 0
+                        async for item in json_items(
+                            response, limit=s.max_response_bytes, expected=expected
+                        ):
+                            index += 1
+                            if index <= yielded:
+                                continue
+                            items += 1
+                            if s.max_items is not None and items > s.max_items:
+                                raise too_large(
+                                    response, f"The listing goes on past {s.max_items} items",
+                                    "max_items", s.max_items,
+                                )  # fmt: skip
+                            yielded = index
+                            yield (
+                                item
+                                if convert is None
+                                else convert_value(response, convert, item, expected=expected)
+                            )
+                        link = self._next_page(response, seen)
+                        if link is not None and s.max_pages is not None and pages >= s.max_pages:
+                            raise too_large(
+                                response, f"The listing goes on past {s.max_pages} pages",
+                                "max_pages", s.max_pages,
+                            )  # fmt: skip
+                    break
+                except _RETRYABLE_TRANSPORT_ERRORS as exc:
+                    failures += 1
+                    if failures > s.max_retries:
+                        raise network_error(exc, method="GET", url=next_url) from exc
+                    delay = self._backoff(failures)
+                    logger.warning(
+                        "GET %s cut mid-page (%s); retry %d/%d in %.1fs, skipping the %d "
+                        "items already read",
+                        redact_url(next_url), _describe(exc), failures, s.max_retries, delay,
+                        yielded,
+                    )  # fmt: skip
+                    await anyio.sleep(delay)
             page_params = None
-            payload = response.json()
-            if isinstance(payload, list):
-                for item in payload:
-                    yield item
-            else:
-                yield payload
-            link = response.links.get("next", {}).get("url")
-            if link is not None:
-                link = str(response.url.join(link))
-                if link in seen:
-                    raise HfHubHTTPError(
-                        f"pagination loop: the server sent the same next page twice ({link})",
-                        status_code=response.status_code,
-                        url=str(response.url),
-                    )
-                seen.add(link)
             next_url = link
+
+    def _next_page(self, response: httpx.Response, seen: set[str]) -> str | None:
+        """The next page's URL from ``Link``, checked: new, and on the page's own origin."""
+        link = response.links.get("next", {}).get("url")
+        if link is None:
+            return None
+        link = str(response.url.join(link))
+        if origin_of(link) != origin_of(str(response.url)):
+            raise answer_error(
+                response,
+                f"The next page is on another host ({redact_url(link)}); it was not requested",
+                expected="a next page on the same origin",
+            )
+        if link in seen:
+            raise answer_error(
+                response,
+                f"Pagination loop: the server sent the same next page twice ({redact_url(link)})",
+                expected="a next page not seen before",
+            )
+        seen.add(link)
+        return link
 
     # ------------------------------------------------------------------ internals
 
@@ -500,14 +554,13 @@ class HubHttp:
                     slots.release()
                     await self._wait_gate(origin)
                     await slots.acquire()
-            body = content() if callable(content) else content
             try:
                 response = await self._attempt(
                     backend,
                     method,
                     full_url,
                     origin,
-                    content=body,
+                    content=content,
                     content_type=content_type,
                     headers=headers,
                     token=token_value,
@@ -522,7 +575,7 @@ class HubHttp:
                     slots = None
                 limit = self._transport_retries(exc, origin, max_retries)
                 if attempt >= limit:
-                    raise
+                    raise network_error(exc, method=method, url=full_url) from exc
                 attempt += 1
                 delay = self._backoff(attempt)
                 logger.warning(
@@ -536,6 +589,8 @@ class HubHttp:
                 )
                 await anyio.sleep(delay)
                 continue
+            except httpx.TransportError as exc:  # not worth a retry (a local protocol error...)
+                raise network_error(exc, method=method, url=full_url) from exc
             finally:
                 if slots is not None:
                     slots.release()
@@ -543,7 +598,7 @@ class HubHttp:
 
             status = response.status_code
             if status in RETRY_STATUSES:
-                wait = _server_wait(response)
+                wait = server_wait(response)
                 resp_origin = origin_of(str(response.url))
                 if status == 429:
                     pause = wait if wait is not None else self._backoff(attempt + 1)
@@ -590,7 +645,7 @@ class HubHttp:
         url: str,
         origin: str,
         *,
-        content: bytes | AsyncIterable[bytes] | None,
+        content: bytes | AsyncIterable[bytes] | Callable[[], AsyncIterable[bytes]] | None,
         content_type: str | None,
         headers: Mapping[str, str] | None,
         token: str | None,
@@ -602,7 +657,7 @@ class HubHttp:
         first_origin = origin
         auth_allowed = True
         current_method, current_url = method, url
-        body = content
+        body = content() if callable(content) else content
         hops = 0
         current_origin = origin
         while True:
@@ -628,18 +683,34 @@ class HubHttp:
             with anyio.CancelScope(shield=True):
                 await response.aclose()
             if hops > self._settings.max_redirects:
-                raise httpx.TooManyRedirects(
-                    f"more than {self._settings.max_redirects} redirects", request=response.request
+                raise answer_error(
+                    response,
+                    f"More than {self._settings.max_redirects} redirects (the last one to "
+                    f"{redact_url(next_url)})",
+                    expected=f"at most max_redirects={self._settings.max_redirects} redirects",
                 )
             if (response.status_code == 303 and current_method != "HEAD") or (
                 response.status_code in (301, 302) and current_method == "POST"
             ):
                 current_method = "GET"
                 body = None
+            elif callable(content):  # the body goes again: a fresh stream of it
+                body = content()
+            elif body is not None and not isinstance(body, bytes):
+                raise RedirectRefusedError(
+                    f"{response.status_code} redirect of {current_method} "
+                    f"{redact_url(current_url)} to {redact_url(next_url)} not followed: the "
+                    "request body was a one-shot stream that cannot be sent again",
+                    location=redact_url(next_url),
+                    status_code=response.status_code,
+                    url=redact_url(current_url),
+                    method=current_method,
+                    request_id=response.headers.get("x-request-id") or trace_id,
+                )
             current_url = next_url
         if not stream:
             try:
-                await response.aread()
+                await read_body(response, self._settings.max_response_bytes)
             finally:
                 with anyio.CancelScope(shield=True):
                     await response.aclose()
@@ -797,170 +868,3 @@ def _form_value(value: Any) -> str:
 
 def _as_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-
-
-_RATELIMIT_R = re.compile(r"(?:^|;)\s*r\s*=\s*(\d+)")
-_RATELIMIT_T = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+)")
-
-
-def _ratelimit(headers: httpx.Headers) -> tuple[int | None, int | None]:
-    value = headers.get("ratelimit")
-    if not value:
-        return None, None
-    r = _RATELIMIT_R.search(value)
-    t = _RATELIMIT_T.search(value)
-    return (int(r.group(1)) if r else None, int(t.group(1)) if t else None)
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _server_wait(response: httpx.Response) -> float | None:
-    """Seconds the server asked us to wait: ``RateLimit`` (r=0) first, then ``Retry-After``."""
-    remaining, reset = _ratelimit(response.headers)
-    if remaining == 0 and reset is not None:
-        return float(reset)
-    return _retry_after(response.headers)
-
-
-def _server_message(response: httpx.Response) -> str | None:
-    messages: list[str] = []
-    header = response.headers.get("x-error-message")
-    if header:
-        messages.append(header)
-    try:
-        text = response.text
-    except (httpx.ResponseNotRead, UnicodeDecodeError):
-        text = ""
-    if text:
-        try:
-            payload = jsonlib.loads(text)
-        except ValueError:
-            payload = None
-        if isinstance(payload, dict):
-            error = payload.get("error")
-            if isinstance(error, str):
-                messages.append(error)
-            elif isinstance(error, list):
-                messages.extend(str(e) for e in error)
-            description = payload.get("error_description")
-            if isinstance(description, str):
-                messages.append(description)
-            errors = payload.get("errors")
-            if isinstance(errors, list):
-                messages.extend(
-                    str(e.get("message")) for e in errors if isinstance(e, dict) and "message" in e
-                )
-        elif payload is None and "<html" not in text[:500].lower():
-            messages.append(text.strip()[:1000])
-    unique = list(dict.fromkeys(m.strip() for m in messages if m and m.strip()))
-    return "\n".join(unique) or None
-
-
-def error_from_response(
-    response: httpx.Response, *, method: str | None = None, trace_id: str | None = None
-) -> HfHubHTTPError:
-    """Classify an error response: ``X-Error-Code`` first, then the status code."""
-    headers = response.headers
-    status = response.status_code
-    code = headers.get("x-error-code")
-    header_message = headers.get("x-error-message")
-    url = str(response.url)
-    request_id = (
-        headers.get("x-request-id")
-        or headers.get("x-amzn-trace-id")
-        or headers.get("x-amz-cf-id")
-        or trace_id
-    )
-    server_message = _server_message(response)
-    if method is None:
-        try:
-            method = response.request.method
-        except RuntimeError:
-            method = "GET"
-
-    cls: type[HfHubHTTPError]
-    bucket = _BUCKET_URL_RE.match(url)
-    if bucket is not None and (
-        code == "RepoNotFound" or (status == 401 and header_message != _INVALID_CREDENTIALS)
-    ):
-        cls, what = BucketNotFoundError, "Bucket not found"
-    elif code == "RevisionNotFound":
-        cls, what = RevisionNotFoundError, "Revision not found"
-    elif code == "EntryNotFound":
-        cls, what = RemoteEntryNotFoundError, "Entry not found"
-    elif code == "GatedRepo":
-        cls, what = GatedRepoError, "Cannot access gated repo"
-    elif header_message == _DISABLED_MESSAGE:
-        cls, what = DisabledRepoError, "Repository is disabled"
-    elif code == "RepoNotFound" or (
-        status == 401 and header_message != _INVALID_CREDENTIALS and _REPO_URL_RE.search(url)
-    ):
-        cls, what = RepositoryNotFoundError, "Repository not found"
-    elif status == 400:
-        cls, what = BadRequestError, "Bad request"
-    elif status == 401:
-        cls, what = UnauthorizedError, "Unauthorized"
-    elif status == 403:
-        cls, what = ForbiddenError, "Forbidden"
-    elif status == 429:
-        cls, what = RateLimitedError, "Rate limited"
-    else:
-        kind = "Client" if status < 500 else "Server"
-        cls, what = HfHubHTTPError, f"{kind} error"
-
-    message = f"{status} {what} for {method} {url}"
-    if request_id:
-        message += f" (Request ID: {request_id})"
-    if server_message:
-        message += f"\n\n{server_message}"
-    if cls is BucketNotFoundError:
-        message += (
-            "\nCheck the bucket id (namespace/name). If the bucket is private, make sure you are "
-            "authenticated with a token that can read it."
-        )
-    elif cls is RepositoryNotFoundError and "authenticat" not in (server_message or "").lower():
-        message += (
-            "\nCheck the repo id and type. If the repo is private, make sure you are "
-            "authenticated with a token that can read it."
-        )
-    kwargs: dict[str, Any] = {
-        "status_code": status,
-        "url": url,
-        "method": method,
-        "request_id": request_id,
-        "server_message": server_message,
-        "error_code": code,
-        "headers": {k.lower(): v for k, v in headers.items()},
-    }
-    if cls is RateLimitedError:
-        remaining, reset = _ratelimit(headers)
-        wait = _server_wait(response)
-        policy = headers.get("ratelimit-policy")
-        if reset is not None or policy:
-            message += f"\nRate limit: remaining={remaining}, reset in {reset}s, policy={policy}"
-        return RateLimitedError(
-            message,
-            retry_after=wait,
-            ratelimit_remaining=remaining,
-            ratelimit_reset=reset,
-            ratelimit_policy=policy,
-            **kwargs,
-        )
-    error = cls(message, **kwargs)
-    if isinstance(error, BucketNotFoundError) and bucket is not None:
-        error.bucket_id = unquote(bucket.group(1) or bucket.group(2))
-    return error

@@ -132,6 +132,13 @@ class HubSettings(BaseModel):
     max_keepalive_connections: int = 100
     keepalive_expiry: float = 30.0
     max_redirects: int = 20
+    max_response_bytes: int | None = 128 * 2**20
+    """Largest API answer read, once decompressed: a buffered body, or one page of a listing
+    (None: no limit). Content downloads are bounded by the file's size instead."""
+    max_pages: int | None = 100_000
+    """Pages of one paginated listing followed at most (None: no limit)."""
+    max_items: int | None = 10_000_000
+    """Items of one paginated listing yielded at most (None: no limit)."""
 
     http_backend: str = Field(default_factory=lambda: _backend_from_env(os.environ))
     """``auto``: aiohttp under asyncio when installed (and no httpx client or httpx-only
@@ -166,6 +173,13 @@ class HubSettings(BaseModel):
     @classmethod
     def _inf_is_none(cls, value: float | None) -> float | None:
         return None if value is not None and math.isinf(value) else value
+
+    @field_validator("max_response_bytes", "max_pages", "max_items")
+    @classmethod
+    def _positive_bound(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError("must be >= 1 (or None: no limit)")
+        return value
 
     @field_validator(
         "max_retries", "connect_retries", "max_connections", "max_keepalive_connections"
