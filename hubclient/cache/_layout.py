@@ -27,6 +27,9 @@ __all__ = [
 COMMIT_HASH_RE = re.compile(r"^[0-9a-f]{40}$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 SHA1_RE = COMMIT_HASH_RE
+_PLAIN_PATH = re.compile(r"[\w\-][\w.\-]*(?:/[\w\-][\w.\-]*)*", re.ASCII)
+"""Relative paths whose segments start with a letter, digit, ``_`` or ``-`` (no ``.``/``..``
+segment, no drive, no separator but ``/``)."""
 
 CACHEDIR_TAG_CONTENT = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -64,10 +67,17 @@ def validate_relative_filename(filename: str) -> str:
     so a cache written here stays safe when read on Windows) and empty names raise
     :class:`HFValidationError`. Returns the name unchanged.
     """
+    if isinstance(filename, str) and _PLAIN_PATH.fullmatch(filename):
+        return filename  # the common case, safe by construction: no pathlib needed
     if not isinstance(filename, str) or not filename or filename.strip("/") == "":
         raise HFValidationError(f"Invalid file name {filename!r}: must be a non-empty repo path.")
     if "\x00" in filename:
         raise HFValidationError(f"Invalid file name {filename!r}: contains a NUL character.")
+    if any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in filename.split("/")):
+        raise HFValidationError(
+            f"Invalid file name {filename[:80]!r}...: a segment is longer than 255 bytes, more "
+            "than a file system allows in one name."
+        )
     if ".." in filename.replace("\\", "/").split("/"):
         raise HFValidationError(
             f"Invalid file name {filename!r}: a '..' segment would escape the target folder."

@@ -12,6 +12,7 @@ import anyio
 import anyio.to_thread
 import httpx
 
+from hubclient._answers import BadValue, convert_value, value_error
 from hubclient._http import RETRY_STATUSES, HubHttp
 from hubclient._reporting import Reporter
 from hubclient._urls import normalize_repo_type, origin_of, resolve_path, validate_repo_id
@@ -30,7 +31,9 @@ from hubclient.cache import (
     write_download_metadata,
     write_ref,
 )
+from hubclient.download._checks import commit_sha, etag_name, file_size, local_dir_problem
 from hubclient.download._context import BlobJob, Context
+from hubclient.download._disk import disk_errors
 from hubclient.download._hashing import Expected
 from hubclient.download._options import DownloadOptions
 from hubclient.download._snapshot import DryRunFileInfo, resolve_dirs
@@ -38,11 +41,13 @@ from hubclient.download._transfer import Source
 from hubclient.errors import (
     FileMetadataError,
     HfHubHTTPError,
+    HFValidationError,
     LocalEntryNotFoundError,
     OfflineModeIsEnabled,
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
+    UnexpectedResponseError,
 )
 from hubclient.progress import Phase, ProgressCallback
 
@@ -90,9 +95,18 @@ async def get_file_metadata(
         raise FileMetadataError(f"{url}: the Hub sent no X-Repo-Commit header.")
     if not etag:
         raise FileMetadataError(f"{url}: the Hub sent no ETag header.")
+    # both will name folders and files: checked before anything uses them
+    commit = convert_value(response, commit_sha, commit, expected="X-Repo-Commit: a commit id")
+    etag = convert_value(
+        response, lambda v: etag_name(v, verify=False), etag, expected="an ETag that is a hash"
+    )
     redirect = response.status_code in _REDIRECTS and "location" in h
     size_header = h.get("x-linked-size") or (None if redirect else h.get("content-length"))
-    size = int(size_header) if size_header and size_header.isdigit() else None
+    size = (
+        convert_value(response, file_size, int(size_header), expected="a file size")
+        if size_header and size_header.isdigit() and len(size_header) <= 20
+        else None
+    )
     location = str(response.url.join(h["location"])) if redirect else str(response.url)
     xet_hash = (h.get("x-xet-hash") or "").strip().lower()
     xet_link = response.links.get("xet-auth", {}).get("url") or h.get("x-xet-refresh-route")
@@ -157,6 +171,32 @@ async def hf_hub_download(
     options: DownloadOptions | None = None,
 ) -> str | DryRunFileInfo:
     """See :meth:`hubclient.AsyncHubClient.hf_hub_download`."""
+    with disk_errors(Path(local_dir or cache_dir or http.settings.hub_cache)):
+        return await _hf_hub_download(
+            http, repo_id, filename, subfolder=subfolder, repo_type=repo_type,
+            revision=revision, cache_dir=cache_dir, local_dir=local_dir,
+            force_download=force_download, local_files_only=local_files_only, dry_run=dry_run,
+            token=token, progress=progress, options=options,
+        )  # fmt: skip
+
+
+async def _hf_hub_download(
+    http: HubHttp,
+    repo_id: str,
+    filename: str,
+    *,
+    subfolder: str | None,
+    repo_type: str | None,
+    revision: str | None,
+    cache_dir: str | Path | None,
+    local_dir: str | Path | None,
+    force_download: bool,
+    local_files_only: bool,
+    dry_run: bool,
+    token: str | bool | None,
+    progress: ProgressCallback | None,
+    options: DownloadOptions | None,
+) -> str | DryRunFileInfo:
     validate_repo_id(repo_id)
     rtype = normalize_repo_type(repo_type)
     if subfolder:
@@ -229,7 +269,7 @@ async def hf_hub_download(
             lambda: link_pointers(repo, meta.etag, [pointer], ctx.policy, new_blob=False)
         )
         return str(pointer)
-    job = _job_from_meta(http, meta, rtype, repo_id, filename, token)
+    job = _job_from_meta(http, meta, rtype, repo_id, filename, token, options)
     job.pointers.append(pointer)
     reporter.expect(1, meta.size or 0)
     reporter.phase(Phase.DOWNLOADING, files=1, total_bytes=meta.size or 0)
@@ -245,14 +285,25 @@ def _job_from_meta(
     repo_id: str,
     filename: str,
     token: str | bool | None,
+    options: DownloadOptions | None,
 ) -> BlobJob:
+    verify = (options or DownloadOptions()).verify
+    expected = Expected.for_file(meta.size, meta.etag, lfs=meta.lfs)
+    try:  # about to be fetched and stored under this name: it must be checkable
+        etag_name(meta.etag, verify=verify)
+        if verify and expected.kind == "none":
+            raise BadValue(
+                "ETag", meta.etag, "is not the sha256 of an LFS file, so its content could "
+                "not be verified (DownloadOptions(verify=False) accepts it)",
+            )  # fmt: skip
+    except BadValue as err:
+        raise value_error(err, url=meta.location, expected="an ETag that is a hash") from None
     # The first GET goes to the storage URL the metadata HEAD was redirected to (one round trip
     # fewer, as huggingface_hub does); every later try (resume, range part, an expired URL)
     # goes through the resolve URL pinned at the commit (never a moving branch), which hands
     # out a fresh presigned URL, so a long transfer outlives one.
     url = resolve_path(rtype, repo_id, filename, meta.commit_hash)
     located = meta.location if origin_of(meta.location) != http.hub_origin else None
-    expected = Expected.for_file(meta.size, meta.etag, lfs=meta.lfs)
     source = Source(url, token, meta.etag, meta.xet_hash, meta.xet_token_url, located=located)
     return BlobJob(meta.etag, meta.size, expected, source, [filename], [])
 
@@ -290,8 +341,8 @@ async def _metadata(
 
             await anyio.to_thread.run_sync(remember)
         raise
-    except RevisionNotFoundError:
-        raise
+    except (RevisionNotFoundError, UnexpectedResponseError):
+        raise  # the Hub answered, and the answer is final (or a lie): no cache fallback
     except (HfHubHTTPError, httpx.TransportError, FileMetadataError, OfflineModeIsEnabled) as err:
         return None, err
     return meta, None
@@ -310,6 +361,9 @@ async def _to_local_dir(
     reporter: Reporter,
     options: DownloadOptions | None,
 ) -> str | DryRunFileInfo:
+    why = local_dir_problem(filename, allow_git=(options or DownloadOptions()).allow_git_paths)
+    if why is not None:
+        raise HFValidationError(f"Invalid file name {filename!r} for a local dir: it {why}.")
     paths = LocalDirPaths(target, filename)
     local_file = paths.file_path
     local_meta = await anyio.to_thread.run_sync(read_download_metadata, paths)
@@ -370,7 +424,7 @@ async def _to_local_dir(
     if dry_run:
         return DryRunFileInfo(meta.commit_hash, meta.size or 0, filename, str(local_file),
                               exists, True)  # fmt: skip
-    job = _job_from_meta(http, meta, repo.repo_type, repo.repo_id, filename, token)
+    job = _job_from_meta(http, meta, repo.repo_type, repo.repo_id, filename, token, options)
     reporter.expect(1, meta.size or 0)
     reporter.phase(Phase.DOWNLOADING, files=1, total_bytes=meta.size or 0)
     await ctx.fetch_into_local_dir(target, filename, job, meta.commit_hash)

@@ -54,7 +54,11 @@ class DownloadOptions:
     lock_timeout: float | None = 3600.0
     """Seconds to wait for another process downloading the same blob (None: forever)."""
     verify: bool = True
-    """Check sha256 (LFS) / git sha1 (regular files) in addition to the size."""
+    """Check sha256 (LFS) / git sha1 (regular files) in addition to the size (an ETag that
+    is neither is refused, as its content could not be checked)."""
+    allow_git_paths: bool = False
+    """Write repo paths under ``.git/`` into a local dir (refused by default: a local dir is
+    often a git checkout, where such a file would be a hook or a config git runs)."""
 
     def __post_init__(self) -> None:
         for name in (

@@ -12,9 +12,10 @@ import anyio
 import anyio.to_thread
 import httpx
 
+from hubclient._answers import BadValue, value_error
 from hubclient._http import HubHttp
 from hubclient._reporting import Reporter
-from hubclient._urls import normalize_repo_type, resolve_path, validate_repo_id
+from hubclient._urls import normalize_repo_type, resolve_path, tree_path, validate_repo_id
 from hubclient.cache import LocalDirPaths as _LocalDirPaths
 from hubclient.cache import (
     RepoCache,
@@ -27,11 +28,12 @@ from hubclient.cache import (
     read_tree_cache,
     tree_cache_path,
     try_to_load_from_cache,
-    validate_relative_filename,
     write_ref,
     write_tree_cache,
 )
+from hubclient.download._checks import file_size, git_oid, lfs_oid, local_dir_problem, repo_path
 from hubclient.download._context import BlobJob, Context
+from hubclient.download._disk import disk_errors
 from hubclient.download._groups import unwrap_groups
 from hubclient.download._hashing import Expected
 from hubclient.download._options import DownloadOptions
@@ -45,6 +47,7 @@ from hubclient.errors import (
     OfflineModeIsEnabled,
     RepositoryNotFoundError,
     RevisionNotFoundError,
+    UnexpectedResponseError,
 )
 from hubclient.progress import Phase, ProgressCallback
 from hubclient.xet._auth import token_path
@@ -83,6 +86,34 @@ async def snapshot_download(
     options: DownloadOptions | None = None,
 ) -> str | list[DryRunFileInfo]:
     """See :meth:`hubclient.AsyncHubClient.snapshot_download`."""
+    with disk_errors(Path(local_dir or cache_dir or http.settings.hub_cache)):
+        return await _snapshot_download(
+            http, repo_id, repo_type=repo_type, revision=revision, cache_dir=cache_dir,
+            local_dir=local_dir, allow_patterns=allow_patterns, ignore_patterns=ignore_patterns,
+            max_workers=max_workers, force_download=force_download,
+            local_files_only=local_files_only, dry_run=dry_run, token=token, progress=progress,
+            options=options,
+        )  # fmt: skip
+
+
+async def _snapshot_download(
+    http: HubHttp,
+    repo_id: str,
+    *,
+    repo_type: str | None,
+    revision: str | None,
+    cache_dir: str | Path | None,
+    local_dir: str | Path | None,
+    allow_patterns: str | Sequence[str] | None,
+    ignore_patterns: str | Sequence[str] | None,
+    max_workers: int | None,
+    force_download: bool,
+    local_files_only: bool,
+    dry_run: bool,
+    token: str | bool | None,
+    progress: ProgressCallback | None,
+    options: DownloadOptions | None,
+) -> str | list[DryRunFileInfo]:
     validate_repo_id(repo_id)
     rtype = normalize_repo_type(repo_type)
     rev = revision or "main"
@@ -116,8 +147,8 @@ async def snapshot_download(
                 entries = await list_tree(http, repo_id, rtype, commit, token)
                 if not dry_run:
                     await anyio.to_thread.run_sync(write_tree_cache, tree_json(commit), entries)
-        except RevisionNotFoundError:
-            raise
+        except (RevisionNotFoundError, UnexpectedResponseError):
+            raise  # the Hub answered, and the answer is final (or a lie): no cache fallback
         except (HfHubHTTPError, httpx.TransportError, OfflineModeIsEnabled) as err:
             api_error = err
             entries = None
@@ -146,8 +177,7 @@ async def snapshot_download(
         )
 
     wanted = filter_paths(entries, allow_patterns=allow_patterns, ignore_patterns=ignore_patterns)
-    for name in wanted:
-        validate_relative_filename(name)
+    _check_names(entries, wanted, target, opts, http.url(tree_path(rtype, repo_id, commit)))
     snapshot = repo.snapshot_dir(commit)
 
     def prepare() -> None:
@@ -202,6 +232,32 @@ async def snapshot_download(
                 tg.start_soon(worker, tg)
     reporter.phase(Phase.DONE, files=len(wanted), total_bytes=reporter.bytes_total)
     return str(target if target is not None else snapshot)
+
+
+def _check_names(
+    entries: dict[str, TreeEntry],
+    wanted: list[str],
+    target: Path | None,
+    opts: DownloadOptions,
+    url: str,
+) -> None:
+    """Every file about to be written, checked again however its listing arrived (fresh, or
+    from a ``trees/`` file some other tool may have written): path, blob names, size, and
+    in a local dir the paths kept for git and for the local dir's own records."""
+    for name in wanted:
+        entry = entries[name]
+        try:
+            repo_path(name)
+            git_oid(entry.blob_id)
+            if entry.lfs_sha256 is not None:
+                lfs_oid(entry.lfs_sha256)
+            file_size(entry.size)
+            if target is not None:
+                why = local_dir_problem(name, allow_git=opts.allow_git_paths)
+                if why is not None:
+                    raise BadValue("path", name, why)
+        except BadValue as err:
+            raise value_error(err, url=url, expected="files that stay inside the target") from None
 
 
 def resolve_dirs(cache_dir: str | Path, local_dir: str | Path | None) -> tuple[Path, Path | None]:

@@ -10,6 +10,7 @@ import anyio
 import anyio.to_thread
 import httpx
 
+from hubclient._answers import network_error, redact_url
 from hubclient._http import HubHttp
 from hubclient._urls import normalize_repo_type, resolve_path, validate_repo_id
 from hubclient.cache import normalize_etag, validate_relative_filename
@@ -86,25 +87,27 @@ class RemoteFile:
                         or _etag_conflict(response, self.etag)
                     ):
                         raise DownloadIntegrityError(
-                            f"{self.url}: cannot resume the stream at byte {pos} "
+                            f"{redact_url(self.url)}: cannot resume the stream at byte {pos} "
                             f"({response.status_code}, {response.headers.get('content-range')})"
                         )
                 async for chunk in response.aiter_bytes(size):
                     pos += len(chunk)
                     if self.size is not None and pos > self.size:
-                        raise DownloadIntegrityError(f"{self.url}: more bytes than announced")
+                        raise DownloadIntegrityError(
+                            f"{redact_url(self.url)}: more bytes than announced"
+                        )
                     if hasher.active:
                         if len(chunk) >= _INLINE_HASH:
                             await anyio.to_thread.run_sync(hasher.update, chunk)
                         else:
                             hasher.update(chunk)
                     yield chunk
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 if self.size is not None and pos >= self.size:
                     break  # every byte arrived; only the connection's end was broken
                 failures = 0 if pos > start else failures + 1
                 if failures > self._resume_attempts or self.size is None:
-                    raise
+                    raise network_error(exc, method="GET", url=self.url) from exc
                 response = None
                 await anyio.sleep(min(2.0, 0.1 * 2**failures))
                 continue
@@ -112,11 +115,13 @@ class RemoteFile:
                 break
             failures = 0 if pos > start else failures + 1
             if failures > self._resume_attempts:
-                raise DownloadIntegrityError(f"{self.url}: got {pos} bytes of {self.size}")
+                raise DownloadIntegrityError(
+                    f"{redact_url(self.url)}: got {pos} bytes of {self.size}"
+                )
             response = None
         problem = hasher.mismatch()
         if problem is not None:
-            raise DownloadIntegrityError(f"{self.url}: content check failed: {problem}")
+            raise DownloadIntegrityError(f"{redact_url(self.url)}: content check failed: {problem}")
 
 
 @contextlib.asynccontextmanager
@@ -167,8 +172,14 @@ async def open_file(
             size_header = h.get("x-linked-size") or h.get("content-length")
             content_url = str(response.url)
         if response.status_code != 200:
-            raise FileMetadataError(f"{content_url}: unexpected status {response.status_code}")
-        size = int(size_header) if size_header and size_header.isdigit() else None
+            raise FileMetadataError(
+                f"{redact_url(content_url)}: unexpected status {response.status_code}"
+            )
+        size = (
+            int(size_header)
+            if size_header and size_header.isdigit() and len(size_header) <= 20
+            else None
+        )
         yield RemoteFile(
             commit_hash=commit,
             etag=etag,

@@ -5,6 +5,9 @@
 * a broken body is resumed with ``Range: bytes=<received>-`` once the answer is checked
   (``206``, ``Content-Range`` start and total, a hash-like ``ETag`` equal to the expected
   one); a ``200`` to a ranged request restarts the file from zero;
+* rounds are bounded by *net* progress: a round counts as progress only when it gets past
+  the furthest byte any earlier round reached, so a server that ignores ``Range`` and cuts
+  every body short fails after ``resume_attempts`` rounds instead of restarting forever;
 * the network never waits for the disk by more than ``buffer_chunks`` chunks: a writer task
   writes and hashes in a worker thread while the next chunks arrive;
 * large files: parallel byte ranges written at their offsets into one preallocated file, the
@@ -29,18 +32,20 @@ import httpx
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from hubclient import xet
+from hubclient._answers import network_error, redact_url
 from hubclient._http import HubHttp
 from hubclient._urls import origin_of
 from hubclient.cache import clear_progress, normalize_etag, write_progress
+from hubclient.download._disk import disk_errors
 from hubclient.download._groups import unwrap_groups
-from hubclient.download._hashing import Expected, Hasher
+from hubclient.download._hashing import Expected, Hasher, file_mismatch
 from hubclient.download._options import DownloadIntegrityError, DownloadOptions
 from hubclient.download._pace import Pace
 from hubclient.errors import HfHubHTTPError
 
 __all__ = ["Location", "Source", "Transfer"]
 
-_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$")
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d{1,20})-(\d{1,20})/(\d{1,20}|\*)\s*$")
 _HASH_LIKE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 OnBytes = Callable[[int], None]
@@ -116,7 +121,7 @@ def _declared_size(response: httpx.Response) -> int | None:
     if response.headers.get("content-encoding", "identity") != "identity":
         return None
     value = response.headers.get("content-length")
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isdigit() and len(value) <= 20 else None
 
 
 class Transfer:
@@ -168,6 +173,7 @@ class Transfer:
         started = anyio.current_time()
         failures = 0
         attempt = -1
+        best = 0  # the furthest any round got: only going past it is progress
         while True:
             attempt += 1
             if expected.size is not None and len(buf) >= expected.size:
@@ -216,16 +222,18 @@ class Transfer:
                 if url == source.url:
                     raise
                 continue  # the URL handed over failed (expired?): resolve afresh
-            except httpx.TransportError:
-                failures = 0 if len(buf) > start else failures + 1
+            except httpx.TransportError as exc:
+                failures = 0 if len(buf) > best else failures + 1
+                best = max(best, len(buf))
                 if failures > self.options.resume_attempts:
-                    raise
+                    raise network_error(exc, method="GET", url=source.url) from exc
                 await self._pause(failures)
                 continue
             if expected.size is None or len(buf) == expected.size:
                 self._observe(started)
                 return bytes(buf)
-            failures = 0 if len(buf) > start else failures + 1
+            failures = 0 if len(buf) > best else failures + 1
+            best = max(best, len(buf))
             if failures > self.options.resume_attempts:
                 raise DownloadIntegrityError(
                     f"{source.url}: got {len(buf)} bytes, expected {expected.size}"
@@ -234,14 +242,14 @@ class Transfer:
     def _check_full_answer(self, response: httpx.Response, expected: Expected) -> None:
         if response.status_code != 200:
             raise HfHubHTTPError(
-                f"Unexpected status {response.status_code} for GET {response.url}",
+                f"Unexpected status {response.status_code} for GET {redact_url(str(response.url))}",
                 status_code=response.status_code,
-                url=str(response.url),
+                url=redact_url(str(response.url)),
             )
         declared = _declared_size(response)
         if expected.size is not None and declared is not None and declared != expected.size:
             raise DownloadIntegrityError(
-                f"{response.url}: the server announces {declared} bytes, expected "
+                f"{redact_url(str(response.url))}: the server announces {declared} bytes, expected "
                 f"{expected.size} (the file changed, or the listing is stale)"
             )
 
@@ -263,17 +271,18 @@ class Transfer:
         content does not match (``tmp`` is then deleted).
         """
         size = expected.size
-        if offset == 0 and await self._through_xet(source, tmp, expected, on_bytes):
-            return
-        if size is not None and size - offset >= self.options.parallel_threshold:
-            try:
-                await self._parallel(
-                    source, tmp, offset=offset, expected=expected, on_bytes=on_bytes
-                )
+        with disk_errors(tmp):
+            if offset == 0 and await self._through_xet(source, tmp, expected, on_bytes):
                 return
-            except _RangesUnsupported:
-                offset = 0
-        await self._sequential(source, tmp, offset=offset, expected=expected, on_bytes=on_bytes)
+            if size is not None and size - offset >= self.options.parallel_threshold:
+                try:
+                    await self._parallel(
+                        source, tmp, offset=offset, expected=expected, on_bytes=on_bytes
+                    )
+                    return
+                except _RangesUnsupported:
+                    offset = 0
+            await self._sequential(source, tmp, offset=offset, expected=expected, on_bytes=on_bytes)
 
     async def _through_xet(
         self, source: Source, tmp: Path, expected: Expected, on_bytes: OnBytes
@@ -335,6 +344,8 @@ class Transfer:
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(f.close)
         problem = hasher.mismatch()
+        if problem is None and self.options.verify and expected.deferred:
+            problem = await anyio.to_thread.run_sync(file_mismatch, tmp, expected)
         if problem is not None:
             await anyio.to_thread.run_sync(_unlink, tmp)
             raise DownloadIntegrityError(f"{source.url}: content check failed: {problem}")
@@ -390,6 +401,7 @@ class Transfer:
         pos = offset
         size = expected.size
         failures = 0
+        best = offset  # the furthest any round got: only going past it is progress
         # Pieces are gathered here (not in httpx's chunker) so that bytes received before a
         # cut are written and resumed after, never fetched twice.
         pending = bytearray()
@@ -406,7 +418,6 @@ class Transfer:
         attempt = -1
         while size is None or pos < size:
             attempt += 1
-            start = pos
             headers = {"accept-encoding": "identity"}
             if pos:
                 headers["range"] = f"bytes={pos}-"
@@ -429,7 +440,7 @@ class Transfer:
                         ):
                             await send.send(_RESTART)  # Range ignored: this is the whole file
                             on_bytes(-pos)
-                            pos = start = 0
+                            pos = 0
                         elif not self._check_resumed(response, pos, size) or _etag_conflict(
                             response, source.etag
                         ):
@@ -452,18 +463,20 @@ class Transfer:
                     raise
                 pos += await flush()
                 continue  # the URL handed over failed (expired?): resolve afresh
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 pos += await flush()  # what arrived before the cut is good: keep it
-                failures = 0 if pos > start else failures + 1
+                failures = 0 if pos > best else failures + 1
+                best = max(best, pos)
                 if failures > self.options.resume_attempts:
-                    raise
+                    raise network_error(exc, method="GET", url=source.url) from exc
                 await self._pause(failures)
                 continue
             pos += await flush()
             if size is None:
                 return
             if pos < size:
-                failures = 0 if pos > start else failures + 1
+                failures = 0 if pos > best else failures + 1
+                best = max(best, pos)
                 if failures > self.options.resume_attempts:
                     raise DownloadIntegrityError(f"{source.url}: got {pos} bytes, expected {size}")
 
@@ -645,12 +658,14 @@ class Transfer:
                         response, source.etag
                     ):
                         raise DownloadIntegrityError(
-                            f"{url}: bad answer to a byte-range request "
+                            f"{redact_url(url)}: bad answer to a byte-range request "
                             f"({response.status_code}, {response.headers.get('content-range')})"
                         )
                     async for piece in response.aiter_bytes(chunk_size):
                         if pos + len(piece) > end:
-                            raise DownloadIntegrityError(f"{url}: range answer too long")
+                            raise DownloadIntegrityError(
+                                f"{redact_url(url)}: range answer too long"
+                            )
                         pos += len(piece)
                         yield piece
             except HfHubHTTPError as err:
@@ -660,16 +675,16 @@ class Transfer:
                 relocated += 1
                 await where.refresh(url, lambda: self.locate(source))
                 continue
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 failures = 0 if pos > begin else failures + 1
                 if failures > self.options.resume_attempts:
-                    raise
+                    raise network_error(exc, method="GET", url=url) from exc
                 await self._pause(failures)
                 continue
             if pos < end:
                 failures = 0 if pos > begin else failures + 1
                 if failures > self.options.resume_attempts:
-                    raise DownloadIntegrityError(f"{url}: short range answer")
+                    raise DownloadIntegrityError(f"{redact_url(url)}: short range answer")
 
 
 class _Slot:

@@ -20,12 +20,15 @@ import dataclasses
 import time
 from pathlib import Path
 
+from hubclient._answers import BadValue, value_error
 from hubclient._http import HubHttp
 from hubclient._refs import list_repo_refs
-from hubclient._urls import url_prefix
-from hubclient.cache import RepoCache
+from hubclient._urls import refs_path, url_prefix
+from hubclient.cache import RepoCache, validate_revision_for_disk
 from hubclient.download import DownloadOptions, snapshot_download
+from hubclient.download._checks import commit_sha
 from hubclient.download._plan import resolve_commit
+from hubclient.errors import HFValidationError
 from hubclient.mirror._jobs import mirror_error, run_plan
 from hubclient.mirror._plan import PlanError, PlanLike, plan_items
 from hubclient.mirror._refs import DEFAULT_BRANCH, RefToMirror, select_refs
@@ -106,6 +109,20 @@ async def download_repos(
         destination=lambda item: str(_destination(item, cache_root, target_root)),
         progress=progress,
     )
+
+
+def _check_ref(ref: RefToMirror, url: str, *, cache_layout: bool) -> None:
+    """A ref from the source's listing names a folder (its commit; in the cache its name
+    too, under ``refs/``): checked before it names anything."""
+    try:
+        commit_sha(ref.commit)
+        if cache_layout:
+            try:
+                validate_revision_for_disk(ref.name)
+            except HFValidationError:
+                raise BadValue("ref name", ref.name, "cannot name a file under refs/") from None
+    except BadValue as err:
+        raise value_error(err, url=url, expected="refs with safe names and commit ids") from None
 
 
 def _destination(item: MirrorPlanItem, cache_root: Path, target_root: Path | None) -> Path:
@@ -204,11 +221,13 @@ async def _download_repo(
         result.duration_seconds = time.monotonic() - started
         return result
     done_commits: set[str] = set()
+    refs_url = source.url(refs_path(item.repo_type, item.repo_id))
     for ref in refs:
         kind, name, commit = ref.kind, ref.name, ref.commit
         counts.counting = commit not in done_commits
         copied_before = counts.files_copied
         try:
+            _check_ref(ref, refs_url, cache_layout=target_root is None)
             await snapshot_download(
                 source,
                 item.repo_id,
