@@ -8,6 +8,7 @@ from typing import Any
 import anyio
 
 from hubclient import _urls
+from hubclient._answers import parse_json
 from hubclient._http import HubHttp, TimeoutArg
 from hubclient.errors import (
     GatedRepoError,
@@ -32,6 +33,15 @@ PATHS_INFO_BATCH = 500
 _PATHS_INFO_CONCURRENCY = 4
 
 
+_ENTRIES = "a JSON array of files and folders"
+
+
+def _parse_entries(items: Any) -> list[RepoFile | RepoFolder]:
+    if not isinstance(items, list):
+        raise TypeError(f"expected a list of entries, got {type(items).__name__}")
+    return [parse_tree_entry(item) for item in items]
+
+
 def parse_tree_entry(item: Any) -> RepoFile | RepoFolder:
     """A tree / paths-info JSON entry as a RepoFile (``type: file``) or a RepoFolder."""
     if isinstance(item, dict) and item.get("type") == "file":
@@ -52,8 +62,10 @@ async def list_repo_tree(
 ) -> AsyncIterator[RepoFile | RepoFolder]:
     path = _urls.tree_path(repo_type, repo_id, revision, path_in_repo)
     params = {"recursive": recursive, "expand": expand}
-    async for item in http.paginate(path, params=params, token=token):
-        yield parse_tree_entry(item)
+    async for item in http.paginate(
+        path, params=params, token=token, expected=_ENTRIES, convert=parse_tree_entry
+    ):
+        yield item
 
 
 async def list_repo_files(
@@ -99,7 +111,7 @@ async def get_paths_info(
             token=token,
             retry=True,  # read-only
         )
-        results[index] = [parse_tree_entry(item) for item in response.json()]
+        results[index] = parse_json(response, _parse_entries, expected=_ENTRIES)
 
     if len(batches) == 1:
         await fetch(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hubclient import _urls
+from hubclient._answers import parse_json
 from hubclient._http import HubHttp
 from hubclient.errors import HfHubHTTPError
 from hubclient.models.refs import GitCommitInfo, GitRefs
@@ -33,10 +34,13 @@ async def list_repo_refs(
         params={"include_prs": 1} if include_pull_requests else None,
         token=token,
     )
-    data = response.json()
-    if isinstance(data, dict) and not include_pull_requests:
-        data = {**data, "pullRequests": None}
-    return GitRefs.model_validate(data)
+
+    def convert(data: Any) -> GitRefs:
+        if isinstance(data, dict) and not include_pull_requests:
+            data = {**data, "pullRequests": None}
+        return GitRefs.model_validate(data)
+
+    return parse_json(response, convert, expected="an object with branches, converts and tags")
 
 
 async def list_repo_commits(
@@ -51,8 +55,14 @@ async def list_repo_commits(
     path = _urls.commits_path(repo_type, repo_id, revision)
     params = {"expand[]": "formatted"} if formatted else None
     return [
-        GitCommitInfo.model_validate(item)
-        async for item in http.paginate(path, params=params, token=token)
+        item
+        async for item in http.paginate(
+            path,
+            params=params,
+            token=token,
+            expected="a JSON array of commits",
+            convert=GitCommitInfo.model_validate,
+        )
     ]
 
 

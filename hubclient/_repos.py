@@ -11,6 +11,7 @@ from typing import Any, Literal
 import anyio
 
 from hubclient import _urls
+from hubclient._answers import parse_json
 from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg, error_from_response
 from hubclient.errors import (
     GatedRepoError,
@@ -87,7 +88,12 @@ async def repo_info(
         files_metadata=files_metadata, expand=expand, security_status=security_status
     )
     response = await http.request("GET", path, params=params, token=token, timeout=timeout)
-    return _INFO_CLASSES[kind].model_validate(response.json())
+    cls = _INFO_CLASSES[kind]
+
+    def convert(payload: Any) -> ModelInfo | DatasetInfo | SpaceInfo:
+        return cls.model_validate(payload)
+
+    return parse_json(response, convert, expected=f"a {kind} info object")
 
 
 async def repo_exists(
@@ -259,13 +265,23 @@ async def list_repos(
     if limit is not None and limit <= 0:
         return
     cls = _INFO_CLASSES[repo_type]
+
+    def convert(item: Any) -> Any:
+        if isinstance(item, dict) and "siblings" not in item:
+            item = {**item, "siblings": None}
+        return cls.model_validate(item)
+
     count = 0
-    pages = http.paginate(_urls.list_repos_path(repo_type), params=params, token=token)
+    pages = http.paginate(
+        _urls.list_repos_path(repo_type),
+        params=params,
+        token=token,
+        expected=f"a JSON array of {repo_type} infos",
+        convert=convert,
+    )
     async with aclosing(pages):
         async for item in pages:
-            if isinstance(item, dict) and "siblings" not in item:
-                item = {**item, "siblings": None}
-            yield cls.model_validate(item)
+            yield item
             count += 1
             if limit is not None and count >= limit:
                 return
@@ -391,8 +407,8 @@ async def create_repo(
 
     if response.status_code == 409 and exist_ok:
         try:
-            url = response.json().get("url")
-        except ValueError:
+            url = parse_json(response, lambda p: p.get("url"), expected="an object with a url")
+        except HfHubHTTPError:
             url = None
         if isinstance(url, str):
             return RepoUrl.parse(url, endpoint=http.endpoint)
@@ -407,7 +423,11 @@ async def create_repo(
             return _repo_url_for(http, kind, repo_id)
     if response.is_error:
         raise error_from_response(response, method="POST")
-    return RepoUrl.parse(response.json()["url"], endpoint=http.endpoint)
+    return parse_json(
+        response,
+        lambda answer: RepoUrl.parse(answer["url"], endpoint=http.endpoint),
+        expected="an object with the repo's url",
+    )
 
 
 async def delete_repo(

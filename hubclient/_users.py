@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hubclient._answers import parse_json
 from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg
 from hubclient.errors import HfHubHTTPError
 from hubclient.models.users import WhoAmI
@@ -21,4 +22,4 @@ async def whoami(
         if err.status_code == 401:
             err.append_to_message("\nInvalid user token: check the token you passed or HF_TOKEN.")
         raise
-    return WhoAmI.model_validate(response.json())
+    return parse_json(response, WhoAmI.model_validate, expected="a user or organization object")

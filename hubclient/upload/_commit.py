@@ -12,13 +12,14 @@ import json
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
 import anyio.to_thread
 
+from hubclient._answers import parse_json
 from hubclient._http import HubHttp, error_from_response
 from hubclient._reporting import Reporter
 from hubclient._urls import (
@@ -142,8 +143,8 @@ async def _validate_readme(ctx: UploadContext, content: bytes) -> None:
         raise_for_status=False,
     )
     try:
-        answer = ValidateYamlResponse.model_validate(response.json())
-    except ValueError:
+        answer = parse_json(response, ValidateYamlResponse.model_validate)
+    except HfHubHTTPError:  # only warnings are read from it: an odd answer is no answer
         answer = ValidateYamlResponse()
     notes = "\n".join(f"- {w.get('message')}" for w in answer.warnings)
     if notes:
@@ -240,7 +241,7 @@ async def _paths_info(ctx: UploadContext, paths: Sequence[str], revision: str) -
             data={"paths": list(paths[start : start + _PATHS_INFO_BATCH]), "expand": "false"},
             token=ctx.token,
         )
-        payload = response.json()
+        payload: Any = parse_json(response, expected="a JSON array of files")
         if isinstance(payload, list):
             out.extend(p for p in payload if isinstance(p, dict))
     return out
@@ -566,11 +567,11 @@ async def send_commit(
     Raises :class:`CommitConflictError` on 409/412 and the typed HTTP errors otherwise.
     """
     length = sum(len(line) if isinstance(line, bytes) else line.size for line in lines)
-    body: bytes | AsyncIterator[bytes]
+    body: bytes | Callable[[], AsyncIterator[bytes]]
     if length <= _SMALL_COMMIT:  # one buffer: fewer, larger writes for both sides
         body = b"".join([chunk async for chunk in _stream_lines(ctx, lines)])
-    else:  # streamed from disk, memory bounded
-        body = _coalesce(_stream_lines(ctx, lines))
+    else:  # streamed from disk, memory bounded; made again if a redirect (renamed repo) asks
+        body = lambda: _coalesce(_stream_lines(ctx, lines))  # noqa: E731
     response = await ctx.http.request(
         "POST",
         commit_path(ctx.repo_type, ctx.repo_id, ctx.revision),
@@ -585,7 +586,7 @@ async def send_commit(
         raise _conflict(response, parent_commit)
     if response.status_code >= 400:
         raise error_from_response(response, method="POST")
-    return CommitResponse.model_validate(response.json())
+    return parse_json(response, CommitResponse.model_validate, expected="a commit answer")
 
 
 def _conflict(response: Any, parent_commit: str | None) -> CommitConflictError:
@@ -620,7 +621,9 @@ async def _no_op_commit_info(ctx: UploadContext, message: str, description: str)
     response = await ctx.http.request(
         "GET", repo_info_path(ctx.repo_type, ctx.repo_id, ctx.revision), token=ctx.token
     )
-    sha = str(response.json()["sha"])
+    sha = parse_json(
+        response, lambda info: str(info["sha"]), expected="a repo info with a commit sha"
+    )
     ctx.reporter.phase(Phase.DONE)
     return CommitInfo(
         commit_url=f"{_repo_url_prefix(ctx.http, ctx)}/commit/{sha}",

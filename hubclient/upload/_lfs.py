@@ -21,6 +21,7 @@ import anyio
 import anyio.to_thread
 
 from hubclient import xet
+from hubclient._answers import parse_json
 from hubclient._urls import lfs_batch_path
 from hubclient.models.commits import (
     LfsAction,
@@ -263,7 +264,9 @@ async def _request_batches(
             token=ctx.token,
             retry=True,
         )
-        batch = LfsBatchResponse.model_validate(response.json())
+        batch = parse_json(
+            response, LfsBatchResponse.model_validate, expected="a git-lfs batch answer"
+        )
         if chosen is not None:
             chosen.append(batch.transfer or "basic")
         errors = [(o.oid, o.error.code, o.error.message) for o in batch.objects if o.error]

@@ -14,6 +14,7 @@ from functools import partial
 import anyio
 import anyio.to_thread
 
+from hubclient._answers import parse_json
 from hubclient._urls import preupload_path
 from hubclient.models.commits import (
     CommitOperationAdd,
@@ -129,7 +130,9 @@ async def plan_additions(
                 token=ctx.token,
                 retry=True,
             )
-        answer = PreuploadResponse.model_validate(response.json())
+        answer = parse_json(
+            response, PreuploadResponse.model_validate, expected="a preupload answer"
+        )
         verdicts = {result.path: result for result in answer.files}
         missing = [a.path for a in batch if a.path not in verdicts]
         if missing:
