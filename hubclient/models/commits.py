@@ -31,6 +31,8 @@ from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hubclient.errors import HFValidationError
+
 __all__ = [
     "CommitFileLine",
     "CommitFileValue",
@@ -75,10 +77,11 @@ _FORBIDDEN_COMPONENTS = (".git", ".cache")
 _DISCUSSION_URL = re.compile(r".*/discussions/(\d+)")
 
 
-class InvalidPathInRepoError(ValueError):
+class InvalidPathInRepoError(HFValidationError):
     """A ``path_in_repo`` would escape the repo or write into a forbidden folder.
 
-    Raised before anything is sent. It is a ``ValueError`` like ``huggingface_hub``'s.
+    Raised before anything is sent. It is a ``ValueError`` like ``huggingface_hub``'s (and an
+    :class:`~hubclient.errors.HFValidationError`).
 
     Attributes:
         path: the path as given.
@@ -115,14 +118,33 @@ def validate_path_in_repo(path_in_repo: str) -> str:
             "without '..' components (for example 'data/train.csv').",
             original,
         )
+    why = _refused_by_git(path)
+    if why:
+        raise InvalidPathInRepoError(
+            f"Invalid path_in_repo {original!r}: {why}, which the Hub refuses (git could not "
+            "check the file out); rename the path.",
+            original,
+        )
     for forbidden in _FORBIDDEN_COMPONENTS:
-        if forbidden in parts:
+        if forbidden in [part.lower().rstrip(". ") for part in parts]:
             raise InvalidPathInRepoError(
                 f"Invalid path_in_repo {original!r}: files under a '{forbidden}/' folder cannot be "
                 "committed; rename the path.",
                 original,
             )
     return path
+
+
+def _refused_by_git(path: str) -> str:
+    """Why git (and so the Hub) cannot hold ``path`` as a file path, or ``""``."""
+    if "\x00" in path:
+        return "it contains a NUL character"
+    if "\\" in path:
+        return "it contains a backslash (use '/' between folders)"
+    body = path[:-1] if path.endswith("/") else path  # a trailing '/' marks a folder deletion
+    if any(part in ("", ".") for part in body.split("/")):
+        return "it has an empty or '.' segment"
+    return ""
 
 
 def _is_binary_fileobj(obj: object) -> bool:

@@ -73,7 +73,9 @@ def _text_at(ctx: Ctx, snapshot: Snapshot, path: str) -> str:
 
 
 def clean_path(path: Any) -> str:
-    """A repo path as the Hub accepts it (no leading ``/`` or ``./``, no ``..``, no ``.git``)."""
+    """A repo path as the Hub accepts it: no leading ``/`` or ``./``; no empty, ``.`` or
+    ``..`` segment; no NUL (git cannot store it); no backslash and no ``.git`` segment in any
+    case (git refuses to check those out, ``core.protectNTFS`` being on by default)."""
     if not isinstance(path, str) or not path:
         raise HubError.bad_request(f"Invalid path: {path!r}")
     text: str = path
@@ -81,7 +83,13 @@ def clean_path(path: Any) -> str:
     while text.startswith("./"):
         text = text[2:]
     parts = text.split("/")
-    if not text or any(p in ("", ".", "..") for p in parts) or ".git" in parts:
+    if (
+        not text
+        or "\x00" in text
+        or "\\" in text
+        or any(p in ("", ".", "..") for p in parts)
+        or any(p.lower().rstrip(". ") == ".git" or p.lower() == "git~1" for p in parts)
+    ):
         raise HubError.bad_request(f"Invalid path: {text!r}")
     return text
 
