@@ -32,6 +32,7 @@ from hubclient.cli._errors import (
     error_message,
     exit_code_for,
 )
+from hubclient.cli._text import printable
 
 __all__ = ["build_parser", "main"]
 
@@ -219,7 +220,7 @@ def _warning_printer(*, quiet: bool) -> Callable[..., None]:
 
     def show(message: Warning | str, *args: object, **kwargs: object) -> None:
         if not quiet:
-            sys.stderr.write(f"warning: {' '.join(str(message).split())}\n")
+            sys.stderr.write(f"warning: {printable(' '.join(str(message).split()))}\n")
 
     return show
 

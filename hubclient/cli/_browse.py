@@ -21,6 +21,7 @@ from hubclient.cli._common import (
     resolve_repo,
     wrap,
 )
+from hubclient.cli._text import printable
 
 __all__ = ["add_info_parser", "add_ls_parser"]
 
@@ -111,13 +112,14 @@ def _entry_json(entry: RepoFile | RepoFolder) -> dict[str, Any]:
 
 def _ls_table(entries: list[RepoFile | RepoFolder], *, quiet: bool) -> str | None:
     if quiet:
-        return "\n".join(entry.path for entry in entries) if entries else None
+        return "\n".join(printable(entry.path) for entry in entries) if entries else None
     rows = [("TYPE", "SIZE", "LFS", "PATH")]
     for entry in entries:
+        path = printable(entry.path)
         if isinstance(entry, RepoFile):
-            rows.append(("file", human_size(entry.size), "lfs" if entry.lfs else "", entry.path))
+            rows.append(("file", human_size(entry.size), "lfs" if entry.lfs else "", path))
         else:
-            rows.append(("dir", "-", "", entry.path + "/"))
+            rows.append(("dir", "-", "", path + "/"))
     return "\n".join(f"{kind:<4}  {size:>10}  {lfs:<3}  {path}" for kind, size, lfs, path in rows)
 
 
@@ -142,7 +144,7 @@ def _info_text(
     info: ModelInfo | DatasetInfo | SpaceInfo, refs: GitRefs, repo_type: str, *, quiet: bool
 ) -> str:
     if quiet:
-        return info.sha or ""
+        return printable(info.sha or "")
     siblings = info.siblings or []
     size = sum(s.size or 0 for s in siblings)
     lfs = sum(1 for s in siblings if s.lfs is not None)
@@ -158,7 +160,7 @@ def _info_text(
         ("branches", _names(refs.branches)),
         ("tags", _names(refs.tags)),
     ]
-    return "\n".join(f"{key + ':':<15}{value}" for key, value in rows)
+    return "\n".join(f"{key + ':':<15}{printable(value)}" for key, value in rows)
 
 
 def _yes_no(value: bool | None) -> str:

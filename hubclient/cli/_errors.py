@@ -37,6 +37,7 @@ from hubclient import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
+from hubclient.cli._text import printable
 
 __all__ = [
     "EXIT_CODES_HELP",
@@ -95,7 +96,9 @@ _AUTH_TYPES = frozenset(
 )
 _NETWORK_TYPES = frozenset(
     {
-        # httpx's transport errors (every subclass of httpx.TransportError)
+        # hubclient's, then httpx's transport errors (every subclass of httpx.TransportError)
+        "HubNetworkError",
+        "HubTimeoutError",
         "TransportError",
         "TimeoutException",
         "ConnectTimeout",
@@ -293,4 +296,4 @@ def error_line(exc: BaseException) -> str:
     """
     text = error_message(exc)
     name = type(exc).__name__
-    return f"{name}: {text}" if text else name
+    return f"{name}: {printable(text)}" if text else name
