@@ -33,6 +33,7 @@ from hubclient.errors import (
     ResponseTooLargeError,
     UnexpectedResponseError,
     UnsafeServerValueError,
+    network_error_class,
 )
 
 __all__ = [
@@ -78,7 +79,10 @@ def network_error(exc: httpx.HTTPError, *, method: str, url: str) -> HubNetworkE
     the httpx error); an error that already is one is returned as is."""
     if isinstance(exc, HubNetworkError):
         return exc
-    cls = HubTimeoutError if isinstance(exc, httpx.TimeoutException) else HubNetworkError
+    if isinstance(exc, httpx.TransportError):
+        cls = network_error_class(type(exc))
+    else:
+        cls = HubTimeoutError if isinstance(exc, httpx.TimeoutException) else HubNetworkError
     url = redact_url(url)
     detail = str(exc) or "no detail"
     try:
@@ -207,6 +211,14 @@ class _Undecodable(Exception):
 async def _body_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
     """The body of a streamed ``response``, decompressed in pieces of at most ``_PIECE`` bytes
     for gzip and deflate (the encodings the Hub uses); other encodings through httpx."""
+    try:
+        already = response.content  # read before us (a mock transport's response)
+    except httpx.ResponseNotRead:
+        pass
+    else:
+        if already:
+            yield already
+        return
     encodings = [
         e.strip().lower()
         for e in response.headers.get("content-encoding", "").split(",")
@@ -253,6 +265,21 @@ async def _body_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
         yield tail
 
 
+async def _bounded_pieces(
+    response: httpx.Response, limit: int | None, what: str
+) -> AsyncIterator[bytes]:
+    """:func:`_body_pieces`, raising :class:`ResponseTooLargeError` past ``limit`` bytes."""
+    size = 0
+    async for piece in _body_pieces(response):
+        size += len(piece)
+        if limit is not None and size > limit:
+            raise too_large(
+                response, f"{what} is larger than allowed once decompressed",
+                "max_response_bytes", limit,
+            )  # fmt: skip
+        yield piece
+
+
 async def read_body(response: httpx.Response, limit: int | None) -> None:
     """Read the (decompressed) body of a streamed ``response`` into it, at most ``limit`` bytes.
 
@@ -271,15 +298,8 @@ async def read_body(response: httpx.Response, limit: int | None) -> None:
             response, f"The answer announces {declared} bytes", "max_response_bytes", limit
         )
     chunks: list[bytes] = []
-    size = 0
     try:
-        async for chunk in _body_pieces(response):
-            size += len(chunk)
-            if limit is not None and size > limit:
-                raise too_large(
-                    response, "The answer is larger than allowed once decompressed",
-                    "max_response_bytes", limit,
-                )  # fmt: skip
+        async for chunk in _bounded_pieces(response, limit, "The answer"):
             chunks.append(chunk)
     except _Undecodable as err:
         raise _undecodable(response, str(err)) from None
@@ -445,13 +465,8 @@ async def json_items(
     head: list[bytes] = []
     size = 0
     try:
-        async for chunk in _body_pieces(response):
+        async for chunk in _bounded_pieces(response, limit, "The listing page"):
             size += len(chunk)
-            if limit is not None and size > limit:
-                raise too_large(
-                    response, "The listing page is larger than allowed once decompressed",
-                    "max_response_bytes", limit,
-                )  # fmt: skip
             if parser is None:
                 head.append(chunk)
                 if size <= _FAST_PAGE:

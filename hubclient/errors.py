@@ -362,6 +362,29 @@ class HubTimeoutError(HubNetworkError, httpx.TimeoutException):
     ``httpx.TimeoutException``)."""
 
 
+_NETWORK_CLASSES: dict[type[httpx.TransportError], type[HubNetworkError]] = {}
+
+
+def network_error_class(cause: type[httpx.TransportError]) -> type[HubNetworkError]:
+    """The hubclient error raised for an httpx transport error of type ``cause``: a subclass
+    of :class:`HubNetworkError` (:class:`HubTimeoutError` for timeouts) *and* of ``cause``,
+    with ``cause``'s name, so ``except httpx.ConnectError`` and messages naming
+    ``ConnectError`` keep working."""
+    found = _NETWORK_CLASSES.get(cause)
+    if found is None:
+        base = HubTimeoutError if issubclass(cause, httpx.TimeoutException) else HubNetworkError
+        found = type(
+            cause.__name__,
+            (base, cause),
+            {
+                "__module__": __name__,
+                "__doc__": f"{base.__doc__}\n\nAlso ``httpx.{cause.__name__}``.",
+            },
+        )
+        _NETWORK_CLASSES[cause] = found
+    return found
+
+
 class BucketBatchError(HfHubHTTPError):
     """The Hub applied a bucket batch but refused some of its operations.
 
