@@ -33,7 +33,7 @@ from hubclient.cache import (
 )
 from hubclient.download._checks import commit_sha, etag_name, file_size, local_dir_problem
 from hubclient.download._context import BlobJob, Context
-from hubclient.download._disk import disk_errors
+from hubclient.download._disk import typed_disk_errors
 from hubclient.download._hashing import Expected
 from hubclient.download._options import DownloadOptions
 from hubclient.download._snapshot import DryRunFileInfo, resolve_dirs
@@ -153,6 +153,7 @@ def _raise_for_missing(err: BaseException | None, force: bool, local_only: bool)
     ) from err
 
 
+@typed_disk_errors
 async def hf_hub_download(
     http: HubHttp,
     repo_id: str,
@@ -171,32 +172,6 @@ async def hf_hub_download(
     options: DownloadOptions | None = None,
 ) -> str | DryRunFileInfo:
     """See :meth:`hubclient.AsyncHubClient.hf_hub_download`."""
-    with disk_errors(Path(local_dir or cache_dir or http.settings.hub_cache)):
-        return await _hf_hub_download(
-            http, repo_id, filename, subfolder=subfolder, repo_type=repo_type,
-            revision=revision, cache_dir=cache_dir, local_dir=local_dir,
-            force_download=force_download, local_files_only=local_files_only, dry_run=dry_run,
-            token=token, progress=progress, options=options,
-        )  # fmt: skip
-
-
-async def _hf_hub_download(
-    http: HubHttp,
-    repo_id: str,
-    filename: str,
-    *,
-    subfolder: str | None,
-    repo_type: str | None,
-    revision: str | None,
-    cache_dir: str | Path | None,
-    local_dir: str | Path | None,
-    force_download: bool,
-    local_files_only: bool,
-    dry_run: bool,
-    token: str | bool | None,
-    progress: ProgressCallback | None,
-    options: DownloadOptions | None,
-) -> str | DryRunFileInfo:
     validate_repo_id(repo_id)
     rtype = normalize_repo_type(repo_type)
     if subfolder:

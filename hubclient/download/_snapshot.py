@@ -33,7 +33,7 @@ from hubclient.cache import (
 )
 from hubclient.download._checks import file_size, git_oid, lfs_oid, local_dir_problem, repo_path
 from hubclient.download._context import BlobJob, Context
-from hubclient.download._disk import disk_errors
+from hubclient.download._disk import typed_disk_errors
 from hubclient.download._groups import unwrap_groups
 from hubclient.download._hashing import Expected
 from hubclient.download._options import DownloadOptions
@@ -67,6 +67,7 @@ class DryRunFileInfo:
     will_download: bool
 
 
+@typed_disk_errors
 async def snapshot_download(
     http: HubHttp,
     repo_id: str,
@@ -86,34 +87,6 @@ async def snapshot_download(
     options: DownloadOptions | None = None,
 ) -> str | list[DryRunFileInfo]:
     """See :meth:`hubclient.AsyncHubClient.snapshot_download`."""
-    with disk_errors(Path(local_dir or cache_dir or http.settings.hub_cache)):
-        return await _snapshot_download(
-            http, repo_id, repo_type=repo_type, revision=revision, cache_dir=cache_dir,
-            local_dir=local_dir, allow_patterns=allow_patterns, ignore_patterns=ignore_patterns,
-            max_workers=max_workers, force_download=force_download,
-            local_files_only=local_files_only, dry_run=dry_run, token=token, progress=progress,
-            options=options,
-        )  # fmt: skip
-
-
-async def _snapshot_download(
-    http: HubHttp,
-    repo_id: str,
-    *,
-    repo_type: str | None,
-    revision: str | None,
-    cache_dir: str | Path | None,
-    local_dir: str | Path | None,
-    allow_patterns: str | Sequence[str] | None,
-    ignore_patterns: str | Sequence[str] | None,
-    max_workers: int | None,
-    force_download: bool,
-    local_files_only: bool,
-    dry_run: bool,
-    token: str | bool | None,
-    progress: ProgressCallback | None,
-    options: DownloadOptions | None,
-) -> str | list[DryRunFileInfo]:
     validate_repo_id(repo_id)
     rtype = normalize_repo_type(repo_type)
     rev = revision or "main"
