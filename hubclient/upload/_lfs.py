@@ -277,9 +277,18 @@ async def _request_batches(
     return answers
 
 
+_MAX_PARTS = 10_000
+"""The most parts of one multipart upload (S3's bound, which the Hub's storage has)."""
+
+
 def _part_urls(action: LfsAction, size: int, chunk_size: int) -> list[str]:
     header = action.header or {}
-    numbered = sorted((int(k), v) for k, v in header.items() if k.isdigit())
+    if math.ceil(size / chunk_size) > _MAX_PARTS:
+        raise LfsUploadError(
+            f"The LFS batch answer cuts {size} bytes in chunks of {chunk_size}: more than "
+            f"{_MAX_PARTS} parts, which no Hub storage takes."
+        )
+    numbered = sorted((int(k), v) for k, v in header.items() if k.isdigit() and len(k) <= 9)
     urls = [url for _, url in numbered]
     if len(urls) != math.ceil(size / chunk_size):
         raise LfsUploadError(

@@ -180,3 +180,36 @@ async def test_local_hub_refuses_them_too(tmp_path: Path, path: str) -> None:
             assert pre.status_code == 400, pre.text
     finally:
         hub.close()
+
+
+async def test_multipart_plan_of_tiny_parts_is_refused(
+    client: AsyncHubClient, hub: FakeHub
+) -> None:
+    """Case of our own: a batch answer cutting an upload into 1-byte parts (20,000 PUTs for
+    20 kB; a million for 1 MB) is refused before any part is sent."""
+    from hubclient import LfsUploadError
+
+    data = b"z" * 20_000
+    hub.server.on(
+        "POST",
+        r"/api/models/acme/m/preupload/.*",
+        lambda r: Reply.json(
+            {"files": [{"path": "big.bin", "uploadMode": "lfs", "shouldIgnore": False}]}
+        ),
+    )
+
+    def batch(request: Request) -> Reply:
+        oid = json.loads(request.body)["objects"][0]["oid"]
+        parts = {str(i + 1): f"{hub.storage.url}/part/{i + 1}" for i in range(len(data))}
+        action = {"href": f"{hub.server.url}/complete", "header": {"chunk_size": "1", **parts}}
+        return Reply.json(
+            {"objects": [{"oid": oid, "size": len(data), "actions": {"upload": action}}]}
+        )
+
+    hub.server.on("POST", r"/acme/m\.git/info/lfs/objects/batch", batch)
+    err = await failure(
+        client.upload_file(path_or_fileobj=data, path_in_repo="big.bin", repo_id="acme/m")
+    )
+    assert isinstance(err, LfsUploadError), repr(err)
+    assert "parts" in str(err)
+    assert hub.storage.count() == 0
