@@ -6,9 +6,10 @@ The payload is huggingface_hub 2.4.0's (``dockerImage`` or ``spaceId``, ``comman
 client is the same job.
 
 ``run_uv_job`` with local files: huggingface_hub 2.4.0 uploads them to a ``jobs-artifacts``
-storage bucket mounted at ``/data``. hubclient has no buckets yet, so it ships them inside the
-spec instead (base64 in the ``HF_JOB_FILES`` secret, at most `MAX_INLINE_FILES` bytes, written
-to ``/data`` by the command before ``uv run``): the job sees the same paths.
+storage bucket mounted at ``/data``. hubclient ships them inside the spec instead (base64 in
+the ``HF_JOB_FILES`` secret, at most `MAX_INLINE_FILES` bytes, written to ``/data`` by the
+command before ``uv run``): the job sees the same paths, and no bucket is needed for a script;
+bigger inputs go in a volume (``sync_job_volume``).
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ def uv_command(
         if total > MAX_INLINE_FILES:
             raise HFValidationError(
                 f"the local files of a uv job are shipped in its spec, at most {MAX_INLINE_FILES} "
-                "bytes in all (hubclient has no storage buckets yet); use a URL or a volume"
+                "bytes in all; for more, sync them with sync_job_volume and mount the volume"
             )
         files[name] = base64.b64encode(data).decode("ascii")
         remote[path] = f"{ARTIFACTS_MOUNT}/{name}"

@@ -14,8 +14,9 @@ from hubclient import _jobspec
 from hubclient._areas._base import Area, call_timeout
 from hubclient._events import StreamOptions, stream_events
 from hubclient._waits import check_wait_args, wait_until
+from hubclient.buckets._volume import sync_volume
 from hubclient.download._groups import unwrap_groups
-from hubclient.errors import HFValidationError, HubClientError
+from hubclient.errors import HFValidationError
 from hubclient.models.jobs import (
     TERMINAL_JOB_STAGES,
     JobHardware,
@@ -721,23 +722,34 @@ class JobsArea(Area):
         namespace: str | None = None,
         token: bool | str | None = None,
     ) -> Volume:
-        """Copy a local folder to the ``jobs-artifacts`` storage bucket and return the volume
-        that mounts it. Storage buckets are not in hubclient yet: this checks its arguments as
-        huggingface_hub does, then raises ``HubClientError`` (use a repo volume meanwhile:
-        upload the folder to a dataset and mount it with ``Volume(type="dataset", …)``).
+        """Sync a local folder to the private ``jobs-artifacts`` storage bucket of ``namespace``
+        (default: the token owner's) and return the volume that mounts it in a Job.
+
+        The folder goes to ``remote_name`` (default ``{dirname}-{hash}``, the same for the same
+        folder on the same machine, so a second sync sends only what changed); an empty folder
+        gets a ``.keep`` file. Uploads go through Xet (the ``xet`` extra). ``read_only=False``
+        lets the Job write back (fetch its outputs with ``sync_bucket``).
 
         Example::
 
             volume = await client.sync_job_volume("./inputs", "/inputs")
+            await client.run_job(image="python:3.12", command=["ls", "/inputs"], volumes=[volume])
         """
         if not mount_path.startswith("/"):
             raise HFValidationError(
                 "Mount path must be an absolute path inside the container (e.g. '/data'), "
                 f"got {mount_path!r}."
             )
-        if not await (await anyio.Path(source).expanduser()).is_dir():
+        folder = Path(await (await anyio.Path(source).expanduser()).absolute())
+        if not await anyio.Path(folder).is_dir():
             raise HFValidationError(f"Source must be an existing local directory: '{source}'.")
-        raise HubClientError(
-            "sync_job_volume needs storage buckets, which this version of hubclient does not "
-            "have; upload the folder to a repo and mount it with Volume(type='dataset', ...)"
+        owner = namespace if namespace is not None else await self._own_name(token)
+        return await sync_volume(
+            self._http,
+            folder,
+            mount_path,
+            namespace=owner,
+            remote_name=remote_name,
+            read_only=read_only,
+            token=token,
         )

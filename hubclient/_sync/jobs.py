@@ -710,14 +710,18 @@ class SyncJobsArea:
         namespace: str | None = None,
         token: bool | str | None = None,
     ) -> Volume:
-        """Copy a local folder to the ``jobs-artifacts`` storage bucket and return the volume
-        that mounts it. Storage buckets are not in hubclient yet: this checks its arguments as
-        huggingface_hub does, then raises ``HubClientError`` (use a repo volume meanwhile:
-        upload the folder to a dataset and mount it with ``Volume(type="dataset", …)``).
+        """Sync a local folder to the private ``jobs-artifacts`` storage bucket of ``namespace``
+        (default: the token owner's) and return the volume that mounts it in a Job.
+
+        The folder goes to ``remote_name`` (default ``{dirname}-{hash}``, the same for the same
+        folder on the same machine, so a second sync sends only what changed); an empty folder
+        gets a ``.keep`` file. Uploads go through Xet (the ``xet`` extra). ``read_only=False``
+        lets the Job write back (fetch its outputs with ``sync_bucket``).
 
         Example::
 
             volume = client.sync_job_volume("./inputs", "/inputs")
+            client.run_job(image="python:3.12", command=["ls", "/inputs"], volumes=[volume])
         """
         return self._runner.call(
             lambda client: client.sync_job_volume(

@@ -256,3 +256,15 @@ def test_sync_and_plans_cross_between_the_clients(
         c.sync_bucket(apply=str(theirs_plan), quiet=True)
     assert (tmp_path / "theirs" / "a.txt").read_bytes() == b"alpha, changed"
     assert (tmp_path / "theirs" / "sub" / "b.bin").read_bytes() == contents["sub/b.bin"]
+
+
+def test_job_volumes_agree(conf: Conformance, served_hub: ServedHub, tmp_path: Path) -> None:
+    src = tmp_path / "job inputs"
+    src.mkdir()
+    (src / "x.bin").write_bytes(random_bytes(300_000, 6))
+    theirs = conf.api.sync_job_volume(src, "/inputs")
+    with ours(served_hub, tmp_path) as c:
+        mine = c.sync_job_volume(src, "/inputs")
+        assert conf.hub.log.count(method="POST", path=r"/batch$") == 1  # theirs only: same folder
+    assert mine.to_dict() == theirs.to_dict()
+    assert conf.api.bucket_info("alice/jobs-artifacts").private is True
