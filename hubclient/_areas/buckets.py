@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from hubclient import _repos
+from hubclient._answers import parse_json
 from hubclient._areas._base import Area
 from hubclient._tqdm import TqdmProgress
 from hubclient.buckets import _remote
@@ -135,7 +136,7 @@ class BucketsArea(Area):
                 except HfHubHTTPError:
                     raise err from None
             return self._bucket_url(target, None)
-        data = response.json()
+        data: object = parse_json(response, expected="the new bucket's URL")
         return self._bucket_url(None, data.get("url") if isinstance(data, dict) else None)
 
     def _bucket_url(self, bucket_id: str | None, url: str | None) -> BucketUrl:
@@ -157,7 +158,7 @@ class BucketsArea(Area):
         """
         bucket = await self._bucket_id(bucket_id, token)
         response = await self._http.request("GET", api_path(bucket), token=token)
-        return _remote._parse(BucketInfo, response.json(), "bucket info")
+        return parse_json(response, BucketInfo.model_validate, expected="a bucket's info")
 
     async def list_buckets(
         self,

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
+from hubclient._answers import parse_json
 from hubclient._http import HubHttp
 from hubclient.buckets._ids import api_path, check_path, resolve_path, token_path
 from hubclient.errors import HubClientError
@@ -33,6 +34,12 @@ MAX_ENTRIES = 50_000_000
 """Entries one listing may yield before it is taken for a server that never ends its pages."""
 
 _M = TypeVar("_M", bound=BaseModel)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"a JSON {type(value).__name__}, not an array")
+    return value
 
 
 def _parse(cls: type[_M], item: Any, what: str) -> _M:
@@ -91,9 +98,7 @@ async def paths_info(
             token=token,
             retry=True,
         )
-        payload = response.json()
-        if not isinstance(payload, list):
-            raise HubClientError(f"paths-info of bucket {bucket_id} answered {type(payload)}")
+        payload = parse_json(response, _as_list, expected="a JSON array of bucket files")
         asked = set(chunk)
         out = []
         for item in payload:

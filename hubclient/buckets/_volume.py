@@ -16,6 +16,7 @@ from pathlib import Path
 
 import anyio.to_thread
 
+from hubclient._answers import parse_json
 from hubclient._http import HubHttp
 from hubclient.buckets._batch import batch_files
 from hubclient.buckets._ids import api_path, check_path
@@ -58,7 +59,8 @@ async def sync_volume(
     except HfHubHTTPError as err:
         if err.status_code != 409:
             raise
-    info = (await http.request("GET", api_path(bucket_id), token=token)).json()
+    response = await http.request("GET", api_path(bucket_id), token=token)
+    info: object = parse_json(response, expected="a bucket's info")
     if not (isinstance(info, dict) and info.get("private") is True):
         warnings.warn(
             f"Bucket '{bucket_id}' already exists and is public: data synced for the Job will be "
