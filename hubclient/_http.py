@@ -44,20 +44,15 @@ Area modules call it like::
 
 from __future__ import annotations
 
-import json as jsonlib
 import logging
 import random
-import socket
-import time
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, Final, Literal, TypeAlias
-from urllib.parse import urlencode, urlsplit
+from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
-import anyio.lowlevel
 import httpx
-import sniffio
 
 from hubclient._answers import (
     answer_error,
@@ -68,8 +63,30 @@ from hubclient._answers import (
     redact_url,
     too_large,
 )
-from hubclient._backends import Backend, choose_backend, make_backend
+from hubclient._backends import Backend
 from hubclient._http_errors import error_from_response, server_wait
+from hubclient._http_pool import Pool
+from hubclient._http_retry import (
+    IDEMPOTENT_METHODS,
+    REDIRECT_STATUSES,
+    RETRY_STATUSES,
+    RETRYABLE_TRANSPORT_ERRORS,
+    backoff,
+    describe,
+    transport_retries,
+)
+from hubclient._http_wire import (
+    USE_DEFAULT,
+    Body,
+    Content,
+    FollowRedirects,
+    TimeoutArg,
+    as_timeout,
+    default_timeout,
+    encode_body,
+    request_headers,
+    with_query,
+)
 from hubclient._settings import HubSettings
 from hubclient._urls import origin_of
 from hubclient.errors import (
@@ -91,125 +108,6 @@ __all__ = [
 
 logger = logging.getLogger("hubclient")
 
-IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-RETRY_STATUSES: Final = frozenset({408, 429, 500, 502, 503, 504})
-_REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
-_RETRYABLE_TRANSPORT_ERRORS: Final = (
-    httpx.TimeoutException,
-    httpx.NetworkError,
-    httpx.RemoteProtocolError,
-)
-
-
-class _UseDefault:
-    """Sentinel: "use the client's default" (distinct from None, which means "no limit")."""
-
-    def __repr__(self) -> str:
-        return "USE_DEFAULT"
-
-
-USE_DEFAULT: Final = _UseDefault()
-
-TimeoutArg: TypeAlias = "float | httpx.Timeout | _UseDefault | None"
-FollowRedirects: TypeAlias = "bool | Literal['any']"
-Content: TypeAlias = (
-    "bytes | str | AsyncIterable[bytes] | Callable[[], AsyncIterable[bytes]] | None"
-)
-"""A request body. A zero-argument callable is called once per attempt (re-sendable streams)."""
-
-
-class _Pool:
-    """The backend (connections) and the 429 gates, shared by a client and its ``with_options``
-    copies. The backend is chosen per event loop (see :mod:`hubclient._backends`)."""
-
-    def __init__(
-        self,
-        settings: HubSettings,
-        client: httpx.AsyncClient | None,
-        transport: httpx.AsyncBaseTransport | None,
-    ) -> None:
-        self._settings = settings
-        self._client = client
-        self._transport = transport
-        self._backend: Backend | None = None
-        self._loop_token: object | None = None
-        self._closed = False
-        self.gates: dict[str, float] = {}  # origin -> time.monotonic() until which to wait
-        self.pause_listeners: list[Callable[[str, float], None]] = []  # told of each 429 pause
-        self.reached: set[str] = set()  # origins that answered at least once
-        self._slots: anyio.Semaphore | None = None
-        self._slots_loop: object | None = None
-
-    def slots(self, backend: Backend) -> anyio.Semaphore | None:
-        """At most ``max_connections`` buffered requests inside the backend at once.
-
-        Waiting here is cheap; waiting inside httpcore's pool is not (its bookkeeping is
-        quadratic in queued requests and connections, which at 64+ concurrent calls costs more
-        CPU than the calls themselves). On every backend, a request that queued here looks at
-        the 429 gate again before it goes (a queue inside aiohttp's connector would not).
-        """
-        size = self._settings.max_connections
-        if not size:
-            return None
-        loop = _current_loop_token()
-        if self._slots is None or loop is not self._slots_loop:
-            self._slots = anyio.Semaphore(size)
-            self._slots_loop = loop
-        return self._slots
-
-    def get(self) -> Backend:
-        if self._closed:
-            raise RuntimeError("this hubclient client has been closed")
-        loop = _current_loop_token()
-        if self._backend is not None and loop is not None and loop is not self._loop_token:
-            # The pool's sockets belong to an event loop that is gone (asyncio.run twice, or
-            # trio then asyncio): drop them without awaiting and start afresh.
-            self._backend.abandon()
-            self._backend = None
-        self._loop_token = loop
-        if self._backend is None:
-            name = choose_backend(
-                self._settings.http_backend,
-                library=sniffio.current_async_library(),
-                client=self._client,
-                transport=self._transport,
-            )
-            self._backend = make_backend(
-                name, self._settings, client=self._client, transport=self._transport
-            )
-        return self._backend
-
-    @property
-    def backend_name(self) -> str | None:
-        """The backend serving the current event loop (None before the first request)."""
-        return None if self._backend is None else self._backend.name
-
-    async def aclose(self) -> None:
-        self._closed = True
-        backend, self._backend = self._backend, None
-        if backend is None:
-            return
-        loop = _current_loop_token()
-        if loop is not None and self._loop_token is not None and loop is not self._loop_token:
-            backend.abandon()  # its sockets belong to an event loop that is gone
-            return
-        with anyio.CancelScope(shield=True):
-            await backend.aclose()
-
-
-def _current_loop_token() -> object | None:
-    current_token = getattr(anyio.lowlevel, "current_token", None)
-    if current_token is None:  # anyio < 4.11
-        return None
-    try:
-        return current_token().native_token  # type: ignore[no-any-return]
-    except Exception:
-        return None
-
-
-def _default_timeout(settings: HubSettings) -> httpx.Timeout:
-    return httpx.Timeout(settings.timeout, connect=settings.connect_timeout, pool=None)
-
 
 class HubHttp:
     """Sends requests to the Hub (and to storage URLs) with auth, retries and typed errors.
@@ -226,15 +124,15 @@ class HubHttp:
         *,
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        _pool: _Pool | None = None,
+        _pool: Pool | None = None,
     ) -> None:
         self._settings = settings
-        self._pool = _pool if _pool is not None else _Pool(settings, client, transport)
+        self._pool = _pool if _pool is not None else Pool(settings, client, transport)
         self._hub_origin = origin_of(settings.endpoint)
         self._token_origins = settings.token_origins
         self._deployments = _deployment_suffix(settings.inference_endpoints_url)
         self._rng = random.Random()
-        self._timeout = _default_timeout(settings)
+        self._timeout = default_timeout(settings)
 
     @property
     def settings(self) -> HubSettings:
@@ -269,7 +167,7 @@ class HubHttp:
         """Whether requests leave through hubclient's own network stack (no client or transport
         given): only then can a library with an HTTP stack of its own (hf_xet) reach the same
         servers."""
-        return self._pool._client is None and self._pool._transport is None
+        return self._pool.own_network
 
     def with_settings(self, settings: HubSettings) -> HubHttp:
         """A sibling with other settings that shares this one's connection pool and 429 gate
@@ -301,7 +199,7 @@ class HubHttp:
     def pause(self, origin: str, seconds: float) -> None:
         """Hold every request of this pool to ``origin`` for ``seconds``, as a 429 would (a
         pause seen elsewhere, e.g. by another worker of a cluster job); listeners are not told."""
-        self._set_gate(origin, seconds)
+        self._pool.set_gate(origin, seconds)
 
     def url(self, url: str) -> str:
         """Absolute URL: paths (``/api/...``) are joined to the endpoint."""
@@ -467,7 +365,7 @@ class HubHttp:
                                 "max_pages", s.max_pages,
                             )  # fmt: skip
                     break
-                except _RETRYABLE_TRANSPORT_ERRORS as exc:
+                except RETRYABLE_TRANSPORT_ERRORS as exc:
                     failures += 1
                     if failures > s.max_retries:
                         raise network_error(exc, method="GET", url=next_url) from exc
@@ -475,7 +373,7 @@ class HubHttp:
                     logger.warning(
                         "GET %s cut mid-page (%s); retry %d/%d in %.1fs, skipping the %d "
                         "items already read",
-                        redact_url(next_url), _describe(exc), failures, s.max_retries, delay,
+                        redact_url(next_url), describe(exc), failures, s.max_retries, delay,
                         yielded,
                     )  # fmt: skip
                     await anyio.sleep(delay)
@@ -529,38 +427,28 @@ class HubHttp:
                 f"Cannot reach {full_url}: offline mode is enabled (HF_HUB_OFFLINE=1)."
             )
         token_value = self.resolve_token(token)
-        content, content_type = _encode_body(json, content, data)
-        resendable = not (content is not None and not isinstance(content, bytes))
-        resendable = resendable or callable(content)
+        body, content_type = encode_body(json, content, data)
+        resendable = body is None or isinstance(body, bytes) or callable(body)
         may_retry = retry if retry is not None else method in IDEMPOTENT_METHODS
         max_retries = self._settings.max_retries if (may_retry and resendable) else 0
         trace_id = f"{self._rng.getrandbits(128):032x}"  # no syscall, unlike uuid4
-        request_timeout = self._timeout if isinstance(timeout, _UseDefault) else timeout
-        request_timeout = _as_timeout(request_timeout)
+        request_timeout = as_timeout(timeout, self._timeout)
         shown_url = full_url  # what the log names (the query can hold long or private values)
-        full_url = _with_query(full_url, params)
+        full_url = with_query(full_url, params)
         origin = origin_of(full_url)
 
         backend = self._pool.get()
         attempt = 0
         while True:
-            await self._wait_gate(origin)
-            slots = None if stream else self._pool.slots(backend)
-            if slots is not None:
-                await slots.acquire()
-                for _ in range(100):  # a 429 closed the gate while we queued for a slot
-                    if self._pool.gates.get(origin, 0.0) <= time.monotonic():
-                        break
-                    slots.release()
-                    await self._wait_gate(origin)
-                    await slots.acquire()
+            await self._pool.wait_gate(origin)
+            slots = None if stream else await self._pool.take_slot(backend, origin)
             try:
                 response = await self._attempt(
                     backend,
                     method,
                     full_url,
                     origin,
-                    content=content,
+                    body=body,
                     content_type=content_type,
                     headers=headers,
                     token=token_value,
@@ -569,11 +457,16 @@ class HubHttp:
                     stream=stream,
                     trace_id=trace_id,
                 )
-            except _RETRYABLE_TRANSPORT_ERRORS as exc:
+            except RETRYABLE_TRANSPORT_ERRORS as exc:
                 if slots is not None:
                     slots.release()
                     slots = None
-                limit = self._transport_retries(exc, origin, max_retries)
+                limit = transport_retries(
+                    exc,
+                    reached=origin in self._pool.reached,
+                    max_retries=max_retries,
+                    settings=self._settings,
+                )
                 if attempt >= limit:
                     raise network_error(exc, method=method, url=full_url) from exc
                 attempt += 1
@@ -582,7 +475,7 @@ class HubHttp:
                     "%s %s failed (%s); retry %d/%d in %.1fs",
                     method,
                     shown_url,
-                    _describe(exc),
+                    describe(exc),
                     attempt,
                     limit,
                     delay,
@@ -621,7 +514,7 @@ class HubHttp:
                     with anyio.CancelScope(shield=True):
                         await response.aclose()
                     if status == 429:  # wait at the gate like every other request
-                        await self._wait_gate(resp_origin)
+                        await self._pool.wait_gate(resp_origin)
                     else:
                         await anyio.sleep(delay)
                     continue
@@ -645,7 +538,7 @@ class HubHttp:
         url: str,
         origin: str,
         *,
-        content: bytes | AsyncIterable[bytes] | Callable[[], AsyncIterable[bytes]] | None,
+        body: Body,
         content_type: str | None,
         headers: Mapping[str, str] | None,
         token: str | None,
@@ -657,21 +550,28 @@ class HubHttp:
         first_origin = origin
         auth_allowed = True
         current_method, current_url = method, url
-        body = content() if callable(content) else content
+        sent_body = body() if callable(body) else body
         hops = 0
         current_origin = origin
         while True:
             trusted = self.allows_token(current_url)
             # the token goes to the origin the request was addressed to, never after a hop away
             auth_allowed = auth_allowed and trusted and current_origin == first_origin
-            sent = self._headers(headers, token, trusted, auth_allowed, trace_id)
-            if body is not None and content_type and "content-type" not in sent:
+            sent = request_headers(
+                self._settings,
+                headers,
+                token,
+                trusted=trusted,
+                auth=auth_allowed,
+                trace_id=trace_id,
+            )
+            if sent_body is not None and content_type and "content-type" not in sent:
                 sent["content-type"] = content_type
-            response = await backend.send(current_method, current_url, sent, body, timeout)
+            response = await backend.send(current_method, current_url, sent, sent_body, timeout)
             location = response.headers.get("location")
             if (
                 not follow_redirects
-                or response.status_code not in _REDIRECT_STATUSES
+                or response.status_code not in REDIRECT_STATUSES
                 or not location
             ):
                 break
@@ -693,10 +593,10 @@ class HubHttp:
                 response.status_code in (301, 302) and current_method == "POST"
             ):
                 current_method = "GET"
-                body = None
-            elif callable(content):  # the body goes again: a fresh stream of it
-                body = content()
-            elif body is not None and not isinstance(body, bytes):
+                sent_body = None
+            elif callable(body):  # the body goes again: a fresh stream of it
+                sent_body = body()
+            elif sent_body is not None and not isinstance(sent_body, bytes):
                 raise RedirectRefusedError(
                     f"{response.status_code} redirect of {current_method} "
                     f"{redact_url(current_url)} to {redact_url(next_url)} not followed: the "
@@ -716,85 +616,11 @@ class HubHttp:
                     await response.aclose()
         return response
 
-    def _headers(
-        self,
-        extra: Mapping[str, str] | None,
-        token: str | None,
-        trusted: bool,
-        auth: bool,
-        trace_id: str,
-    ) -> dict[str, str]:
-        headers = {
-            "user-agent": self._settings.user_agent,
-            "accept": "*/*",
-            "accept-encoding": "gzip, deflate",  # what every backend decodes
-            "connection": "keep-alive",
-        }
-        if trusted:
-            headers["x-amzn-trace-id"] = trace_id
-            for key, value in self._settings.headers.items():
-                headers[key.lower()] = value
-            if token and auth:
-                headers["authorization"] = f"Bearer {token}"
-        if extra:
-            for key, value in extra.items():
-                headers[key.lower()] = value
-        if not auth:
-            headers.pop("authorization", None)  # never, even if a caller passed one
-        return headers
-
-    def _transport_retries(self, exc: Exception, origin: str, max_retries: int) -> int:
-        """How many retries a request that failed with ``exc`` gets in all."""
-        if origin in self._pool.reached or not isinstance(exc, _CONNECT_ERRORS):
-            return max_retries
-        if isinstance(exc, httpx.ConnectTimeout) or _name_not_resolved(exc):
-            return 0  # waiting again would only repeat the same answer
-        return min(max_retries, self._settings.connect_retries)
-
     def _backoff(self, attempt: int) -> float:
-        base = self._settings.retry_backoff_base
-        cap = self._settings.retry_backoff_max
-        delay = min(cap, base * (2 ** max(0, attempt - 1)))
-        return float(delay * (0.5 + self._rng.random() / 2))
+        return backoff(self._settings, self._rng, attempt)
 
     def _close_gate(self, origin: str, seconds: float) -> None:
-        self._set_gate(origin, seconds)
-        for listener in self._pool.pause_listeners:
-            listener(origin, seconds)
-
-    def _set_gate(self, origin: str, seconds: float) -> None:
-        until = time.monotonic() + max(0.0, seconds)
-        if until > self._pool.gates.get(origin, 0.0):
-            self._pool.gates[origin] = until
-
-    async def _wait_gate(self, origin: str) -> None:
-        for _ in range(1000):  # the gate may be pushed back while we wait; bounded anyway
-            remaining = self._pool.gates.get(origin, 0.0) - time.monotonic()
-            if remaining <= 0:
-                return
-            await anyio.sleep(remaining)
-
-
-_CONNECT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout)
-# getaddrinfo's "try again later" is worth a retry; its other failures are final answers
-_TRANSIENT_RESOLVER_ERRORS: Final = frozenset({getattr(socket, "EAI_AGAIN", -3)})
-
-
-def _name_not_resolved(exc: BaseException) -> bool:
-    """Whether ``exc`` comes from a host name that does not resolve (DNS said no)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, socket.gaierror):
-            return current.errno not in _TRANSIENT_RESOLVER_ERRORS
-        current = current.__cause__ or current.__context__
-    return False
-
-
-def _describe(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        self._pool.close_gate(origin, seconds)
 
 
 def _deployment_suffix(api_url: str) -> str | None:
@@ -809,62 +635,3 @@ def _deployment_suffix(api_url: str) -> str | None:
     if domain.count(".") < 1 or domain.replace(".", "").isdigit():
         return None
     return "." + domain
-
-
-def _clean_params(
-    params: Mapping[str, Any] | list[tuple[str, Any]] | None,
-) -> list[tuple[str, str]] | None:
-    """Drop None values, expand lists to repeated keys, booleans as ``true``/``false``."""
-    if params is None:
-        return None
-    items = params.items() if isinstance(params, Mapping) else params
-    out: list[tuple[str, str]] = []
-    for key, value in items:
-        values = value if isinstance(value, (list, tuple)) else [value]
-        for v in values:
-            if v is None:
-                continue
-            out.append((key, ("true" if v else "false") if isinstance(v, bool) else str(v)))
-    return out or None
-
-
-def _with_query(url: str, params: Mapping[str, Any] | list[tuple[str, Any]] | None) -> str:
-    """``url`` with ``params`` appended to its query (form-encoded, as httpx encodes them)."""
-    cleaned = _clean_params(params)
-    if not cleaned:
-        return url
-    url, _, fragment = url.partition("#")
-    query = urlencode(cleaned)
-    url = f"{url}{'&' if '?' in url else '?'}{query}"
-    return f"{url}#{fragment}" if fragment else url
-
-
-def _encode_body(
-    json: Any, content: Content, data: Mapping[str, Any] | None
-) -> tuple[bytes | AsyncIterable[bytes] | Callable[[], AsyncIterable[bytes]] | None, str | None]:
-    """The body to send and its content type, encoded once for every backend (as httpx would)."""
-    if json is not None:
-        encoded = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        return encoded.encode("utf-8"), "application/json"
-    if data is not None:
-        pairs = [
-            (key, _form_value(v))
-            for key, value in data.items()
-            for v in (value if isinstance(value, (list, tuple)) else [value])
-        ]
-        return urlencode(pairs).encode("utf-8"), "application/x-www-form-urlencoded"
-    if isinstance(content, str):
-        return content.encode("utf-8"), None
-    return content, None
-
-
-def _form_value(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return "" if value is None else str(value)
-
-
-def _as_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
