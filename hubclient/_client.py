@@ -17,6 +17,7 @@ import httpx
 
 from hubclient._areas.buckets import BucketsArea
 from hubclient._areas.cards import CardsArea
+from hubclient._areas.discussions import DiscussionsArea
 from hubclient._areas.downloads import DownloadsArea
 from hubclient._areas.files import FilesArea
 from hubclient._areas.info import InfoArea
@@ -49,6 +50,7 @@ class AsyncHubClient(
     JobsArea,
     CardsArea,
     BucketsArea,
+    DiscussionsArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

@@ -14,7 +14,9 @@ Tree::
     │   ├── DisabledRepoError
     │   ├── RevisionNotFoundError
     │   ├── RemoteEntryNotFoundError (also EntryNotFoundError)
+    │   ├── DiscussionNotFoundError                a discussion or comment that does not exist
     │   ├── BadRequestError (also ValueError)
+    │   │   └── PullRequestNotMergeableError       closed, merged, draft, or conflicting
     │   ├── UnauthorizedError                      401: the token was refused
     │   ├── ForbiddenError                         403: the token may not do this
     │   ├── RateLimitedError                       429 after the retries ran out
@@ -64,6 +66,7 @@ __all__ = [
     "CacheNotFound",
     "CorruptedCacheException",
     "DisabledRepoError",
+    "DiscussionNotFoundError",
     "DiskWriteError",
     "EntryNotFoundError",
     "FileMetadataError",
@@ -83,6 +86,7 @@ __all__ = [
     "NotASafetensorsRepoError",
     "NothingToCommitWarning",
     "OfflineModeIsEnabled",
+    "PullRequestNotMergeableError",
     "RateLimitedError",
     "RedirectRefusedError",
     "RemoteEntryNotFoundError",
@@ -248,6 +252,25 @@ class ForbiddenError(HfHubHTTPError):
     organisation the user is not a member of).
 
     huggingface_hub raises a plain ``HfHubHTTPError`` here; this is a subclass of it.
+    """
+
+
+class DiscussionNotFoundError(HfHubHTTPError):
+    """The repo exists but the discussion (or the comment of it) does not (HTTP 404).
+
+    Example::
+
+        try:
+            await client.comment_discussion("acme/model", 999, "hello")
+        except DiscussionNotFoundError as err:
+            print(err.status_code, err.server_message)
+    """
+
+
+class PullRequestNotMergeableError(BadRequestError):
+    """The Hub refused to merge a pull request: it is closed, already merged or a draft, it
+    is a discussion, or its files conflict with the target branch (``status_code`` 400 or
+    409; ``server_message`` says which). Nothing was merged.
     """
 
 

@@ -20,6 +20,7 @@ from hubclient._settings import HubSettings
 from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient._sync.buckets import SyncBucketsArea
 from hubclient._sync.cards import SyncCardsArea
+from hubclient._sync.discussions import SyncDiscussionsArea
 from hubclient._sync.downloads import SyncDownloadsArea
 from hubclient._sync.files import SyncFilesArea
 from hubclient._sync.info import SyncInfoArea
@@ -53,6 +54,7 @@ class HubClient(
     SyncJobsArea,
     SyncCardsArea,
     SyncBucketsArea,
+    SyncDiscussionsArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

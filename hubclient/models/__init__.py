@@ -14,6 +14,17 @@ from hubclient.models.buckets import (
     SyncPlan,
     XetFileData,
 )
+from hubclient.models.discussions import (
+    AnyDiscussionEvent,
+    Discussion,
+    DiscussionComment,
+    DiscussionCommit,
+    DiscussionEvent,
+    DiscussionStatusChange,
+    DiscussionTitleChange,
+    DiscussionWithDetails,
+    parse_discussion_event,
+)
 from hubclient.models.files import (
     BlobLfsInfo,
     BlobSecurityInfo,
@@ -44,6 +55,7 @@ from hubclient.models.users import AccessTokenInfo, AuthInfo, Organization, User
 
 __all__ = [
     "AccessTokenInfo",
+    "AnyDiscussionEvent",
     "AuthInfo",
     "BlobLfsInfo",
     "BlobSecurityInfo",
@@ -56,6 +68,13 @@ __all__ = [
     "BucketUrl",
     "CardData",
     "DatasetInfo",
+    "Discussion",
+    "DiscussionComment",
+    "DiscussionCommit",
+    "DiscussionEvent",
+    "DiscussionStatusChange",
+    "DiscussionTitleChange",
+    "DiscussionWithDetails",
     "GitCommitInfo",
     "GitRefInfo",
     "GitRefs",
@@ -80,4 +99,5 @@ __all__ = [
     "User",
     "WhoAmI",
     "XetFileData",
+    "parse_discussion_event",
 ]

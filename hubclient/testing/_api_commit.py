@@ -12,7 +12,9 @@ from typing import Any
 from starlette.responses import Response
 
 from hubclient.testing import _api_xet
+from hubclient.testing import _api_discussions
 from hubclient.testing._errors import HubError
+from hubclient.testing._events import HubEvent
 from hubclient.testing._operations import Delete, Operation, Put, Rename
 from hubclient.testing._patterns import GitAttributes, GitIgnore
 from hubclient.testing._repo import Repo
@@ -95,7 +97,7 @@ def clean_path(path: Any) -> str:
 
 
 async def preupload(ctx: Ctx, repo: Repo, revision: str) -> Response:
-    ctx.check_write(repo.namespace)
+    ctx.check_contribute(repo)  # community pull requests upload too
     body = await ctx.json_body()
     files = body.get("files") if isinstance(body, dict) else None
     if not isinstance(files, list):
@@ -229,7 +231,14 @@ def _operation(ctx: Ctx, repo: Repo, key: str, value: dict[str, Any]) -> Operati
 
 
 async def commit(ctx: Ctx, repo: Repo, revision: str) -> Response:
-    identity = ctx.check_write(repo.namespace)
+    create_pr = ctx.flag("create_pr")
+    pr_number = _api_discussions.pr_number_of(revision)
+    if pr_number is not None:
+        identity = _api_discussions.check_pr_push(ctx, repo, pr_number)
+    elif create_pr:
+        identity = ctx.check_contribute(repo)  # anyone may open a pull request
+    else:
+        identity = ctx.check_write(repo.namespace)
     raw = await ctx.request.body()
     header, lines = _parse_lines(raw)
     await _api_xet.link_lfs_objects(
@@ -243,7 +252,7 @@ async def commit(ctx: Ctx, repo: Repo, revision: str) -> Response:
     summary = str(header.get("summary") or "").strip() or "Commit"
     description = str(header.get("description") or "")
     parent = header.get("parentCommit") or None
-    create_pr = ctx.flag("create_pr")
+    old_head = _head_or_none(repo, revision)
     new_commit, number = repo.apply(
         revision,
         operations,
@@ -264,7 +273,36 @@ async def commit(ctx: Ctx, repo: Repo, revision: str) -> Response:
     }
     if number is not None:
         answer["pullRequestUrl"] = f"{base}/discussions/{number}"
+        branch = _branch_name(repo, revision) if old_head else repo.default_branch
+        _api_discussions.pr_created_by_commit(ctx, repo, number, new_commit, branch, identity.user)
+    elif pr_number is not None:
+        _api_discussions.pr_commit_landed(ctx, repo, pr_number, new_commit, identity.user)
+    ref = f"refs/pr/{number if number is not None else pr_number}"
+    if number is None and pr_number is None:
+        ref = f"refs/heads/{_branch_name(repo, revision) if old_head else repo.default_branch}"
+    ctx.state.events.publish(
+        HubEvent(
+            "repo.content",
+            "update",
+            repo,
+            ctx.hub_url,
+            actor=identity.user,
+            updated_refs=[(ref, None if number is not None else old_head, new_commit.id)],
+        )
+    )
     return json_response(answer)
+
+
+def _branch_name(repo: Repo, revision: str) -> str:
+    resolved = repo.resolve(revision)
+    return resolved.name if resolved.kind == "branch" else repo.default_branch
+
+
+def _head_or_none(repo: Repo, revision: str) -> str | None:
+    try:
+        return repo.resolve(revision).commit
+    except HubError:
+        return None
 
 
 ROUTES = [

@@ -117,7 +117,7 @@ async def _batch(ctx: Ctx, repo: Repo) -> Response:
         raise HubError(422, "Expected a git-lfs batch request with 'objects'")
     operation = body.get("operation", "upload")
     if operation == "upload":
-        ctx.check_write(repo.namespace)
+        ctx.check_contribute(repo)  # community pull requests upload too
     elif operation == "download":
         ctx.check_gated(repo)
     else:
@@ -189,7 +189,7 @@ async def complete_multipart(ctx: Ctx, upload_id: str) -> Response:
 
 
 async def verify(ctx: Ctx, repo: Repo) -> Response:
-    ctx.check_write(repo.namespace)  # unlike the presigned URLs, verify is authenticated
+    ctx.check_contribute(repo)  # unlike the presigned URLs, verify is authenticated
     body = await ctx.json_body()
     if not isinstance(body, dict):
         raise HubError(422, "Expected {oid, size}")

@@ -21,6 +21,7 @@ from hubclient.testing import (
     _api_buckets,
     _api_cards,
     _api_commit,
+    _api_discussions,
     _api_files,
     _api_jobs,
     _api_lfs,
@@ -56,6 +57,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_raw.ROUTES,
     *_git_http.ROUTES,
     *_api_xet.ROUTES,
+    *_api_discussions.ROUTES,
 )
 
 

@@ -404,6 +404,93 @@ class Repo:
             if apply:
                 self._save_refs()
 
+    # --- discussions and pull requests ---
+
+    def allocate_number(self) -> int:
+        """The next discussion number (discussions and pull requests share one sequence)."""
+        with self.lock:
+            number = self.refs.next_pr
+            self.refs.next_pr += 1
+            self._save_refs()
+            return number
+
+    def open_pr_ref(self, number: int, start: str | None) -> str:
+        """Create ``refs/pr/<number>`` at the commit ``start`` resolves to; return it."""
+        with self.lock:
+            commit = self.resolve(start).commit
+            self.refs.prs[number] = commit
+            self._save_refs()
+            return commit
+
+    def ancestors(self, commit_id: str) -> set[str]:
+        """Every commit reachable from ``commit_id`` (all parents), itself included."""
+        seen: set[str] = set()
+        todo = [commit_id]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(self.commit(current).parents)
+        return seen
+
+    def merge_base(self, one: str, other: str) -> str | None:
+        """The nearest commit of ``other``'s history that ``one`` also reaches."""
+        mine = self.ancestors(one)
+        todo, seen = [other], set()
+        while todo:
+            current = todo.pop(0)
+            if current in mine:
+                return current
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(self.commit(current).parents)
+        return None
+
+    def merge_plan(self, head: str, target: str) -> tuple[dict[str, FileEntry], list[str]]:
+        """The files of ``head`` merged into ``target`` (file by file, from their merge
+        base), and the paths both sides changed differently (the conflicts)."""
+        base_id = self.merge_base(target, head)
+        base = self.snapshot(base_id).files if base_id else {}
+        ours = self.snapshot(target).files
+        theirs = self.snapshot(head).files
+        merged: dict[str, FileEntry] = {}
+        conflicts: list[str] = []
+        for path in sorted(set(base) | set(ours) | set(theirs)):
+            b, o, t = base.get(path), ours.get(path), theirs.get(path)
+            if _same_entry(o, t) or _same_entry(b, t):
+                chosen = o
+            elif _same_entry(b, o):
+                chosen = t
+            else:
+                conflicts.append(path)
+                chosen = o
+            if chosen is not None:
+                merged[path] = chosen
+        return merged, conflicts
+
+    def merge_pr(
+        self, number: int, branch: str, *, title: str, message: str, author: str
+    ) -> Commit | list[str]:
+        """Merge ``refs/pr/<number>`` into ``branch``: the merge commit, or the conflicting
+        paths (then nothing changed)."""
+        with self.lock:
+            head = self.refs.prs[number]
+            target = self.refs.heads[branch]
+            files, conflicts = self.merge_plan(head, target)
+            if conflicts:
+                return conflicts
+            changed = {
+                path
+                for path, entry in files.items()
+                if not _same_entry(self.snapshot(target).files.get(path), entry)
+            }
+            commit = self._write_commit(files, changed, (target, head), title, message, author)
+            self.refs.heads[branch] = commit.id
+            self._save_refs()
+            return commit
+
     def squash(self, branch: str, message: str, author: str) -> Commit:
         """Replace the history of `branch` by one root commit holding its current files."""
         with self.lock:
@@ -461,6 +548,12 @@ class Repo:
                 raise HubError.revision_not_found(name)
             del self.refs.tags[name]
             self._save_refs()
+
+
+def _same_entry(one: FileEntry | None, other: FileEntry | None) -> bool:
+    if one is None or other is None:
+        return one is other
+    return (one.oid, one.sha256, one.lfs) == (other.oid, other.sha256, other.lfs)
 
 
 def _same_commit(head: str, parent: str) -> bool:

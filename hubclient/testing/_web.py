@@ -22,6 +22,8 @@ from hubclient.testing._accounts import Accounts, Identity
 from hubclient.testing._clock import Clock, WallClock
 from hubclient.testing._documents import Documents
 from hubclient.testing._errors import HubError
+from hubclient.testing._events import EventBus
+from hubclient.testing._gating import gate_allows
 from hubclient.testing._repo import Repo
 from hubclient.testing._signing import Signer
 from hubclient.testing._store import Store
@@ -80,6 +82,8 @@ class HubState:
     """What tests set for the simulated lifecycles, by area (plans of Spaces, Jobs, …)."""
     documents: Documents = field(init=False)
     """The areas' persistent state (discussions, collections, …): see ``_documents.py``."""
+    events: EventBus = field(default_factory=EventBus)
+    """What happened (commits, discussions, settings…), for the webhook outbox: ``_events.py``."""
 
     def __post_init__(self) -> None:
         self.documents = Documents(self.store.root)
@@ -164,6 +168,16 @@ class Ctx:
         self.check_write(repo.namespace)
         return repo
 
+    def check_contribute(self, repo: Repo) -> Identity:
+        """Who may open or push to a pull request: anyone with a write token who can read
+        the repo (community pull requests)."""
+        identity = self.require_identity()
+        if identity.role != "write":
+            raise HubError(
+                403, "This operation requires a token with write access (your token is read-only)"
+            )
+        return identity
+
     def check_write(self, namespace: str) -> Identity:
         identity = self.require_identity()
         if not identity.member_of(namespace):
@@ -175,15 +189,18 @@ class Ctx:
         return identity
 
     def check_gated(self, repo: Repo) -> None:
-        if repo.gated and not (
-            self.identity is not None and self.identity.member_of(repo.namespace)
-        ):
-            raise HubError(
-                403 if self.identity is not None else 401,
-                f"Access to model {repo.id} is restricted. You must have access to it and be "
-                "authenticated to access it. Please log in.",
-                "GatedRepo",
-            )
+        """A gated repo's files: members of its namespace and users whose access request was
+        accepted may read them; anyone else gets the Hub's ``GatedRepo`` answer."""
+        if not repo.gated:
+            return
+        identity = self.identity
+        if identity is not None and identity.member_of(repo.namespace):
+            return
+        allowed, message = gate_allows(
+            self.state.documents, repo, identity.user if identity is not None else None
+        )
+        if not allowed:
+            raise HubError(403 if identity is not None else 401, message, "GatedRepo")
 
     # --- pagination ---
 
