@@ -133,6 +133,7 @@ if TYPE_CHECKING:
         User,
         WhoAmI,
     )
+    from hubclient.models.access_requests import AccessRequest
     from hubclient.models.buckets import (
         BucketBatchResult,
         BucketFile,
@@ -256,6 +257,7 @@ __all__: list[str] = [
     "INTERMEDIATE_SPACE_STAGES",
     "TERMINAL_JOB_STAGES",
     "TERMINAL_SPACE_STAGES",
+    "AccessRequest",
     "AccessTokenInfo",
     "AnyDiscussionEvent",
     "AsyncHubClient",

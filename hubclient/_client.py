@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from hubclient._areas.access_requests import AccessRequestsArea
 from hubclient._areas.buckets import BucketsArea
 from hubclient._areas.cards import CardsArea
 from hubclient._areas.discussions import DiscussionsArea
@@ -51,6 +52,7 @@ class AsyncHubClient(
     CardsArea,
     BucketsArea,
     DiscussionsArea,
+    AccessRequestsArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

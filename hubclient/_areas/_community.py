@@ -20,7 +20,11 @@ T = TypeVar("T")
 MAX_PAGES = 10_000
 
 
-def _unexpected(response: httpx.Response, what: str, detail: object) -> HfHubHTTPError:
+def _unexpected(response: httpx.Response | None, what: str, detail: object) -> HfHubHTTPError:
+    if response is None:
+        return HfHubHTTPError(
+            f"Unexpected answer: expected {what} ({detail})", status_code=200, url=""
+        )
     return HfHubHTTPError(
         f"Unexpected answer from {response.request.method} {response.url}: expected {what} "
         f"({detail})",
@@ -64,11 +68,11 @@ def answer(
 
 
 def parse_item(
-    response: httpx.Response,
     data: Any,
     cls: type[T],
     what: str,
     *,
+    response: httpx.Response | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> T:
     """One item of an answer (already read) parsed into ``cls`` (``extra`` adds fields to a

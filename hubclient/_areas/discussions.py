@@ -127,7 +127,7 @@ class DiscussionsArea(Area):
         extra = {"endpoint": self._http.endpoint}
         async with contextlib.aclosing(pages):
             async for response, item in pages:
-                yield parse_item(response, item, Discussion, "a discussion", extra=extra)
+                yield parse_item(item, Discussion, "a discussion", response=response, extra=extra)
 
     async def get_discussion_details(
         self,

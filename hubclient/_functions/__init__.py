@@ -6,6 +6,15 @@ the same name on a default `HubClient`, built from the environment on first use.
 
 from __future__ import annotations
 
+from hubclient._functions.access_requests import (
+    accept_access_request,
+    cancel_access_request,
+    grant_access,
+    list_accepted_access_requests,
+    list_pending_access_requests,
+    list_rejected_access_requests,
+    reject_access_request,
+)
 from hubclient._functions.buckets import (
     batch_bucket_files,
     bucket_info,
@@ -122,10 +131,12 @@ from hubclient._functions.uploads import (
 from hubclient._functions.users import whoami
 
 __all__ = [
+    "accept_access_request",
     "add_space_secret",
     "add_space_variable",
     "batch_bucket_files",
     "bucket_info",
+    "cancel_access_request",
     "cancel_job",
     "change_discussion_status",
     "comment_discussion",
@@ -171,16 +182,20 @@ __all__ = [
     "get_space_secrets",
     "get_space_variables",
     "get_zero_gpu_quota",
+    "grant_access",
     "hide_discussion_comment",
     "inspect_job",
     "inspect_scheduled_job",
     "iter_file",
+    "list_accepted_access_requests",
     "list_bucket_tree",
     "list_buckets",
     "list_datasets",
     "list_jobs",
     "list_jobs_hardware",
     "list_models",
+    "list_pending_access_requests",
+    "list_rejected_access_requests",
     "list_repo_commits",
     "list_repo_files",
     "list_repo_refs",
@@ -198,6 +213,7 @@ __all__ = [
     "parse_safetensors_file_metadata",
     "pause_space",
     "preupload_lfs_files",
+    "reject_access_request",
     "rename_discussion",
     "repo_exists",
     "repo_info",

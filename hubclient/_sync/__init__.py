@@ -18,6 +18,7 @@ from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
 from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
+from hubclient._sync.access_requests import SyncAccessRequestsArea
 from hubclient._sync.buckets import SyncBucketsArea
 from hubclient._sync.cards import SyncCardsArea
 from hubclient._sync.discussions import SyncDiscussionsArea
@@ -55,6 +56,7 @@ class HubClient(
     SyncCardsArea,
     SyncBucketsArea,
     SyncDiscussionsArea,
+    SyncAccessRequestsArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

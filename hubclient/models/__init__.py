@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hubclient.models.access_requests import AccessRequest
 from hubclient.models.buckets import (
     BucketBatchResult,
     BucketFile,
@@ -54,6 +55,7 @@ from hubclient.models.safetensors import (
 from hubclient.models.users import AccessTokenInfo, AuthInfo, Organization, User, WhoAmI
 
 __all__ = [
+    "AccessRequest",
     "AccessTokenInfo",
     "AnyDiscussionEvent",
     "AuthInfo",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import httpx
 
 from hubclient.testing._accounts import Accounts
+from hubclient.testing._api_access_requests import add_request
 from hubclient.testing._api_commit import decide_lfs
 from hubclient.testing._clock import Clock, ManualClock, WallClock, dated
 from hubclient.testing._errors import HubError
@@ -399,6 +400,26 @@ class LocalHub:
         if disabled is not None:
             changes["disabled"] = disabled
         repo.update_meta(**changes)
+
+    # --- community ---
+
+    def request_access(
+        self,
+        repo_id: str,
+        user: str,
+        *,
+        repo_type: str = "model",
+        fields: Mapping[str, object] | None = None,
+    ) -> str:
+        """Let ``user`` ask for access to a gated repo (as the Hub's gate form does); returns
+        the request's status (``accepted`` at once for an ``auto`` gate, else ``pending``)."""
+        repo = self.store.find(repo_type, repo_id)
+        if repo is None:
+            raise KeyError(f"no {repo_type} repo {repo_id}")
+        if not repo.gated:
+            raise ValueError(f"{repo_id} is not gated")
+        request = add_request(self.state.documents, repo, user, dict(fields or {}))
+        return str(request["status"])
 
     # --- seeding ---
 

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from hubclient.testing import (
+    _api_access_requests,
     _api_buckets,
     _api_cards,
     _api_commit,
@@ -58,6 +59,7 @@ ROUTES: tuple[Route, ...] = (
     *_git_http.ROUTES,
     *_api_xet.ROUTES,
     *_api_discussions.ROUTES,
+    *_api_access_requests.ROUTES,
 )
 
 
