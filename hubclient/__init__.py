@@ -146,6 +146,7 @@ if TYPE_CHECKING:
         SyncPlan,
         XetFileData,
     )
+    from hubclient.models.collections import Collection, CollectionItem, CollectionOwner
     from hubclient.models.commits import (
         CommitInfo,
         CommitOperation,
@@ -282,6 +283,9 @@ __all__: list[str] = [
     "CachedRepoInfo",
     "CachedRevisionInfo",
     "CardData",
+    "Collection",
+    "CollectionItem",
+    "CollectionOwner",
     "CommitConflictError",
     "CommitInfo",
     "CommitOperation",

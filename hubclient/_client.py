@@ -18,6 +18,7 @@ import httpx
 from hubclient._areas.access_requests import AccessRequestsArea
 from hubclient._areas.buckets import BucketsArea
 from hubclient._areas.cards import CardsArea
+from hubclient._areas.collections import CollectionsArea
 from hubclient._areas.discussions import DiscussionsArea
 from hubclient._areas.downloads import DownloadsArea
 from hubclient._areas.files import FilesArea
@@ -53,6 +54,7 @@ class AsyncHubClient(
     BucketsArea,
     DiscussionsArea,
     AccessRequestsArea,
+    CollectionsArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

@@ -30,6 +30,17 @@ from hubclient._functions.buckets import (
     update_bucket_settings,
 )
 from hubclient._functions.cards import validate_repo_card
+from hubclient._functions.collections import (
+    add_collection_item,
+    create_collection,
+    delete_collection,
+    delete_collection_item,
+    get_collection,
+    list_collections,
+    update_collection_item,
+    update_collection_metadata,
+    update_collection_resource_group,
+)
 from hubclient._functions.discussions import (
     change_discussion_status,
     comment_discussion,
@@ -132,6 +143,7 @@ from hubclient._functions.users import whoami
 
 __all__ = [
     "accept_access_request",
+    "add_collection_item",
     "add_space_secret",
     "add_space_variable",
     "batch_bucket_files",
@@ -142,6 +154,7 @@ __all__ = [
     "comment_discussion",
     "create_branch",
     "create_bucket",
+    "create_collection",
     "create_commit",
     "create_discussion",
     "create_pull_request",
@@ -152,6 +165,8 @@ __all__ = [
     "dataset_info",
     "delete_branch",
     "delete_bucket",
+    "delete_collection",
+    "delete_collection_item",
     "delete_file",
     "delete_files",
     "delete_folder",
@@ -173,6 +188,7 @@ __all__ = [
     "file_exists",
     "get_bucket_file_metadata",
     "get_bucket_paths_info",
+    "get_collection",
     "get_discussion_details",
     "get_paths_info",
     "get_repo_discussions",
@@ -190,6 +206,7 @@ __all__ = [
     "list_accepted_access_requests",
     "list_bucket_tree",
     "list_buckets",
+    "list_collections",
     "list_datasets",
     "list_jobs",
     "list_jobs_hardware",
@@ -232,6 +249,9 @@ __all__ = [
     "sync_job_volume",
     "trigger_scheduled_job",
     "update_bucket_settings",
+    "update_collection_item",
+    "update_collection_metadata",
+    "update_collection_resource_group",
     "update_job_expose",
     "update_job_labels",
     "update_repo_settings",

@@ -21,6 +21,7 @@ from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient._sync.access_requests import SyncAccessRequestsArea
 from hubclient._sync.buckets import SyncBucketsArea
 from hubclient._sync.cards import SyncCardsArea
+from hubclient._sync.collections import SyncCollectionsArea
 from hubclient._sync.discussions import SyncDiscussionsArea
 from hubclient._sync.downloads import SyncDownloadsArea
 from hubclient._sync.files import SyncFilesArea
@@ -57,6 +58,7 @@ class HubClient(
     SyncBucketsArea,
     SyncDiscussionsArea,
     SyncAccessRequestsArea,
+    SyncCollectionsArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

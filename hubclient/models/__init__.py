@@ -15,6 +15,7 @@ from hubclient.models.buckets import (
     SyncPlan,
     XetFileData,
 )
+from hubclient.models.collections import Collection, CollectionItem, CollectionOwner
 from hubclient.models.discussions import (
     AnyDiscussionEvent,
     Discussion,
@@ -69,6 +70,9 @@ __all__ = [
     "BucketUri",
     "BucketUrl",
     "CardData",
+    "Collection",
+    "CollectionItem",
+    "CollectionOwner",
     "DatasetInfo",
     "Discussion",
     "DiscussionComment",

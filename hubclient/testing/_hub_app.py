@@ -21,6 +21,7 @@ from hubclient.testing import (
     _api_access_requests,
     _api_buckets,
     _api_cards,
+    _api_collections,
     _api_commit,
     _api_discussions,
     _api_files,
@@ -60,6 +61,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_xet.ROUTES,
     *_api_discussions.ROUTES,
     *_api_access_requests.ROUTES,
+    *_api_collections.ROUTES,
 )
 
 
