@@ -197,6 +197,7 @@ if TYPE_CHECKING:
         Volume,
         ZeroGpuQuota,
     )
+    from hubclient.models.users import UserLikes
     from hubclient.progress import (
         FileProgress,
         FileState,
@@ -414,6 +415,7 @@ __all__: list[str] = [
     "UnsafeServerValueError",
     "UploadOptions",
     "User",
+    "UserLikes",
     "Volume",
     "WaitTimeoutError",
     "WhoAmI",

@@ -53,7 +53,7 @@ from hubclient.models.safetensors import (
     SafetensorsRepoMetadata,
     TensorInfo,
 )
-from hubclient.models.users import AccessTokenInfo, AuthInfo, Organization, User, WhoAmI
+from hubclient.models.users import AccessTokenInfo, AuthInfo, Organization, User, UserLikes, WhoAmI
 
 __all__ = [
     "AccessRequest",
@@ -103,6 +103,7 @@ __all__ = [
     "TensorInfo",
     "TransformersInfo",
     "User",
+    "UserLikes",
     "WhoAmI",
     "XetFileData",
     "parse_discussion_event",

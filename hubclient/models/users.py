@@ -9,7 +9,7 @@ from pydantic import AliasChoices, Field
 
 from hubclient.models._base import HubModel
 
-__all__ = ["AccessTokenInfo", "AuthInfo", "Organization", "User", "WhoAmI"]
+__all__ = ["AccessTokenInfo", "AuthInfo", "Organization", "User", "UserLikes", "WhoAmI"]
 
 
 class Organization(HubModel):
@@ -99,3 +99,20 @@ class WhoAmI(HubModel):
 
     def __contains__(self, key: object) -> bool:
         return key in self.model_dump(mode="json", by_alias=True)
+
+
+class UserLikes(HubModel):
+    """The public repos a user liked, by type (``list_liked_repos``).
+
+    Example::
+
+        likes = await client.list_liked_repos("alice")
+        print(likes.total, likes.models, likes.datasets)
+    """
+
+    user: str
+    total: int = 0
+    datasets: list[str] = Field(default_factory=list)
+    kernels: list[str] = Field(default_factory=list)
+    models: list[str] = Field(default_factory=list)
+    spaces: list[str] = Field(default_factory=list)

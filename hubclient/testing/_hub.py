@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import httpx
 
+from hubclient.testing import _api_users
 from hubclient.testing._accounts import Accounts
 from hubclient.testing._api_access_requests import add_request
 from hubclient.testing._api_commit import decide_lfs
@@ -420,6 +421,17 @@ class LocalHub:
             raise ValueError(f"{repo_id} is not gated")
         request = add_request(self.state.documents, repo, user, dict(fields or {}))
         return str(request["status"])
+
+    def like(self, user: str, repo_id: str, *, repo_type: str = "model") -> None:
+        """Let ``user`` like a repo (the Hub takes likes from its web pages only)."""
+        repo = self.store.find(repo_type, repo_id)
+        if repo is None:
+            raise KeyError(f"no {repo_type} repo {repo_id}")
+        _api_users.like(self.state.documents, user, repo)
+
+    def follow(self, user: str, target: str) -> None:
+        """Let ``user`` follow the user or organisation ``target``."""
+        _api_users.follow(self.state.documents, user, target)
 
     # --- seeding ---
 

@@ -32,6 +32,7 @@ from hubclient.testing import (
     _api_repos,
     _api_safetensors,
     _api_spaces,
+    _api_users,
     _api_xet,
     _git_http,
 )
@@ -62,6 +63,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_discussions.ROUTES,
     *_api_access_requests.ROUTES,
     *_api_collections.ROUTES,
+    *_api_users.ROUTES,
 )
 
 
