@@ -31,6 +31,7 @@ from hubclient._areas.safetensors import SafetensorsArea
 from hubclient._areas.spaces import SpacesArea
 from hubclient._areas.uploads import UploadsArea
 from hubclient._areas.users import UsersArea
+from hubclient._areas.webhooks import WebhooksArea
 from hubclient._http import HubHttp
 from hubclient._settings import HubSettings, default_user_agent
 from hubclient.errors import LocalTokenNotFoundError
@@ -55,6 +56,7 @@ class AsyncHubClient(
     DiscussionsArea,
     AccessRequestsArea,
     CollectionsArea,
+    WebhooksArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

@@ -34,6 +34,7 @@ from hubclient._sync.safetensors import SyncSafetensorsArea
 from hubclient._sync.spaces import SyncSpacesArea
 from hubclient._sync.uploads import SyncUploadsArea
 from hubclient._sync.users import SyncUsersArea
+from hubclient._sync.webhooks import SyncWebhooksArea
 
 __all__ = [
     "HubClient",
@@ -59,6 +60,7 @@ class HubClient(
     SyncDiscussionsArea,
     SyncAccessRequestsArea,
     SyncCollectionsArea,
+    SyncWebhooksArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

@@ -54,6 +54,20 @@ from hubclient.models.safetensors import (
     TensorInfo,
 )
 from hubclient.models.users import AccessTokenInfo, AuthInfo, Organization, User, UserLikes, WhoAmI
+from hubclient.models.webhooks import (
+    WebhookInfo,
+    WebhookPayload,
+    WebhookPayloadComment,
+    WebhookPayloadDiscussion,
+    WebhookPayloadDiscussionChanges,
+    WebhookPayloadEvent,
+    WebhookPayloadMovedTo,
+    WebhookPayloadRepo,
+    WebhookPayloadUpdatedRef,
+    WebhookPayloadUrl,
+    WebhookPayloadWebhook,
+    WebhookWatchedItem,
+)
 
 __all__ = [
     "AccessRequest",
@@ -104,6 +118,18 @@ __all__ = [
     "TransformersInfo",
     "User",
     "UserLikes",
+    "WebhookInfo",
+    "WebhookPayload",
+    "WebhookPayloadComment",
+    "WebhookPayloadDiscussion",
+    "WebhookPayloadDiscussionChanges",
+    "WebhookPayloadEvent",
+    "WebhookPayloadMovedTo",
+    "WebhookPayloadRepo",
+    "WebhookPayloadUpdatedRef",
+    "WebhookPayloadUrl",
+    "WebhookPayloadWebhook",
+    "WebhookWatchedItem",
     "WhoAmI",
     "XetFileData",
     "parse_discussion_event",

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from hubclient.testing._errors import HubError
+from hubclient.testing._events import HubEvent
 from hubclient.testing._repo import Repo
 from hubclient.testing._routes import Route
 from hubclient.testing._web import Ctx, json_response
@@ -83,12 +84,22 @@ async def create_branch(ctx: Ctx, repo: Repo, name: str) -> Response:
         empty_by=identity.user if body.get("emptyBranch") is True else None,
         overwrite=body.get("overwrite") is True,
     )
+    _ref_changed(ctx, repo, f"refs/heads/{name}", None, repo.refs_copy().heads.get(name))
     return json_response({})
+
+
+def _ref_changed(ctx: Ctx, repo: Repo, ref: str, old: str | None, new: str | None) -> None:
+    user = ctx.identity.user if ctx.identity else None
+    ctx.state.events.publish(
+        HubEvent("repo.content", "update", repo, ctx.hub_url, user, updated_refs=[(ref, old, new)])
+    )
 
 
 async def delete_branch(ctx: Ctx, repo: Repo, name: str) -> Response:
     ctx.check_write(repo.namespace)
+    old = repo.refs_copy().heads.get(name)
     repo.delete_branch(name)
+    _ref_changed(ctx, repo, f"refs/heads/{name}", old, None)
     return json_response({})
 
 
@@ -99,6 +110,7 @@ async def create_tag(ctx: Ctx, repo: Repo, revision: str) -> Response:
     if not isinstance(tag, str) or not tag:
         raise HubError.bad_request("Missing 'tag'")
     repo.create_tag(tag, revision)
+    _ref_changed(ctx, repo, f"refs/tags/{tag}", None, repo.refs_copy().tags.get(tag))
     return json_response({})
 
 
@@ -121,7 +133,9 @@ async def auth_check(ctx: Ctx, repo: Repo, write: bool) -> Response:
 
 async def delete_tag(ctx: Ctx, repo: Repo, name: str) -> Response:
     ctx.check_write(repo.namespace)
+    old = repo.refs_copy().tags.get(name)
     repo.delete_tag(name)
+    _ref_changed(ctx, repo, f"refs/tags/{name}", old, None)
     return json_response({})
 
 

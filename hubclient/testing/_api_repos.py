@@ -12,6 +12,7 @@ from hubclient.testing import _spaces
 from hubclient.testing._api_commit import clean_path, regular_put
 from hubclient.testing._card import card_data, card_tags
 from hubclient.testing._errors import HubError
+from hubclient.testing._events import HubEvent
 from hubclient.testing._operations import Put
 from hubclient.testing._records import iso_date
 from hubclient.testing._repo import Repo
@@ -166,6 +167,7 @@ async def create_repo(ctx: Ctx) -> Response:
             object_size=ctx.store.objects.size,
             store_regular=ctx.store.objects.put_bytes,
         )
+    ctx.state.events.publish(HubEvent("repo", "create", repo, ctx.hub_url, identity.user))
     return json_response({"url": url, "name": repo_id, "id": _hex_id(repo.meta["uid"])})
 
 
@@ -176,7 +178,9 @@ async def delete_repo(ctx: Ctx) -> Response:
     repo_type = _repo_type(body.get("type"))
     repo_id = _repo_id(body, ctx)
     repo = ctx.writable_repo(repo_type, repo_id)
+    event = HubEvent("repo", "delete", repo, ctx.hub_url, ctx.require_identity().user)
     ctx.store.delete(repo)
+    ctx.state.events.publish(event)
     return json_response({})
 
 
@@ -190,8 +194,10 @@ async def move_repo(ctx: Ctx) -> Response:
         raise HubError.bad_request("Expected 'fromRepo' and 'toRepo' as namespace/name")
     _check_name(target)
     repo = ctx.writable_repo(repo_type, source)
-    ctx.check_write(target.split("/", 1)[0])
+    identity = ctx.check_write(target.split("/", 1)[0])
+    event = HubEvent("repo", "move", repo, ctx.hub_url, identity.user, moved_to=target)
     ctx.store.move(repo, target)
+    ctx.state.events.publish(event)
     return json_response(
         {"url": f"{ctx.hub_url}/{'' if repo_type == 'model' else repo_type + 's/'}{target}"}
     )
@@ -212,6 +218,11 @@ async def update_settings(ctx: Ctx, repo: Repo) -> Response:
         if key in body:
             changes[key] = bool(body[key])
     repo.update_meta(**changes)
+    reported = {k: v for k, v in changes.items() if k in ("private", "xetEnabled")}
+    user = ctx.identity.user if ctx.identity else None
+    ctx.state.events.publish(
+        HubEvent("repo.config", "update", repo, ctx.hub_url, user, updated_config=reported)
+    )
     return json_response({"success": True})
 
 

@@ -6,13 +6,15 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+import anyio
 import httpx
+from anyio.from_thread import start_blocking_portal
 
 from hubclient.testing import _api_users
 from hubclient.testing._accounts import Accounts
@@ -44,6 +46,7 @@ from hubclient.testing._storage_app import StorageApp
 from hubclient.testing._store import REPO_TYPES, Store
 from hubclient.testing._transport import LocalTransport
 from hubclient.testing._web import Config, HubState
+from hubclient.testing._webhook_delivery import WebhookOutbox
 from hubclient.testing._xet_app import CasApp
 from hubclient.testing._xet_service import XetService
 
@@ -57,6 +60,26 @@ OriginApp: TypeAlias = "Callable[[Mapping[str, str]], ASGIApp]"
 and the extra ones, by name), as the clients reach them."""
 
 _ORIGIN_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}\Z")
+
+
+class _Routed(httpx.AsyncBaseTransport):
+    """Origins of in-process apps to their transport, every other URL to the network."""
+
+    def __init__(
+        self, local: httpx.AsyncBaseTransport, origins: set[str], network: httpx.AsyncBaseTransport
+    ) -> None:
+        self._local = local
+        self._origins = {o.rstrip("/") for o in origins}
+        self._network = network
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        origin = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
+        chosen = self._local if origin in self._origins else self._network
+        return await chosen.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._network.aclose()
 
 
 @dataclass
@@ -170,6 +193,9 @@ class LocalHub:
             self.config,
             clock=clock or WallClock(),
         )
+        self.webhooks = WebhookOutbox(self.state.documents, self.accounts, self.state.events)
+        """Webhook deliveries: ``webhooks.policy`` (retries, timeout, limits),
+        ``webhooks.deliveries()``, ``webhooks.wait_idle()``."""
         self.faults = Faults(fault_seed)
         self.log = RequestLog()
         self._served: list[ServedApps] = []
@@ -349,19 +375,53 @@ class LocalHub:
             unbound.pop_all()  # the server thread closes the sockets now
         self._served.append(served)
         try:
-            yield ServedHub(
-                urls["hub"],
-                urls["storage"],
-                self,
-                bound_hub_url=bound["hub"],
-                bound_storage_url=bound["storage"],
-                engine=engine,
-                origins=urls,
-                bound_origins=bound,
-            )
+            with start_blocking_portal() as portal:  # webhooks go out from a thread of their own
+                sender = portal.start_task_soon(self.webhooks.run)
+                try:
+                    yield ServedHub(
+                        urls["hub"],
+                        urls["storage"],
+                        self,
+                        bound_hub_url=bound["hub"],
+                        bound_storage_url=bound["storage"],
+                        engine=engine,
+                        origins=urls,
+                        bound_origins=bound,
+                    )
+                finally:
+                    sender.cancel()
         finally:
             served.stop()
             self._served.remove(served)
+
+    @asynccontextmanager
+    async def deliver_webhooks(
+        self,
+        apps: Mapping[str, ASGIApp] | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> AsyncIterator[WebhookOutbox]:
+        """Send this hub's webhook deliveries from the current event loop until the block
+        exits (for an in-process hub; a served hub sends from its own thread).
+
+        ``apps`` maps origins (``http://bot.local``) to ASGI apps answered in-process; any
+        other URL is posted over the network (or through ``transport``).
+
+        Example::
+
+            async with hub.deliver_webhooks({"http://bot.local": receiver}) as outbox:
+                ...  # act on the hub
+                with anyio.fail_after(10):
+                    await outbox.wait_idle_async()
+        """
+        network = transport or httpx.AsyncHTTPTransport()
+        routed = _Routed(LocalTransport(dict(apps or {})), set(apps or {}), network)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(self.webhooks.run, routed)
+            try:
+                yield self.webhooks
+            finally:
+                tg.cancel_scope.cancel()
 
     def close(self) -> None:
         """Stop serving and, for a temporary data dir, delete it."""

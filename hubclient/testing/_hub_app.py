@@ -33,6 +33,7 @@ from hubclient.testing import (
     _api_safetensors,
     _api_spaces,
     _api_users,
+    _api_webhooks,
     _api_xet,
     _git_http,
 )
@@ -64,6 +65,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_access_requests.ROUTES,
     *_api_collections.ROUTES,
     *_api_users.ROUTES,
+    *_api_webhooks.ROUTES,
 )
 
 
