@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         LogStreamError,
         NotASafetensorsRepoError,
         NothingToCommitWarning,
+        OAuthError,
         OfflineModeIsEnabled,
         PullRequestNotMergeableError,
         RateLimitedError,
@@ -184,6 +185,7 @@ if TYPE_CHECKING:
         ScheduledJobInfo,
         ScheduledJobStatus,
     )
+    from hubclient.models.oauth import OAuthInfo, OAuthLogin, OAuthOrgInfo, OAuthUserInfo
     from hubclient.models.spaces import (
         INTERMEDIATE_SPACE_STAGES,
         TERMINAL_SPACE_STAGES,
@@ -376,6 +378,11 @@ __all__: list[str] = [
     "ModelInfo",
     "NotASafetensorsRepoError",
     "NothingToCommitWarning",
+    "OAuthError",
+    "OAuthInfo",
+    "OAuthLogin",
+    "OAuthOrgInfo",
+    "OAuthUserInfo",
     "OfflineModeIsEnabled",
     "Organization",
     "Phase",

@@ -25,6 +25,7 @@ from hubclient._areas.files import FilesArea
 from hubclient._areas.info import InfoArea
 from hubclient._areas.jobs import JobsArea
 from hubclient._areas.mirror import MirrorArea
+from hubclient._areas.oauth import OAuthArea
 from hubclient._areas.refs import RefsArea
 from hubclient._areas.repos import ReposArea
 from hubclient._areas.safetensors import SafetensorsArea
@@ -57,6 +58,7 @@ class AsyncHubClient(
     AccessRequestsArea,
     CollectionsArea,
     WebhooksArea,
+    OAuthArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

@@ -30,6 +30,7 @@ Tree::
     │       └── IncompleteSnapshotError
     ├── HubNetworkError (also httpx.TransportError) the connection failed for good
     │   └── HubTimeoutError (also httpx.TimeoutException)
+    ├── OAuthError                                 Sign in with HF failed (denied, state, PKCE)
     ├── OfflineModeIsEnabled (also ConnectionError)
     ├── LocalTokenNotFoundError (also OSError)
     ├── XetRequiredError                           a transfer only Xet can do, without hf_xet
@@ -85,6 +86,7 @@ __all__ = [
     "LogStreamError",
     "NotASafetensorsRepoError",
     "NothingToCommitWarning",
+    "OAuthError",
     "OfflineModeIsEnabled",
     "PullRequestNotMergeableError",
     "RateLimitedError",
@@ -422,6 +424,22 @@ class BucketBatchError(HfHubHTTPError):
     ) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.failures = list(failures or [])
+
+
+class OAuthError(HubClientError):
+    """Sign in with HF did not complete: the user denied access, the redirect's state does not
+    match the login's (a forged or replayed redirect), the provider refused the code (a wrong
+    PKCE verifier, a reused code) or the provider's answer is not what OAuth answers.
+
+    Attributes:
+        error: the OAuth error code (``access_denied``, ``invalid_grant``, ``state_mismatch``…).
+        description: the provider's ``error_description``, if any.
+    """
+
+    def __init__(self, message: str, *, error: str, description: str | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+        self.description = description
 
 
 class OfflineModeIsEnabled(HubClientError, ConnectionError):

@@ -93,6 +93,7 @@ from hubclient._functions.jobs import (
     wait_for_job,
 )
 from hubclient._functions.mirror import download_repos, mirror_repo, mirror_repos
+from hubclient._functions.oauth import oauth_handle_redirect, oauth_login_url, oauth_user_info
 from hubclient._functions.refs import (
     create_branch,
     create_tag,
@@ -261,6 +262,9 @@ __all__ = [
     "model_info",
     "move_bucket",
     "move_repo",
+    "oauth_handle_redirect",
+    "oauth_login_url",
+    "oauth_user_info",
     "parse_safetensors_file_metadata",
     "pause_space",
     "preupload_lfs_files",

@@ -28,6 +28,7 @@ from hubclient._sync.files import SyncFilesArea
 from hubclient._sync.info import SyncInfoArea
 from hubclient._sync.jobs import SyncJobsArea
 from hubclient._sync.mirror import SyncMirrorArea
+from hubclient._sync.oauth import SyncOAuthArea
 from hubclient._sync.refs import SyncRefsArea
 from hubclient._sync.repos import SyncReposArea
 from hubclient._sync.safetensors import SyncSafetensorsArea
@@ -61,6 +62,7 @@ class HubClient(
     SyncAccessRequestsArea,
     SyncCollectionsArea,
     SyncWebhooksArea,
+    SyncOAuthArea,
 ):
     """Synchronous client (generated from `AsyncHubClient`) for the Hugging Face Hub HTTP API.
 

@@ -36,6 +36,7 @@ from hubclient.models.files import (
     RepoFolder,
     RepoSibling,
 )
+from hubclient.models.oauth import OAuthInfo, OAuthLogin, OAuthOrgInfo, OAuthUserInfo
 from hubclient.models.refs import GitCommitInfo, GitRefInfo, GitRefs
 from hubclient.models.repos import (
     CardData,
@@ -101,6 +102,10 @@ __all__ = [
     "HfFileMetadata",
     "LastCommitInfo",
     "ModelInfo",
+    "OAuthInfo",
+    "OAuthLogin",
+    "OAuthOrgInfo",
+    "OAuthUserInfo",
     "Organization",
     "RepoFile",
     "RepoFolder",

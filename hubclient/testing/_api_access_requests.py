@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.responses import Response
 
@@ -139,9 +140,9 @@ async def ask_access(ctx: Ctx, repo: Repo) -> Response:
     identity = ctx.require_identity()
     if not repo.gated:
         raise HubError.bad_request(f"Repo {repo.id} is not gated")
-    if "form" in (ctx.request.headers.get("content-type") or ""):
-        form = await ctx.request.form()
-        fields: Any = {k: str(v) for k, v in form.items()}
+    if "form-urlencoded" in (ctx.request.headers.get("content-type") or ""):
+        raw = (await ctx.request.body()).decode("utf-8", "replace")
+        fields: Any = dict(parse_qsl(raw, keep_blank_values=True))
     else:
         fields = await ctx.json_body()
     if not isinstance(fields, dict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import tempfile
 import weakref
@@ -20,6 +21,7 @@ from hubclient.testing import _api_users
 from hubclient.testing._accounts import Accounts
 from hubclient.testing._api_access_requests import add_request
 from hubclient.testing._api_commit import decide_lfs
+from hubclient.testing._api_oauth import oauth_document, register_app
 from hubclient.testing._clock import Clock, ManualClock, WallClock, dated
 from hubclient.testing._errors import HubError
 from hubclient.testing._faults import Faults, RequestLog, instrument
@@ -492,6 +494,28 @@ class LocalHub:
     def follow(self, user: str, target: str) -> None:
         """Let ``user`` follow the user or organisation ``target``."""
         _api_users.follow(self.state.documents, user, target)
+
+    def register_oauth_app(
+        self,
+        *,
+        redirect_uris: list[str],
+        client_id: str | None = None,
+        confidential: bool = False,
+        scopes: str = "openid profile email read-repos",
+    ) -> tuple[str, str | None]:
+        """Register an OAuth app (Sign in with HF): returns ``(client_id, client_secret)``,
+        the secret None for a public app (which must use PKCE)."""
+        client_id = client_id or secrets.token_hex(16)
+        secret = secrets.token_urlsafe(24) if confidential else None
+        register_app(oauth_document(self.state.documents), client_id, secret, redirect_uris, scopes)
+        return client_id, secret
+
+    def set_oauth_consent(self, user: str, allow: bool) -> None:
+        """Whether ``user`` grants access when an app asks them to sign in (default True)."""
+        doc = oauth_document(self.state.documents)
+        with doc.lock:
+            doc.data.setdefault("consent", {})[user] = allow
+            doc.save()
 
     # --- seeding ---
 

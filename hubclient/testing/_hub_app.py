@@ -27,6 +27,7 @@ from hubclient.testing import (
     _api_files,
     _api_jobs,
     _api_lfs,
+    _api_oauth,
     _api_raw,
     _api_refs,
     _api_repos,
@@ -66,6 +67,7 @@ ROUTES: tuple[Route, ...] = (
     *_api_collections.ROUTES,
     *_api_users.ROUTES,
     *_api_webhooks.ROUTES,
+    *_api_oauth.ROUTES,
 )
 
 
@@ -166,7 +168,10 @@ class HubApp:
         )
 
     async def _answer(self, request: Request) -> Response:
-        identity = self.state.accounts.identify(request.headers.get("authorization"))
+        authorization = request.headers.get("authorization")
+        if request.url.path == "/oauth/token":
+            authorization = None  # an OAuth app's client credentials: the endpoint checks them
+        identity = self.state.accounts.identify(authorization)
         ctx = Ctx(
             request, self.state, self._origin(request), self.storage_url, identity, self.origins
         )
