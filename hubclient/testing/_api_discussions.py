@@ -447,6 +447,16 @@ async def rename(ctx: Ctx, repo: Repo, num: str) -> Response:
     return json_response({"newTitle": _event_json(ctx, repo, event)})
 
 
+def _change_status(record: dict[str, Any], user: str, status: str, text: Any) -> dict[str, Any]:
+    """Set the status: the optional comment, then the status-change event (returned)."""
+    if isinstance(text, str) and text.strip():
+        record["events"].append(_comment_event(user, text.strip()))
+    event = _event("status-change", user, {"status": status})
+    record["events"].append(event)
+    record["status"] = status
+    return event
+
+
 async def change_status(ctx: Ctx, repo: Repo, num: str) -> Response:
     body = await ctx.json_body()
     status = body.get("status") if isinstance(body, dict) else None
@@ -461,13 +471,7 @@ async def change_status(ctx: Ctx, repo: Repo, num: str) -> Response:
             raise HubError.bad_request("This Pull Request is merged: its status cannot change")
         if record["status"] == status:
             raise HubError.bad_request(f"This discussion is already {status}")
-        added: list[dict[str, Any]] = []
-        if isinstance(text, str) and text.strip():
-            added.append(_comment_event(identity.user, text.strip()))
-        event = _event("status-change", identity.user, {"status": status})
-        added.append(event)
-        record["status"] = status
-        record["events"].extend(added)
+        event = _change_status(record, identity.user, status, text)
         doc.save()
         snapshot = dict(record)
     _publish(ctx, repo, "discussion", "update", snapshot, None, identity.user)
@@ -509,14 +513,8 @@ async def merge(ctx: Ctx, repo: Repo, num: str) -> Response:
                 "This Pull Request has conflicts with "
                 f"{branch}: {', '.join(merged)}. Resolve them before merging.",
             )
-        added: list[dict[str, Any]] = []
-        if isinstance(text, str) and text.strip():
-            added.append(_comment_event(identity.user, text.strip()))
-        event = _event("status-change", identity.user, {"status": "merged"})
-        added.append(event)
-        record["status"] = "merged"
+        event = _change_status(record, identity.user, "merged", text)
         record["mergeCommitId"] = merged.id
-        record["events"].extend(added)
         doc.save()
         snapshot = dict(record)
     ctx.state.events.publish(

@@ -1,25 +1,5 @@
-"""Fixtures of the collections tests: a client (alice) on the in-process local Hub, a repo."""
+"""Fixtures of the collections tests (shared with the other community suites)."""
 
-from __future__ import annotations
+from tests._community import clean_env, client, make_client, repo
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from hubclient import AsyncHubClient
-from hubclient.testing import LocalHub
-from tests.client.conftest import clean_env, make_client
-
-__all__ = ["clean_env", "make_client"]
-
-
-@pytest.fixture
-async def client(local_hub: LocalHub) -> AsyncIterator[AsyncHubClient]:
-    async with make_client(local_hub) as c:
-        yield c
-
-
-@pytest.fixture
-def repo(local_hub: LocalHub) -> str:
-    local_hub.seed_repo("alice/model", {"a.txt": b"one\n", "b.txt": b"bee\n"})
-    return "alice/model"
+__all__ = ["clean_env", "client", "make_client", "repo"]
