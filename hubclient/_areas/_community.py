@@ -4,7 +4,8 @@ share: reading an answer into a model with typed errors, and bounded page-index 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable, Mapping
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import Any, TypeVar, cast
 
 import httpx
 import pydantic
@@ -18,6 +19,15 @@ T = TypeVar("T")
 
 #: The most pages a page-index listing follows (a server that never says "last page" stops here).
 MAX_PAGES = 10_000
+
+
+@lru_cache(maxsize=128)
+def _adapter(cls: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(cls)
+
+
+def _validate(cls: type[T], data: Any) -> T:
+    return cast("T", _adapter(cast(Any, cls)).validate_python(data))
 
 
 def _unexpected(response: httpx.Response | None, what: str, detail: object) -> HfHubHTTPError:
@@ -61,8 +71,7 @@ def answer(
             if not isinstance(data, dict):
                 raise TypeError("not a JSON object")
             data = {**data, **extra}
-        adapter: pydantic.TypeAdapter[T] = pydantic.TypeAdapter(cls)
-        return adapter.validate_python(data)
+        return _validate(cls, data)
     except (pydantic.ValidationError, KeyError, TypeError, IndexError) as exc:
         raise _unexpected(response, what, exc) from exc
 
@@ -82,8 +91,7 @@ def parse_item(
             if not isinstance(data, dict):
                 raise TypeError("not a JSON object")
             data = {**data, **extra}
-        adapter: pydantic.TypeAdapter[T] = pydantic.TypeAdapter(cls)
-        return adapter.validate_python(data)
+        return _validate(cls, data)
     except (pydantic.ValidationError, TypeError) as exc:
         raise _unexpected(response, what, exc) from exc
 

@@ -72,7 +72,7 @@ class Attempt:
 @dataclass
 class Delivery:
     """One payload for one webhook, and what became of it (``pending``, ``delivered``,
-    ``failed`` or ``rate-limited``)."""
+    ``failed``, ``rate-limited``, or ``dropped`` when more than 10,000 waited for a sender)."""
 
     id: str
     webhook_id: str
@@ -132,6 +132,8 @@ class WebhookOutbox:
                 if recent >= self.policy.daily_limit:
                     delivery.state = "rate-limited"
                     continue
+                if len(self._queue) >= _HISTORY:  # nobody sends (an in-process hub): bounded
+                    self._queue.popleft().state = "dropped"
                 self._queue.append(delivery)
                 wakers = list(self._wakers)
             for wake in wakers:
