@@ -11,8 +11,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from hubclient.testing import _api_xet
-from hubclient.testing import _api_discussions
+from hubclient.testing import _api_discussions, _api_xet
 from hubclient.testing._errors import HubError
 from hubclient.testing._events import HubEvent
 from hubclient.testing._operations import Delete, Operation, Put, Rename
