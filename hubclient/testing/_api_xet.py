@@ -98,7 +98,10 @@ async def token(ctx: Ctx, repo: Repo, mode: str, revision: str) -> Response:
     if service is None:
         raise HubError(404, "Xet storage is not enabled on this Hub")
     if mode == "write":
-        ctx.check_write(repo.namespace)
+        if ctx.flag("create_pr") or revision.startswith("refs/pr/"):
+            ctx.check_contribute(repo)  # community pull requests upload too
+        else:
+            ctx.check_write(repo.namespace)
         if revision != "None" or not ctx.flag("create_pr"):
             repo.resolve(revision)  # RevisionNotFound for a branch that does not exist
     else:

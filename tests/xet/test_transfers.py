@@ -11,9 +11,9 @@ from pathlib import Path
 import anyio
 import pytest
 
-from hubclient import AsyncHubClient, HubSettings
+from hubclient import AsyncHubClient, HfHubHTTPError, HubSettings
 from hubclient.progress import FileProgress, FileState, ProgressEvent, TotalProgress
-from hubclient.testing import ALICE_TOKEN, LocalHub, ServedHub, standard_hub
+from hubclient.testing import ALICE_TOKEN, BOB_TOKEN, LocalHub, ServedHub, standard_hub
 
 pytestmark = pytest.mark.anyio
 
@@ -41,10 +41,12 @@ def served(tmp_path: Path) -> Iterator[ServedHub]:
     yield from serve(tmp_path, "xet-hub")
 
 
-def client(served: ServedHub, tmp_path: Path, *, xet: bool = True) -> AsyncHubClient:
+def client(
+    served: ServedHub, tmp_path: Path, *, xet: bool = True, token: str = ALICE_TOKEN
+) -> AsyncHubClient:
     base = HubSettings.from_env(
         endpoint=served.hub_url,
-        token=ALICE_TOKEN,
+        token=token,
         hub_cache=tmp_path / "cache",
         retry_backoff_base=0.01,
         xet=xet,
@@ -115,6 +117,46 @@ async def test_a_changed_file_sends_only_its_changes(served: ServedHub, tmp_path
         assert cas_bytes_sent(served.hub) < size * 0.2
         local = await c.hf_hub_download("alice/dedup", "w.bin")
         assert await anyio.Path(local).read_bytes() == second
+
+
+async def test_a_community_pull_request_uploads_through_xet(
+    served: ServedHub, tmp_path: Path
+) -> None:
+    # bob may not write to alice's repo, but he may open a pull request on it and push to it:
+    # the Hub gives him a Xet write token for that (create_pr=1, or a refs/pr/N revision)
+    first, second = data(1_500_000, 20), data(1_400_000, 21)
+    async with client(served, tmp_path) as alice:
+        await alice.create_repo("alice/community")
+        await alice.upload_file(
+            path_or_fileobj=b"hi\n", path_in_repo="README.md", repo_id="alice/community"
+        )
+    async with client(served, tmp_path, token=BOB_TOKEN) as bob:
+        served.hub.log.clear()
+        info = await bob.upload_file(
+            path_or_fileobj=first, path_in_repo="w.bin", repo_id="alice/community", create_pr=True
+        )
+        assert info.pr_num == 1
+        assert info.xet is not None
+        assert info.xet.new_bytes == len(first)
+        await bob.upload_file(
+            path_or_fileobj=second,
+            path_in_repo="v.bin",
+            repo_id="alice/community",
+            revision="refs/pr/1",
+        )
+        assert len(served.hub.log.filter(path=r"/xet-write-token/", status=200)) == 2
+        assert served.hub.log.count(origin="storage") == 0  # no classic LFS
+        with pytest.raises(HfHubHTTPError) as err:  # his own write rights did not grow
+            await bob.upload_file(
+                path_or_fileobj=data(1_200_000, 22), path_in_repo="x.bin", repo_id="alice/community"
+            )
+        assert err.value.status_code == 403
+        for name, content in (("w.bin", first), ("v.bin", second)):
+            local = await bob.hf_hub_download("alice/community", name, revision="refs/pr/1")
+            assert await anyio.Path(local).read_bytes() == content
+    async with client(served, tmp_path) as alice:
+        files = [e.path async for e in alice.list_repo_tree("alice/community")]
+        assert "w.bin" not in files  # main is untouched until the PR is merged
 
 
 async def test_progress_events_of_a_xet_upload(served: ServedHub, tmp_path: Path) -> None:
