@@ -103,14 +103,24 @@ def test_discussions_and_pull_requests(conf: Conformance) -> None:
     assert url.startswith(conf.endpoint)
     assert url.endswith(".png")
 
+    draft = bob.create_pull_request(repo_id, "Bob's draft", description="Nothing yet")
+    assert (draft.num, draft.status, draft.is_pull_request, draft.author) == (
+        7,
+        "draft",
+        True,
+        "bob",
+    )
+    assert draft.git_reference == "refs/pr/7"
+    assert draft.events[0].content == "Nothing yet"
+
     # hubclient reads what huggingface_hub wrote, field for field
-    theirs = [api.get_discussion_details(repo_id, n) for n in range(1, 7)]
+    theirs = [api.get_discussion_details(repo_id, n) for n in range(1, 8)]
     with start_blocking_portal() as portal:
         client = AsyncHubClient(conf.endpoint, token=ALICE_TOKEN)
 
         async def read() -> tuple[list[Any], list[Any]]:
             listed = [d async for d in client.get_repo_discussions(repo_id)]
-            details = [await client.get_discussion_details(repo_id, n) for n in range(1, 7)]
+            details = [await client.get_discussion_details(repo_id, n) for n in range(1, 8)]
             await client.aclose()
             return listed, details
 
