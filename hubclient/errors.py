@@ -381,6 +381,15 @@ class HubNetworkError(HubClientError, httpx.TransportError):
         self.url = url
         self.method = method
 
+    _httpx_cause: type[httpx.TransportError] | None = None
+    """The httpx error a class made by :func:`network_error_class` stands for."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # the classes named after httpx's errors are made at run time: rebuilt by their cause
+        state = {k: v for k, v in self.__dict__.items() if k != "_request"}
+        kind: object = self._httpx_cause if self._httpx_cause is not None else type(self)
+        return (_rebuild_network_error, (kind, str(self.args[0]) if self.args else "", state))
+
 
 class HubTimeoutError(HubNetworkError, httpx.TimeoutException):
     """A connect, read, write or pool timeout, after the retries (also an
@@ -404,6 +413,7 @@ def network_error_class(cause: type[httpx.TransportError]) -> type[HubNetworkErr
             {
                 "__module__": __name__,
                 "__doc__": f"{base.__doc__}\n\nAlso ``httpx.{cause.__name__}``.",
+                "_httpx_cause": cause,
             },
         )
         _NETWORK_CLASSES[cause] = found
@@ -440,6 +450,16 @@ class OAuthError(HubClientError):
         super().__init__(message)
         self.error = error
         self.description = description
+
+
+def _rebuild_network_error(
+    kind: type[BaseException], message: str, state: dict[str, object]
+) -> HubNetworkError:
+    cls = kind if issubclass(kind, HubNetworkError) else network_error_class(kind)  # type: ignore[arg-type]
+    err = cls.__new__(cls)
+    HubNetworkError.__init__(err, message)
+    err.__dict__.update(state)
+    return err
 
 
 class OfflineModeIsEnabled(HubClientError, ConnectionError):
