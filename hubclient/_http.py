@@ -90,6 +90,7 @@ from hubclient._http_wire import (
 from hubclient._settings import HubSettings
 from hubclient._urls import origin_of
 from hubclient.errors import (
+    HfHubHTTPError,
     LocalTokenNotFoundError,
     OfflineModeIsEnabled,
     RedirectRefusedError,
@@ -107,6 +108,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("hubclient")
+
+_ERROR_BODY_LIMIT = 2**20
+"""The most of an error answer read on a streamed request (a message, not a payload)."""
 
 
 class HubHttp:
@@ -521,10 +525,10 @@ class HubHttp:
 
             if raise_for_status and status >= 400:
                 try:
-                    if stream:
-                        await response.aread()
-                except httpx.HTTPError:
-                    pass
+                    if stream:  # the error's explanation, within a bound of its own
+                        await read_body(response, _ERROR_BODY_LIMIT)
+                except (httpx.HTTPError, HfHubHTTPError):
+                    pass  # too large, undecodable or cut: the error goes without it
                 finally:
                     with anyio.CancelScope(shield=True):
                         await response.aclose()

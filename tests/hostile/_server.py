@@ -69,6 +69,9 @@ class Reply:
     ``length``: the ``Content-Length`` to declare (default: ``len(body)`` for bytes; for an
     iterator, none, and the connection closes after the body). Declaring more than is sent
     is allowed (a lie): the connection is closed after the body.
+
+    ``raw``: bytes sent as they are instead of an HTTP answer (then the connection closes):
+    for answers that are not HTTP at all, or break its grammar.
     """
 
     status: int = 200
@@ -76,6 +79,7 @@ class Reply:
     body: bytes | Iterable[bytes] = b""
     length: int | None = -1
     close: bool = False
+    raw: bytes | None = None
 
     @classmethod
     def json(
@@ -200,6 +204,10 @@ async def _read_request(reader: asyncio.StreamReader) -> Request | None:
 
 
 async def _write_reply(writer: asyncio.StreamWriter, request: Request, reply: Reply) -> bool:
+    if reply.raw is not None:
+        writer.write(reply.raw)
+        await writer.drain()
+        return False
     body = reply.body
     length = reply.length
     if length == -1:
