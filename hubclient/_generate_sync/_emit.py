@@ -26,6 +26,7 @@ from hubclient._generate_sync._rewrite import (
     is_async_generator,
     sync_docstring,
     view_name,
+    wrap_arguments,
     wrap_call,
 )
 from hubclient._generate_sync._source import Member, Module, Origin, SourceReader
@@ -344,8 +345,22 @@ class Emitter:
                 body = wrap_call(f"{prefix}self._derived(", inner)
             elif kind == "call" and self.views.get(self.value_type(member) or ""):
                 view = self.views[self.value_type(member) or ""]
-                inner = wrap_call(f"self.{RUNNER}.call(", [f"lambda {lam}: " + call[0], *call[1:]])
-                body = wrap_call(f"return {view}(", [f"self.{RUNNER},", *inner])
+                inner = wrap_call(
+                    f"self.{RUNNER}.call(", [f"lambda {lam}: " + call[0], *call[1:]], margin=12
+                )
+                body = wrap_arguments(f"return {view}(", [[f"self.{RUNNER}"], inner])
+            elif self.views.get(self.element_type(member) or ""):
+                view = self.views[self.element_type(member) or ""]
+                inner = wrap_call(
+                    f"self.{RUNNER}.{runner}(", [f"lambda {lam}: " + call[0], *call[1:]]
+                )
+                brackets = "[]" if kind == "call" else "()"
+                body = [
+                    f"return {brackets[0]}",
+                    f"    {view}(self.{RUNNER}, item)",
+                    *indent(["for item in " + inner[0], *inner[1:]]),
+                    brackets[1],
+                ]
             elif member.overloads and not returns_none:
                 inner = wrap_call(
                     f"self.{RUNNER}.{runner}(", [f"lambda {lam}: " + call[0], *call[1:]]
@@ -372,13 +387,31 @@ class Emitter:
             return None
         return returns.id if isinstance(returns, ast.Name) else None
 
+    def element_type(self, member: Member) -> str | None:
+        """The class of the items of a ``list[X]`` a coroutine returns or of an iterator of
+        ``X``, when it is a bare name (each item gets its sync view)."""
+        node = member.node
+        kind = self._kind(member)
+        returns = node.returns
+        if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+            returns = ast.parse(returns.value, mode="eval").body
+        if not isinstance(returns, ast.Subscript) or not isinstance(returns.slice, ast.Name):
+            return None
+        outer = base_name(returns.value)
+        if (kind == "call" and outer == "list") or (
+            kind in ("iterate", "iterate_awaited") and outer in ITERATOR_NAMES
+        ):
+            return returns.slice.id
+        return None
+
     def find_views(self, members: dict[str, Member]) -> list[tuple[Module, ast.ClassDef]]:
-        """Value classes with async methods (e.g. a stream a context manager yields)."""
+        """Value classes with async methods (e.g. a stream a context manager yields, an
+        Inference Endpoint a listing returns)."""
         found: list[tuple[Module, ast.ClassDef]] = []
         for member in members.values():
             if member.decorator_names() & {"property", "staticmethod", "cached_property"}:
                 continue
-            name = self.value_type(member)
+            name = self.value_type(member) or self.element_type(member)
             if name is None or name in self.views:
                 continue
             resolved = self.reader._resolve_class(member.module, ast.Name(name))
@@ -479,6 +512,13 @@ class Emitter:
                     body = wrap_call(
                         f"return self._runner.{kind}(", ["lambda _: " + call[0], *call[1:]]
                     )
+                    returned = stmt.returns
+                    view = self.views.get(returned.id) if isinstance(returned, ast.Name) else None
+                    if kind == "call" and view is not None:  # another value with a view
+                        inner = wrap_call(
+                            "self._runner.call(", ["lambda _: " + call[0], *call[1:]], margin=12
+                        )
+                        body = wrap_arguments(f"return {view}(", [["self._runner"], inner])
                 else:
                     body = ["return " + call[0], *call[1:]]
             lines += ["", *indent([*header, *indent(doc_lines), *indent(body)])]

@@ -132,18 +132,40 @@ def view_name(name: str) -> str:
 
 
 def wrap_call(
-    opening: str, inner: list[str], *, trailing: Sequence[str] = (), close: str = ")"
+    opening: str,
+    inner: list[str],
+    *,
+    trailing: Sequence[str] = (),
+    close: str = ")",
+    margin: int = 8,
 ) -> list[str]:
-    """`opening` + inner lines + `close`, on one line when short enough, else exploded."""
+    """`opening` + inner lines + `close`, on one line when short enough (at `margin` columns
+    of indentation), else exploded."""
     if len(inner) == 1 and not trailing:
         one = f"{opening}{inner[0]}{close}"
-        if len(one) + 8 <= 100:
+        if len(one) + margin <= 100:
             return [one]
     lines = [opening, *(f"    {line}" for line in inner)]
     if trailing:
         lines[-1] += ","
         lines += [f"    {t}" for t in trailing]
     return [*lines, close]
+
+
+def wrap_arguments(opening: str, arguments: list[list[str]], *, margin: int = 8) -> list[str]:
+    """A call of several arguments (each given as its lines) as ruff formats it: on one line
+    when it fits, else the arguments on one line of their own, else one argument per line, each
+    with a trailing comma."""
+    if all(len(argument) == 1 for argument in arguments):
+        flat = ", ".join(argument[0] for argument in arguments)
+        if margin + len(opening) + len(flat) + 1 <= 100:
+            return [f"{opening}{flat})"]
+        if margin + 4 + len(flat) <= 100:
+            return [opening, f"    {flat}", ")"]
+    lines = [opening]
+    for argument in arguments:
+        lines += [f"    {line}" for line in argument[:-1]] + [f"    {argument[-1]},"]
+    return [*lines, ")"]
 
 
 def indent(lines: list[str], by: str = "    ") -> list[str]:
