@@ -27,7 +27,12 @@ if TYPE_CHECKING:
     from hubclient._functions import *  # noqa: F403  (the module-level functions: see the end)
     from hubclient._login import LoginResult, auth_list, auth_switch, get_token, login, logout
     from hubclient._settings import HubSettings
-    from hubclient._sync import HubClient, SyncRemoteFile, SyncSeekableRemoteFile
+    from hubclient._sync import (
+        HubClient,
+        SyncInferenceEndpoint,
+        SyncRemoteFile,
+        SyncSeekableRemoteFile,
+    )
     from hubclient._tokens import StoredToken
     from hubclient._tqdm import TqdmProgress
     from hubclient.cache import (
@@ -166,6 +171,15 @@ if TYPE_CHECKING:
         DiscussionTitleChange,
         DiscussionWithDetails,
         parse_discussion_event,
+    )
+    from hubclient.models.endpoints import (
+        InferenceCatalogModel,
+        InferenceCatalogRecipe,
+        InferenceEndpoint,
+        InferenceEndpointHardware,
+        InferenceEndpointScalingMetric,
+        InferenceEndpointStatus,
+        InferenceEndpointType,
     )
     from hubclient.models.jobs import (
         DEFAULT_UV_IMAGE,
@@ -344,8 +358,15 @@ __all__: list[str] = [
     "HubSettings",
     "HubTimeoutError",
     "IncompleteSnapshotError",
+    "InferenceCatalogModel",
+    "InferenceCatalogRecipe",
+    "InferenceEndpoint",
     "InferenceEndpointError",
+    "InferenceEndpointHardware",
+    "InferenceEndpointScalingMetric",
+    "InferenceEndpointStatus",
     "InferenceEndpointTimeoutError",
+    "InferenceEndpointType",
     "InvalidPathInRepoError",
     "JobAccelerator",
     "JobDurations",
@@ -423,6 +444,7 @@ __all__: list[str] = [
     "SpaceTemplate",
     "SpaceVariable",
     "StoredToken",
+    "SyncInferenceEndpoint",
     "SyncOperation",
     "SyncPlan",
     "SyncRemoteFile",

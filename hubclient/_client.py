@@ -21,6 +21,7 @@ from hubclient._areas.cards import CardsArea
 from hubclient._areas.collections import CollectionsArea
 from hubclient._areas.discussions import DiscussionsArea
 from hubclient._areas.downloads import DownloadsArea
+from hubclient._areas.endpoints import EndpointsArea
 from hubclient._areas.files import FilesArea
 from hubclient._areas.info import InfoArea
 from hubclient._areas.jobs import JobsArea
@@ -59,6 +60,7 @@ class AsyncHubClient(
     CollectionsArea,
     WebhooksArea,
     OAuthArea,
+    EndpointsArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

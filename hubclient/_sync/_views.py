@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient.download import RemoteFile, SeekableRemoteFile
+from hubclient.models.endpoints import (
+    InferenceEndpoint,
+    InferenceEndpointStatus,
+    InferenceEndpointType,
+)
 
 __all__ = [
+    "SyncInferenceEndpoint",
     "SyncRemoteFile",
     "SyncSeekableRemoteFile",
 ]
@@ -178,3 +186,169 @@ class SyncSeekableRemoteFile:
     def close(self) -> None:
         """Drop the buffer; later reads raise ``ValueError``."""
         return self._runner.call(lambda _: self._inner.aclose())
+
+
+class SyncInferenceEndpoint:
+    """Synchronous view of :class:`InferenceEndpoint`, as returned by `HubClient`.
+
+    A deployed Inference Endpoint, whose methods are awaitable and update it in place.
+
+    ``wait()`` returns once it is ``running`` and its health route answers 200, and raises
+    ``InferenceEndpointError`` if it ends ``failed`` or ``updateFailed``.
+    """
+
+    def __init__(
+        self,
+        runner: _portal.Portal[AsyncHubClient],
+        inner: InferenceEndpoint,
+    ) -> None:
+        self._runner = runner
+        self._inner = inner
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
+    def namespace(self) -> str:
+        return self._inner.namespace
+
+    @property
+    def repository(self) -> str | None:
+        return self._inner.repository
+
+    @property
+    def status(self) -> InferenceEndpointStatus | None:
+        return self._inner.status
+
+    @property
+    def url(self) -> str | None:
+        return self._inner.url
+
+    @property
+    def health_route(self) -> str:
+        return self._inner.health_route
+
+    @property
+    def framework(self) -> str | None:
+        return self._inner.framework
+
+    @property
+    def revision(self) -> str | None:
+        return self._inner.revision
+
+    @property
+    def task(self) -> str | None:
+        return self._inner.task
+
+    @property
+    def created_at(self) -> datetime | None:
+        return self._inner.created_at
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return self._inner.updated_at
+
+    @property
+    def type(self) -> InferenceEndpointType | None:
+        return self._inner.type
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self._inner.raw
+
+    def fetch(self) -> SyncInferenceEndpoint:
+        """Read it again from the API (this object is updated and returned)."""
+        return SyncInferenceEndpoint(self._runner, self._runner.call(lambda _: self._inner.fetch()))
+
+    def wait(
+        self,
+        timeout: float | None = None,
+        refresh_every: float = 5,
+    ) -> SyncInferenceEndpoint:
+        """Wait until it runs and answers its health route (``timeout`` seconds at most;
+        ``InferenceEndpointTimeoutError`` after; ``InferenceEndpointError`` if it fails). One
+        scaled to zero is woken by the first look at its health route. Cancelling stops it at
+        once."""
+        return SyncInferenceEndpoint(
+            self._runner,
+            self._runner.call(
+                lambda _: self._inner.wait(
+                    timeout=timeout,
+                    refresh_every=refresh_every,
+                )
+            ),
+        )
+
+    def update(
+        self,
+        *,
+        accelerator: str | None = None,
+        instance_size: str | None = None,
+        instance_type: str | None = None,
+        min_replica: int | None = None,
+        max_replica: int | None = None,
+        scale_to_zero_timeout: int | None = None,
+        repository: str | None = None,
+        framework: str | None = None,
+        revision: str | None = None,
+        task: str | None = None,
+        custom_image: dict[str, Any] | None = None,
+        container_command: list[str] | None = None,
+        container_args: list[str] | None = None,
+        tensor_parallel_size: int | None = None,
+        data_parallel_size: int | None = None,
+        secrets: dict[str, str] | None = None,
+    ) -> SyncInferenceEndpoint:
+        """Change its compute or model (see ``update_inference_endpoint``)."""
+        return SyncInferenceEndpoint(
+            self._runner,
+            self._runner.call(
+                lambda _: self._inner.update(
+                    accelerator=accelerator,
+                    instance_size=instance_size,
+                    instance_type=instance_type,
+                    min_replica=min_replica,
+                    max_replica=max_replica,
+                    scale_to_zero_timeout=scale_to_zero_timeout,
+                    repository=repository,
+                    framework=framework,
+                    revision=revision,
+                    task=task,
+                    custom_image=custom_image,
+                    container_command=container_command,
+                    container_args=container_args,
+                    tensor_parallel_size=tensor_parallel_size,
+                    data_parallel_size=data_parallel_size,
+                    secrets=secrets,
+                )
+            ),
+        )
+
+    def pause(self) -> SyncInferenceEndpoint:
+        """Pause it (not billed; ``resume()`` starts it again)."""
+        return SyncInferenceEndpoint(self._runner, self._runner.call(lambda _: self._inner.pause()))
+
+    def resume(
+        self,
+        running_ok: bool = True,
+    ) -> SyncInferenceEndpoint:
+        """Start it again after a pause (already running: fine unless ``running_ok=False``)."""
+        return SyncInferenceEndpoint(
+            self._runner,
+            self._runner.call(
+                lambda _: self._inner.resume(
+                    running_ok=running_ok,
+                )
+            ),
+        )
+
+    def scale_to_zero(self) -> SyncInferenceEndpoint:
+        """Scale it to zero replicas (the next request starts it, after a cold start)."""
+        return SyncInferenceEndpoint(
+            self._runner, self._runner.call(lambda _: self._inner.scale_to_zero())
+        )
+
+    def delete(self) -> None:
+        """Delete it (cannot be undone)."""
+        return self._runner.call(lambda _: self._inner.delete())

@@ -26,6 +26,7 @@ except ImportError as exc:  # say which extra brings it, not only "No module nam
     ) from exc
 
 from hubclient.testing._clock import Clock, ManualClock, WallClock
+from hubclient.testing._endpoints import EndpointPlan, EndpointsControl
 from hubclient.testing._faults import (
     ConnectionDropped,
     FaultRule,
@@ -43,6 +44,8 @@ __all__ = [
     "BOB_TOKEN",
     "Clock",
     "ConnectionDropped",
+    "EndpointPlan",
+    "EndpointsControl",
     "FaultRule",
     "Faults",
     "JobPlan",

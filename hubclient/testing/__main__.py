@@ -153,6 +153,14 @@ def add_serve_options(parser: argparse.ArgumentParser, *, log_level: str = "warn
         help="serve no Xet storage (no CAS origin; Xet token routes answer 404)",
     )
     parser.add_argument(
+        "--endpoints-port",
+        type=int,
+        metavar="PORT",
+        default=0,
+        help="port of the Inference Endpoints origin (its API, the catalog, the deployed "
+        "endpoints; 0: a free port; the default)",
+    )
+    parser.add_argument(
         "--origin-port",
         dest="origin_ports",
         action="append",
@@ -320,7 +328,7 @@ def _serve(args: argparse.Namespace) -> int:
             storage_public_url=args.storage_public_url,
             loop=args.loop,
             http=args.http,
-            ports=dict(args.origin_ports),
+            ports={"endpoints": args.endpoints_port, **dict(args.origin_ports)},
             public_urls=dict(args.origin_public_urls),
         ) as served:
             _log.info(

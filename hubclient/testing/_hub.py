@@ -17,12 +17,13 @@ import anyio
 import httpx
 from anyio.from_thread import start_blocking_portal
 
-from hubclient.testing import _api_users
+from hubclient.testing import _api_endpoints, _api_users
 from hubclient.testing._accounts import Accounts
 from hubclient.testing._api_access_requests import add_request
 from hubclient.testing._api_commit import decide_lfs
 from hubclient.testing._api_oauth import oauth_document, register_app
 from hubclient.testing._clock import Clock, ManualClock, WallClock, dated
+from hubclient.testing._endpoints import EndpointsControl
 from hubclient.testing._errors import HubError
 from hubclient.testing._faults import Faults, RequestLog, instrument
 from hubclient.testing._gitobjects import DEFAULT_GITATTRIBUTES
@@ -108,6 +109,18 @@ class ServedHub:
         """The URL clients reach the origin ``origin`` at (``KeyError`` for an unknown one)."""
         return self.origins[origin]
 
+    @property
+    def inference_endpoints_url(self) -> str:
+        """The Inference Endpoints API of this hub (``AsyncHubClient(inference_endpoints_url=)``;
+        for huggingface_hub, ``constants.INFERENCE_ENDPOINTS_ENDPOINT``)."""
+        return f"{self.origins['endpoints']}/v2"
+
+    @property
+    def inference_catalog_url(self) -> str:
+        """The Inference Catalog API of this hub (``AsyncHubClient(inference_catalog_url=)``;
+        for huggingface_hub, ``constants.INFERENCE_CATALOG_ENDPOINT``)."""
+        return f"{self.origins['endpoints']}/api/v1/catalog"
+
 
 class LocalHub:
     """A faithful, self-contained Hugging Face Hub for tests, in-process or on sockets.
@@ -143,6 +156,8 @@ class LocalHub:
             uploaded through Xet, ``"transfer": "xet"`` to LFS batches that offer it. ``False``:
             a Hub without Xet (its token routes answer 404, batches get classic LFS).
         xet_token_ttl: lifetime of Xet access tokens, in seconds.
+        endpoints_url: the in-process origin of the Inference Endpoints API, the Inference
+            Catalog and the deployed endpoints (an extra origin named ``endpoints``).
 
     Besides the hub and storage origins, areas of the Hub that live on origins of their own
     (the Inference Endpoints API, a Xet CAS) are extra origins: `add_origin` registers one,
@@ -165,6 +180,7 @@ class LocalHub:
         clock: Clock | None = None,
         xet: bool = True,
         xet_token_ttl: float = 3600.0,
+        endpoints_url: str = "http://endpoints.local",
     ) -> None:
         if page_size < 1 or expand_page_size < 1 or lfs_chunk_size < 1:
             raise ValueError("page sizes and the chunk size must be >= 1")
@@ -211,6 +227,7 @@ class LocalHub:
             )
             self.state.xet = service
             self.add_origin("cas", lambda origins: CasApp(service, origins["cas"]))
+        self.add_origin("endpoints", self._endpoints_app, url=endpoints_url)
 
     @property
     def store(self) -> Store:
@@ -235,6 +252,30 @@ class LocalHub:
     def spaces(self) -> SpacesControl:
         """Plans of Space builds and a look at their runtime (see ``SpacesControl``)."""
         return SpacesControl(self.state)
+
+    @property
+    def endpoints(self) -> EndpointsControl:
+        """Plans of Inference Endpoint deployments and a look at their state."""
+        return EndpointsControl(self.state)
+
+    @property
+    def inference_endpoints_url(self) -> str:
+        """The in-process Inference Endpoints API (served hubs: `ServedHub`'s)."""
+        return f"{self.origin_urls['endpoints']}/v2"
+
+    @property
+    def inference_catalog_url(self) -> str:
+        """The in-process Inference Catalog API (served hubs: `ServedHub`'s)."""
+        return f"{self.origin_urls['endpoints']}/api/v1/catalog"
+
+    def _endpoints_app(self, origins: Mapping[str, str]) -> ASGIApp:
+        return HubApp(
+            self.state,
+            origins["endpoints"],
+            origins["storage"],
+            origins,
+            routes=_api_endpoints.ROUTES,
+        )
 
     @property
     def jobs(self) -> JobsControl:

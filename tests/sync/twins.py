@@ -6,6 +6,10 @@ import ast
 import inspect
 from typing import Any
 
+from pydantic import BaseModel
+
+from hubclient.models._base import HubModel
+
 # Written independently of the generator's own table, so the test does not trust it.
 _NAMES = {
     "AsyncIterator": "Iterator",
@@ -57,12 +61,21 @@ def normalize(annotation: Any, *, to_sync: bool = False, views: set[str] | None 
     return ast.unparse(tree)
 
 
+def _from_the_model_base(cls: type, name: str) -> bool:
+    """Whether ``name`` comes from pydantic's ``BaseModel`` or our ``HubModel`` (``model_dump``,
+    ``to_dict``, …): a sync view of a model (``SyncInferenceEndpoint``) offers the model's own
+    members and its ``raw`` data, not the data-model machinery."""
+    if not issubclass(cls, BaseModel):
+        return False
+    return hasattr(BaseModel, name) or name in vars(HubModel)
+
+
 def public_members(cls: type) -> dict[str, Any]:
     """Public members (and __init__), as found on the class without binding."""
     return {
         name: inspect.getattr_static(cls, name)
         for name in dir(cls)
-        if not name.startswith("_") or name == "__init__"
+        if (not name.startswith("_") or name == "__init__") and not _from_the_model_base(cls, name)
     }
 
 

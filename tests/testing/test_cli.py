@@ -92,7 +92,16 @@ def test_serve_prints_ready_and_stops_cleanly(
     serve: tuple[subprocess.Popen[bytes], dict[str, str]], stop: signal.Signals
 ) -> None:
     process, fields = serve
-    assert set(fields) == {"hub", "storage", "bound-hub", "bound-storage", "loop", "http", "cas"}
+    assert set(fields) == {
+        "hub",
+        "storage",
+        "bound-hub",
+        "bound-storage",
+        "loop",
+        "http",
+        "cas",  # the Xet CAS origin, an extra origin
+        "endpoints",  # the Inference Endpoints origin, another one
+    }
     assert fields["hub"] == fields["bound-hub"]  # no --public-url: clients use where it listens
     assert fields["loop"] in ("asyncio", "uvloop")
     assert fields["http"] in ("h11", "httptools")

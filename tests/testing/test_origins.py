@@ -35,14 +35,14 @@ class EchoApp:
 
 @pytest.fixture
 def hub(tmp_path: Path) -> LocalHub:
-    hub = LocalHub(tmp_path / "hub", xet=False)  # its one extra origin: echo (no cas)
+    hub = LocalHub(tmp_path / "hub", xet=False)  # extra origins: endpoints and echo (no cas)
     hub.add_origin("echo", EchoApp)
     return hub
 
 
 @pytest.mark.anyio
 async def test_an_extra_origin_answers_in_process(hub: LocalHub) -> None:
-    assert hub.origin_urls == {"echo": "http://echo.local"}
+    assert hub.origin_urls == {"endpoints": "http://endpoints.local", "echo": "http://echo.local"}
     async with httpx.AsyncClient(transport=hub.async_transport()) as http:
         answer = (await http.get("http://echo.local/x/y")).json()
         whoami = await http.get(f"{hub.hub_url}/api/whoami-v2")
@@ -50,6 +50,7 @@ async def test_an_extra_origin_answers_in_process(hub: LocalHub) -> None:
     assert answer["origins"] == {
         "hub": "http://hub.local",
         "storage": "http://storage.local",
+        "endpoints": "http://endpoints.local",
         "echo": "http://echo.local",
     }
     assert whoami.status_code == 401  # the hub origin is still there
@@ -70,8 +71,8 @@ async def test_faults_name_extra_origins(hub: LocalHub) -> None:
 def test_served_extra_origins_get_sockets_of_their_own(hub: LocalHub) -> None:
     with hub.serve() as served:
         echo = served.url("echo")
-        assert set(served.origins) == {"hub", "storage", "echo"}
-        assert len({served.hub_url, served.storage_url, echo}) == 3
+        assert set(served.origins) == {"hub", "storage", "endpoints", "echo"}
+        assert len({served.hub_url, served.storage_url, served.url("endpoints"), echo}) == 4
         answer = httpx.get(f"{echo}/ping").json()
     # the app was built for the served URLs, not the in-process ones
     assert answer["origins"] == served.origins
