@@ -11,6 +11,8 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+import anyio
+
 from hubclient import _users
 from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg
 from hubclient._settings import HubSettings
@@ -51,7 +53,12 @@ class Area:
         key = self._http.resolve_token(token) or ""
         me = self._whoami_cache.get(key)
         if me is None:
-            me = self._whoami_cache[key] = await _users.whoami(self._http, token=token)
+            # one whoami for a hundred waits that start at once (not a hundred)
+            lock: anyio.Lock = self.__dict__.setdefault("_own_name_lock", anyio.Lock())
+            async with lock:
+                me = self._whoami_cache.get(key)
+                if me is None:
+                    me = self._whoami_cache[key] = await _users.whoami(self._http, token=token)
         return me.name
 
     async def _close_pool(self) -> None:
