@@ -125,9 +125,10 @@ async def restart(ctx: Ctx, repo: Repo) -> Response:
     doc = _spaces.space_doc(ctx.state, repo)
     with doc.lock:
         now = _spaces.refresh(ctx.state, repo, doc)
+        started = any(run["start"] <= now for run in doc.data["runs"])
         if not doc.data["hasApp"]:
             doc.data["paused"] = False
-        elif ctx.flag("factory") or not doc.data["runs"]:
+        elif ctx.flag("factory") or not started:  # never built yet, or still building: rebuild
             _spaces.build(doc.data, now, plan, doc.data["builtSha"] or "0" * 40)
         else:
             _spaces.restart(doc.data, now, plan)
