@@ -14,12 +14,12 @@ from typing import Any
 from starlette.responses import Response
 
 from hubclient.testing import _spaces
-from hubclient.testing._errors import HubError
+from hubclient.testing._errors import HubError, Redirect
 from hubclient.testing._hardware import SPACE_FLAVORS, flavor_json
 from hubclient.testing._records import iso_date
 from hubclient.testing._repo import Repo
 from hubclient.testing._routes import Route
-from hubclient.testing._sse import sse_response
+from hubclient.testing._sse import Stream, sse_response
 from hubclient.testing._web import Ctx, json_response
 
 __all__ = ["ROUTES"]
@@ -307,7 +307,21 @@ async def logs(ctx: Ctx, repo: Repo, kind: str) -> Response:
         raise HubError(404, f"Not found: logs/{kind}")
     state = ctx.state
     _spaces.stage_of(state, repo)  # catch up with the repo before the answer starts
-    return sse_response(ctx, lambda: _spaces.log_stream(state, repo, kind))  # type: ignore[arg-type]
+
+    def source() -> Stream:
+        if not _still_there(ctx, repo):  # a deleted Space's stream ends (its next ask is a 404)
+            return Stream([], open=False, generation="deleted")
+        return _spaces.log_stream(state, repo, kind)  # type: ignore[arg-type]
+
+    return sse_response(ctx, source)
+
+
+def _still_there(ctx: Ctx, repo: Repo) -> bool:
+    try:
+        found = ctx.store.find("space", repo.id)
+    except Redirect:
+        return True  # moved: the same Space under its new name
+    return found is not None and found.uid == repo.uid
 
 
 # --- lists and the quota ---
