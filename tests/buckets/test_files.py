@@ -16,6 +16,7 @@ from hubclient import (
     BucketBatchError,
     BucketFile,
     BucketFolder,
+    DownloadOptions,
     EntryNotFoundError,
     HFValidationError,
     RemoteEntryNotFoundError,
@@ -23,7 +24,7 @@ from hubclient import (
 )
 from hubclient.buckets import _batch
 from hubclient.progress import ProgressEvent, TotalProgress
-from hubclient.testing import BOB_TOKEN, LocalHub, ServedHub
+from hubclient.testing import BOB_TOKEN, FaultRule, LocalHub, ServedHub
 from tests.buckets.conftest import data, in_process, on_socket
 
 pytestmark = pytest.mark.anyio
@@ -358,3 +359,33 @@ async def test_uploads_need_hf_xet_and_say_so(
         await c.create_bucket("alice/no-extra")
         with pytest.raises(XetRequiredError, match=r"hubclient\[xet\]"):
             await c.batch_bucket_files("alice/no-extra", add=[(b"x", "x.txt")])
+
+
+async def test_plain_http_downloads_resume_and_go_in_ranges(
+    served: ServedHub, tmp_path: Path
+) -> None:
+    hub = served.hub
+    big, cut = data(3_000_000, 9), data(2_000_000, 10)
+    async with on_socket(served, tmp_path) as c:
+        await c.create_bucket("alice/ranges")
+        await c.batch_bucket_files("alice/ranges", add=[(big, "big.bin"), (cut, "cut.bin")])
+    options = DownloadOptions(parallel_threshold=1_000_000, part_size=512 * 1024)
+    hub.log.clear()
+    hub.faults.add(
+        FaultRule(action="truncate", origin="cas", path=r"^/bridge/", after_bytes=300_000)
+    )
+    async with on_socket(served, tmp_path, xet=False) as c:
+        await c.download_bucket_files(
+            "alice/ranges",
+            [("big.bin", tmp_path / "big.bin"), ("cut.bin", tmp_path / "cut.bin")],
+            options=options,
+        )
+    assert (tmp_path / "big.bin").read_bytes() == big
+    assert (tmp_path / "cut.bin").read_bytes() == cut
+    gets = hub.log.filter(origin="cas", path=r"^/bridge/")
+    assert len([r for r in gets if r.status == 206]) >= 6  # both files in 512 KiB parts
+    (cut_off,) = [r for r in gets if r.fault == "truncate"]
+    start = int(cut_off.headers["range"].removeprefix("bytes=").split("-")[0])
+    again = f"bytes={start + 300_000}-"
+    resumed = [r for r in gets if r.headers.get("range", "").startswith(again)]
+    assert len(resumed) == 1  # the cut part went on from where it stopped
