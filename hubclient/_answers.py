@@ -40,6 +40,7 @@ __all__ = [
     "BadValue",
     "answer_error",
     "json_items",
+    "list_of",
     "network_error",
     "parse_json",
     "read_body",
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+M = TypeVar("M", bound=pydantic.BaseModel)
 
 _SECRET_PARAM = re.compile(r"sig|credential|token|policy|key-pair|secret|auth", re.IGNORECASE)
 _WS = re.compile(r"[ \t\r\n]*")
@@ -344,6 +346,17 @@ def parse_json(
     if convert is None:
         return payload  # type: ignore[no-any-return]
     return convert_value(response, convert, payload, expected=expected)
+
+
+def list_of(cls: type[M]) -> Callable[[Any], list[M]]:
+    """A converter for :func:`parse_json`: a JSON array's items as models ``cls``."""
+
+    def convert(value: Any) -> list[M]:
+        if not isinstance(value, list):
+            raise TypeError("not a JSON array")
+        return [cls.model_validate(item) for item in value]
+
+    return convert
 
 
 def convert_value(

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from hubclient import _endpointspec
+from hubclient._answers import list_of, parse_json
 from hubclient._areas._base import Area
 from hubclient._waits import check_wait_args, wait_until
 from hubclient.errors import (
@@ -58,12 +59,8 @@ class EndpointsArea(Area):
         return _segment(namespace if namespace else await self._own_name(token), "namespace")
 
     def _endpoint(self, raw: Any, namespace: str, token: bool | str | None) -> InferenceEndpoint:
-        if not isinstance(raw, dict):
-            raise HfHubHTTPError(
-                "the Inference Endpoints API answered something that is not an endpoint",
-                status_code=200,
-                url=self._api("/endpoint"),
-            )
+        if not isinstance(raw, dict):  # typed by parse_json, with the answer's URL
+            raise TypeError("not an endpoint object")
         endpoint = InferenceEndpoint.model_validate(endpoint_fields(raw, namespace))
         return endpoint._bind(self, token)
 
@@ -90,7 +87,11 @@ class EndpointsArea(Area):
             return found
         owner = await self._namespace(namespace, token)
         response = await self._http.request("GET", self._api(f"/endpoint/{owner}"), token=token)
-        return [self._endpoint(item, owner, token) for item in response.json()["items"]]
+        return parse_json(
+            response,
+            lambda v: [self._endpoint(item, owner, token) for item in v["items"]],
+            expected='{"items": [endpoints]}',
+        )
 
     async def _whoami_for_endpoints(self, token: bool | str | None) -> tuple[str, list[str]]:
         """The token's user and organisations (the namespaces of ``"*"``)."""
@@ -182,7 +183,9 @@ class EndpointsArea(Area):
         response = await self._http.request(
             "POST", self._api(f"/endpoint/{owner}"), json=payload, token=token
         )
-        return self._endpoint(response.json(), owner, token)
+        return parse_json(
+            response, lambda v: self._endpoint(v, owner, token), expected="an Inference Endpoint"
+        )
 
     async def create_inference_endpoint_from_catalog(
         self,
@@ -231,7 +234,11 @@ class EndpointsArea(Area):
             if gguf_file is not None:
                 payload["ggufFile"] = gguf_file
         response = await self._http.request("POST", url, json=payload, token=token)
-        return self._endpoint(response.json()["endpoint"], owner, token)
+        return parse_json(
+            response,
+            lambda v: self._endpoint(v["endpoint"], owner, token),
+            expected='{"endpoint": ...}',
+        )
 
     async def list_inference_catalog(
         self,
@@ -262,7 +269,11 @@ class EndpointsArea(Area):
         response = await self._http.request(
             "GET", f"{self._settings.inference_catalog_url}/list", params=params, token=token
         )
-        return [InferenceCatalogModel.model_validate(item) for item in response.json()["items"]]
+        return parse_json(
+            response,
+            lambda v: list_of(InferenceCatalogModel)(v["items"]),
+            expected='{"items": [catalog models]}',
+        )
 
     async def get_inference_endpoint(
         self, name: str, *, namespace: str | None = None, token: bool | str | None = None
@@ -276,8 +287,9 @@ class EndpointsArea(Area):
         """
         owner = await self._namespace(namespace, token)
         url = self._api(f"/endpoint/{owner}/{_segment(name, 'endpoint name')}")
-        return self._endpoint(
-            (await self._http.request("GET", url, token=token)).json(), owner, token
+        response = await self._http.request("GET", url, token=token)
+        return parse_json(
+            response, lambda v: self._endpoint(v, owner, token), expected="an Inference Endpoint"
         )
 
     async def update_inference_endpoint(
@@ -362,7 +374,9 @@ class EndpointsArea(Area):
         )
         url = self._api(f"/endpoint/{owner}/{_segment(name, 'endpoint name')}")
         response = await self._http.request("PUT", url, json=payload, token=token)
-        return self._endpoint(response.json(), owner, token)
+        return parse_json(
+            response, lambda v: self._endpoint(v, owner, token), expected="an Inference Endpoint"
+        )
 
     async def delete_inference_endpoint(
         self, name: str, *, namespace: str | None = None, token: bool | str | None = None
@@ -383,7 +397,9 @@ class EndpointsArea(Area):
         owner = await self._namespace(namespace, token)
         url = self._api(f"/endpoint/{owner}/{_segment(name, 'endpoint name')}/{action}")
         response = await self._http.request("POST", url, token=token)
-        return self._endpoint(response.json(), owner, token)
+        return parse_json(
+            response, lambda v: self._endpoint(v, owner, token), expected="an Inference Endpoint"
+        )
 
     async def pause_inference_endpoint(
         self, name: str, *, namespace: str | None = None, token: bool | str | None = None
@@ -442,23 +458,7 @@ class EndpointsArea(Area):
         """
         owner = await self._namespace(namespace, token)
         response = await self._http.request("GET", self._api(f"/provider/{owner}"), token=token)
-        out: list[InferenceEndpointHardware] = []
-        for vendor in response.json()["vendors"]:
-            for region in vendor["regions"]:
-                for compute in region["computes"]:
-                    quota = compute.get("quota") or {}
-                    out.append(
-                        InferenceEndpointHardware.model_validate(
-                            {
-                                **compute,
-                                "vendor": vendor["name"],
-                                "region": region["name"],
-                                "maxAccelerators": quota.get("maxAccelerators", 0),
-                                "usedAccelerators": quota.get("usedAccelerators", 0),
-                            }
-                        )
-                    )
-        return out
+        return parse_json(response, _hardware, expected='{"vendors": [...]}')
 
     # ------------------------------------------------------------------ InferenceEndpoint
 
@@ -532,3 +532,24 @@ class EndpointsArea(Area):
                 err.last = err.last[0]  # the endpoint, not the look's (endpoint, healthy)
             raise
         return latest
+
+
+def _hardware(value: Any) -> list[InferenceEndpointHardware]:
+    """The flat list of computes of the ``/provider`` answer (vendor > region > compute)."""
+    out: list[InferenceEndpointHardware] = []
+    for vendor in value["vendors"]:
+        for region in vendor["regions"]:
+            for compute in region["computes"]:
+                quota = compute.get("quota") or {}
+                out.append(
+                    InferenceEndpointHardware.model_validate(
+                        {
+                            **compute,
+                            "vendor": vendor["name"],
+                            "region": region["name"],
+                            "maxAccelerators": quota.get("maxAccelerators", 0),
+                            "usedAccelerators": quota.get("usedAccelerators", 0),
+                        }
+                    )
+                )
+    return out

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from hubclient._answers import list_of, parse_json
 from hubclient._areas._base import Area
 from hubclient._events import StreamOptions, stream_events
 from hubclient._urls import validate_repo_id
@@ -60,19 +61,16 @@ def _key(key: str, what: str) -> str:
 
 
 def _entries(response: httpx.Response, cls: type[_Entry]) -> dict[str, _Entry]:
-    data = response.json()
-    if not isinstance(data, dict):
-        raise HfHubHTTPError(
-            f"{response.request.method} {response.url}: the Hub answered something that is not "
-            "a JSON object",
-            status_code=response.status_code,
-            url=str(response.url),
-        )
-    return {
-        key: cls.model_validate({**value, "key": key})
-        for key, value in data.items()
-        if isinstance(value, dict)
-    }
+    def entries(data: Any) -> dict[str, _Entry]:
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        return {
+            key: cls.model_validate({**value, "key": key})
+            for key, value in data.items()
+            if isinstance(value, dict)
+        }
+
+    return parse_json(response, entries, expected="a JSON object of keys")
 
 
 class SpacesArea(Area):
@@ -90,7 +88,7 @@ class SpacesArea(Area):
             print(runtime.stage, runtime.hardware)
         """
         response = await self._http.request("GET", f"{_space(repo_id)}/runtime", token=token)
-        return SpaceRuntime.model_validate(response.json())
+        return parse_json(response, SpaceRuntime.model_validate, expected="a Space runtime")
 
     async def wait_for_space(
         self,
@@ -189,7 +187,7 @@ class SpacesArea(Area):
         response = await self._http.request(
             "POST", f"{_space(repo_id)}/hardware", json=payload, token=token
         )
-        return SpaceRuntime.model_validate(response.json())
+        return parse_json(response, SpaceRuntime.model_validate, expected="a Space runtime")
 
     async def set_space_sleep_time(
         self, repo_id: str, sleep_time: int, *, token: bool | str | None = None
@@ -203,7 +201,7 @@ class SpacesArea(Area):
         response = await self._http.request(
             "POST", f"{_space(repo_id)}/sleeptime", json={"seconds": sleep_time}, token=token
         )
-        runtime = SpaceRuntime.model_validate(response.json())
+        runtime = parse_json(response, SpaceRuntime.model_validate, expected="a Space runtime")
         if (runtime.requested_hardware or runtime.hardware) == SpaceHardware.CPU_BASIC:
             warnings.warn(_CPU_BASIC_SLEEP, UserWarning, stacklevel=2)
         return runtime
@@ -217,7 +215,7 @@ class SpacesArea(Area):
             runtime = await client.pause_space("acme/demo")
         """
         response = await self._http.request("POST", f"{_space(repo_id)}/pause", token=token)
-        return SpaceRuntime.model_validate(response.json())
+        return parse_json(response, SpaceRuntime.model_validate, expected="a Space runtime")
 
     async def restart_space(
         self, repo_id: str, *, token: bool | str | None = None, factory_reboot: bool = False
@@ -236,7 +234,7 @@ class SpacesArea(Area):
             params={"factory": "true"} if factory_reboot else None,
             token=token,
         )
-        return SpaceRuntime.model_validate(response.json())
+        return parse_json(response, SpaceRuntime.model_validate, expected="a Space runtime")
 
     async def enable_space_dev_mode(
         self, repo_id: str, *, token: bool | str | None = None
@@ -250,7 +248,7 @@ class SpacesArea(Area):
         response = await self._http.request(
             "POST", f"{_space(repo_id)}/dev-mode", json={"enabled": True}, token=token
         )
-        return SpaceRuntime.model_validate(response.json())
+        return parse_json(response, SpaceRuntime.model_validate, expected="a Space runtime")
 
     async def disable_space_dev_mode(
         self, repo_id: str, *, token: bool | str | None = None
@@ -264,7 +262,7 @@ class SpacesArea(Area):
         response = await self._http.request(
             "POST", f"{_space(repo_id)}/dev-mode", json={"enabled": False}, token=token
         )
-        return SpaceRuntime.model_validate(response.json())
+        return parse_json(response, SpaceRuntime.model_validate, expected="a Space runtime")
 
     async def add_space_secret(
         self,
@@ -397,7 +395,7 @@ class SpacesArea(Area):
             names = [hw.name for hw in await client.list_spaces_hardware()]
         """
         response = await self._http.request("GET", "/api/spaces/hardware", token=token)
-        return [JobHardwareInfo.model_validate(item) for item in response.json()]
+        return parse_json(response, list_of(JobHardwareInfo), expected="a list of hardware")
 
     async def list_space_templates(self, *, token: bool | str | None = None) -> list[SpaceTemplate]:
         """The official Space templates.
@@ -408,7 +406,11 @@ class SpacesArea(Area):
             print([t.repo_id for t in templates])
         """
         response = await self._http.request("GET", "/api/spaces/templates", token=token)
-        return [SpaceTemplate.model_validate(item) for item in response.json()["templates"]]
+        return parse_json(
+            response,
+            lambda v: list_of(SpaceTemplate)(v["templates"]),
+            expected='{"templates": [...]}',
+        )
 
     async def get_zero_gpu_quota(self, *, token: bool | str | None = None) -> ZeroGpuQuota:
         """The ZeroGPU quota of the token's user, in GPU-seconds (a token is required).
@@ -432,7 +434,7 @@ class SpacesArea(Area):
                     headers=err.headers,
                 ) from None
             raise
-        return ZeroGpuQuota.model_validate(response.json())
+        return parse_json(response, ZeroGpuQuota.model_validate, expected="a ZeroGPU quota")
 
     async def duplicate_space(
         self,
@@ -489,4 +491,5 @@ class SpacesArea(Area):
                     f"{self._http.endpoint}/spaces/{target}", endpoint=self._http.endpoint
                 )
             raise
-        return RepoUrl.parse(response.json()["url"], endpoint=self._http.endpoint)
+        url = parse_json(response, lambda v: str(v["url"]), expected='{"url": ...}')
+        return RepoUrl.parse(url, endpoint=self._http.endpoint)
