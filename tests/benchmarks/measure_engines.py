@@ -60,11 +60,11 @@ def ray_run() -> dict[str, object]:
     t = time.perf_counter()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
 
-    @ray.remote(max_retries=3)
+    @ray.remote(max_retries=3)  # type: ignore[untyped-decorator, unused-ignore]
     def task(x: int) -> int:
         return asyncio.run(acoro(x))
 
-    @ray.remote(max_retries=3)
+    @ray.remote(max_retries=3)  # type: ignore[untyped-decorator, unused-ignore]
     def pid_task(seconds: float) -> int:
         time.sleep(seconds)
         return os.getpid()

@@ -111,7 +111,9 @@ def test_discussions_and_pull_requests(conf: Conformance) -> None:
         "bob",
     )
     assert draft.git_reference == "refs/pr/7"
-    assert draft.events[0].content == "Nothing yet"
+    opening = draft.events[0]
+    assert isinstance(opening, DiscussionComment)
+    assert opening.content == "Nothing yet"
 
     # hubclient reads what huggingface_hub wrote, field for field
     theirs = [api.get_discussion_details(repo_id, n) for n in range(1, 8)]
