@@ -11,6 +11,7 @@ from typing import Any, overload
 import anyio
 
 from hubclient import _jobspec
+from hubclient._answers import list_of, parse_json
 from hubclient._areas._base import Area, call_timeout
 from hubclient._events import StreamOptions, stream_events
 from hubclient._waits import check_wait_args, wait_until
@@ -107,7 +108,7 @@ class JobsArea(Area):
         )
         base = await self._jobs(namespace, token)
         response = await self._http.request("POST", base, json=spec, token=token)
-        return self._job(response.json())
+        return parse_json(response, self._job, expected="a job")
 
     async def run_uv_job(
         self,
@@ -205,7 +206,7 @@ class JobsArea(Area):
             gpus = [hw.name for hw in await client.list_jobs_hardware() if hw.accelerator]
         """
         response = await self._http.request("GET", "/api/jobs/hardware", token=token)
-        return [JobHardwareInfo.model_validate(item) for item in response.json()]
+        return parse_json(response, list_of(JobHardwareInfo), expected="a list of hardware")
 
     async def inspect_job(
         self, *, job_id: str, namespace: str | None = None, token: bool | str | None = None
@@ -218,7 +219,8 @@ class JobsArea(Area):
         """
         base = await self._jobs(namespace, token)
         url = f"{base}/{_segment(job_id, 'job id', _ID)}"
-        return self._job((await self._http.request("GET", url, token=token)).json())
+        response = await self._http.request("GET", url, token=token)
+        return parse_json(response, self._job, expected="a job")
 
     @overload
     async def wait_for_job(
@@ -304,7 +306,8 @@ class JobsArea(Area):
         """
         base = await self._jobs(namespace, token)
         url = f"{base}/{_segment(job_id, 'job id', _ID)}/duplicate"
-        return self._job((await self._http.request("POST", url, token=token)).json())
+        response = await self._http.request("POST", url, token=token)
+        return parse_json(response, self._job, expected="a job")
 
     async def cancel_job(
         self, *, job_id: str, namespace: str | None = None, token: bool | str | None = None
@@ -337,7 +340,8 @@ class JobsArea(Area):
         payload = _jobspec.expose_payload(expose, expose_public)
         base = await self._jobs(namespace, token)
         url = f"{base}/{_segment(job_id, 'job id', _ID)}/expose"
-        return self._job((await self._http.request("PUT", url, json=payload, token=token)).json())
+        response = await self._http.request("PUT", url, json=payload, token=token)
+        return parse_json(response, self._job, expected="a job")
 
     async def update_job_labels(
         self,
@@ -356,7 +360,7 @@ class JobsArea(Area):
         base = await self._jobs(namespace, token)
         url = f"{base}/{_segment(job_id, 'job id', _ID)}/labels"
         response = await self._http.request("PUT", url, json={"labels": labels}, token=token)
-        return self._job(response.json())
+        return parse_json(response, self._job, expected="a job")
 
     async def fetch_job_logs(
         self,
@@ -499,7 +503,7 @@ class JobsArea(Area):
             payload["suspend"] = suspend
         base = await self._scheduled(namespace, token)
         response = await self._http.request("POST", base, json=payload, token=token)
-        return ScheduledJobInfo.model_validate(response.json())
+        return parse_json(response, ScheduledJobInfo.model_validate, expected="a scheduled job")
 
     async def create_scheduled_uv_job(
         self,
@@ -581,7 +585,7 @@ class JobsArea(Area):
         response = await self._http.request(
             "GET", base, params=params, token=token, timeout=call_timeout(timeout)
         )
-        jobs = [ScheduledJobInfo.model_validate(item) for item in response.json()]
+        jobs = parse_json(response, list_of(ScheduledJobInfo), expected="a list of scheduled jobs")
         return [
             job
             for job in jobs
@@ -609,7 +613,7 @@ class JobsArea(Area):
         """
         url = await self._scheduled_url(scheduled_job_id, namespace, token)
         response = await self._http.request("GET", url, token=token)
-        return ScheduledJobInfo.model_validate(response.json())
+        return parse_json(response, ScheduledJobInfo.model_validate, expected="a scheduled job")
 
     async def delete_scheduled_job(
         self,
@@ -675,7 +679,7 @@ class JobsArea(Area):
         """
         url = await self._scheduled_url(scheduled_job_id, namespace, token, "/schedule")
         response = await self._http.request("POST", url, json={"schedule": schedule}, token=token)
-        return ScheduledJobInfo.model_validate(response.json())
+        return parse_json(response, ScheduledJobInfo.model_validate, expected="a scheduled job")
 
     async def trigger_scheduled_job(
         self,
@@ -692,7 +696,8 @@ class JobsArea(Area):
             job = await client.trigger_scheduled_job(scheduled_job_id=nightly.id)
         """
         url = await self._scheduled_url(scheduled_job_id, namespace, token, "/run")
-        return self._job((await self._http.request("POST", url, token=token)).json())
+        response = await self._http.request("POST", url, token=token)
+        return parse_json(response, self._job, expected="a job")
 
     async def update_scheduled_job_labels(
         self,
@@ -710,7 +715,7 @@ class JobsArea(Area):
         """
         url = await self._scheduled_url(scheduled_job_id, namespace, token, "/labels")
         response = await self._http.request("PUT", url, json={"labels": labels}, token=token)
-        return ScheduledJobInfo.model_validate(response.json())
+        return parse_json(response, ScheduledJobInfo.model_validate, expected="a scheduled job")
 
     async def sync_job_volume(
         self,

@@ -1,4 +1,4 @@
-"""Spaces and Inference Endpoints against a Hub (and an Endpoints API) that lies: HTML, JSON
+"""Spaces, Jobs and Inference Endpoints against a Hub (and an Endpoints API) that lies: HTML, JSON
 of another shape, a missing key. Each call ends with an ``UnexpectedResponseError`` that names
 what was expected and carries the answer's URL, never a raw JSON, KeyError or pydantic error."""
 
@@ -34,6 +34,17 @@ _CALLS: dict[str, tuple[str, str, Callable[[AsyncHubClient], Awaitable[object]]]
     "get_space_secrets": (
         "GET", r"/api/spaces/acme/s/secrets", lambda c: c.get_space_secrets("acme/s"),
     ),
+    "inspect_job": (
+        "GET", r"/api/jobs/acme/j1", lambda c: c.inspect_job(job_id="j1", namespace="acme"),
+    ),
+    "list_jobs_hardware": ("GET", r"/api/jobs/hardware", lambda c: c.list_jobs_hardware()),
+    "inspect_scheduled_job": (
+        "GET", r"/api/scheduled-jobs/acme/s1",
+        lambda c: c.inspect_scheduled_job(scheduled_job_id="s1", namespace="acme"),
+    ),
+    "list_scheduled_jobs": (
+        "GET", r"/api/scheduled-jobs/acme", lambda c: c.list_scheduled_jobs(namespace="acme"),
+    ),
     "get_inference_endpoint": (
         "GET", r"/endpoints/endpoint/acme/e1",
         lambda c: c.get_inference_endpoint("e1", namespace="acme"),
@@ -58,6 +69,10 @@ _WRONG = {
     "list_spaces_hardware": {"not": "a list"},
     "list_space_templates": {"no_templates": []},
     "get_space_secrets": ["a", "list"],
+    "inspect_job": ["not", "a", "job"],
+    "list_jobs_hardware": {"not": "a list"},
+    "inspect_scheduled_job": {"schedule": {"x": 1}, "jobSpec": 7},
+    "list_scheduled_jobs": [1, 2],
     "get_inference_endpoint": [],
     "list_inference_endpoints": {"items": "nope"},
     "list_inference_endpoints_hardware": {"vendors": [{"regions": "x"}]},
