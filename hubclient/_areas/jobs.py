@@ -15,6 +15,8 @@ from hubclient._answers import list_of, parse_json
 from hubclient._areas._base import Area, call_timeout
 from hubclient._events import StreamOptions, stream_events
 from hubclient._waits import check_wait_args, wait_until
+from hubclient.buckets._batch import require_xet
+from hubclient.buckets._ids import check_path
 from hubclient.buckets._volume import sync_volume
 from hubclient.download._groups import unwrap_groups
 from hubclient.errors import HFValidationError
@@ -748,12 +750,17 @@ class JobsArea(Area):
         folder = Path(await (await anyio.Path(source).expanduser()).absolute())
         if not await anyio.Path(folder).is_dir():
             raise HFValidationError(f"Source must be an existing local directory: '{source}'.")
+        if remote_name:  # "" or None: the folder's own name, as huggingface_hub
+            check_path(remote_name, "remote_name")
+        if namespace is not None:
+            _segment(namespace, "namespace", _NAMESPACE)
+        require_xet(self._http, "sync_job_volume")  # before the bucket is made: nothing half-done
         owner = namespace if namespace is not None else await self._own_name(token)
         return await sync_volume(
             self._http,
             folder,
             mount_path,
-            namespace=owner,
+            namespace=_segment(owner, "namespace", _NAMESPACE),
             remote_name=remote_name,
             read_only=read_only,
             token=token,

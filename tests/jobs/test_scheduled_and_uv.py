@@ -140,7 +140,9 @@ def test_the_shipped_files_decode_to_the_originals(tmp_path: Path) -> None:
     assert command[2].endswith("exec uv run /data/job.py")
 
 
-async def test_sync_job_volume_says_what_it_needs(client: AsyncHubClient, tmp_path: Path) -> None:
+async def test_sync_job_volume_says_what_it_needs(
+    hub: LocalHub, client: AsyncHubClient, tmp_path: Path
+) -> None:
     with pytest.raises(HFValidationError, match="absolute"):
         await client.sync_job_volume(tmp_path, "relative")
     with pytest.raises(HFValidationError, match="existing local directory"):
@@ -148,5 +150,11 @@ async def test_sync_job_volume_says_what_it_needs(client: AsyncHubClient, tmp_pa
     (tmp_path / "input.txt").write_text("x")
     # a client whose requests stay in process cannot upload through Xet (tests/buckets syncs
     # a volume on a served Hub)
+    hub.log.clear()
+    with pytest.raises(HFValidationError, match="leave the bucket"):
+        await client.sync_job_volume(tmp_path, "/inputs", remote_name="../elsewhere")
+    with pytest.raises(HFValidationError, match="namespace"):
+        await client.sync_job_volume(tmp_path, "/inputs", namespace="alice/x")
     with pytest.raises(XetRequiredError, match="Xet"):
         await client.sync_job_volume(tmp_path, "/inputs")
+    assert hub.log.count() == 0  # no bucket was made for a sync that could not happen
