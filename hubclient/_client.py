@@ -19,6 +19,8 @@ from hubclient._areas.access_requests import AccessRequestsArea
 from hubclient._areas.buckets import BucketsArea
 from hubclient._areas.cards import CardsArea
 from hubclient._areas.collections import CollectionsArea
+from hubclient._areas.datasets import DatasetsArea
+from hubclient._areas.discover import DiscoverArea
 from hubclient._areas.discussions import DiscussionsArea
 from hubclient._areas.downloads import DownloadsArea
 from hubclient._areas.endpoints import EndpointsArea
@@ -27,6 +29,7 @@ from hubclient._areas.info import InfoArea
 from hubclient._areas.jobs import JobsArea
 from hubclient._areas.mirror import MirrorArea
 from hubclient._areas.oauth import OAuthArea
+from hubclient._areas.papers import PapersArea
 from hubclient._areas.refs import RefsArea
 from hubclient._areas.repos import ReposArea
 from hubclient._areas.safetensors import SafetensorsArea
@@ -61,6 +64,9 @@ class AsyncHubClient(
     WebhooksArea,
     OAuthArea,
     EndpointsArea,
+    DiscoverArea,
+    DatasetsArea,
+    PapersArea,
 ):
     """Asynchronous client for the Hugging Face Hub HTTP API.
 

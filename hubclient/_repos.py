@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import AsyncGenerator, Iterable, Mapping
 from contextlib import aclosing
 from typing import Any, Literal
@@ -19,19 +20,29 @@ from hubclient.errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
-from hubclient.models.repos import DatasetInfo, ModelInfo, RepoUrl, SpaceInfo
+from hubclient.models.repos import (
+    DatasetInfo,
+    DuplicatedRepoUrl,
+    KernelInfo,
+    ModelInfo,
+    RepoUrl,
+    SpaceInfo,
+)
 
 __all__ = [
     "SPACE_SDKS",
     "create_repo",
     "delete_repo",
+    "duplicate_repo",
     "emission_grams",
     "list_repos",
     "move_repo",
+    "needs_owner",
     "repo_exists",
     "repo_info",
     "revision_exists",
     "update_repo_settings",
+    "volumes_payload",
     "within_emissions",
 ]
 
@@ -44,10 +55,13 @@ _SORT_NAMES = {
 _CONFLICT_IN_PROGRESS = "another conflicting operation is in progress"
 _MAX_CONFLICT_RETRIES = 10
 
-_INFO_CLASSES: dict[str, type[ModelInfo] | type[DatasetInfo] | type[SpaceInfo]] = {
+_INFO_CLASSES: dict[
+    str, type[ModelInfo] | type[DatasetInfo] | type[SpaceInfo] | type[KernelInfo]
+] = {
     "model": ModelInfo,
     "dataset": DatasetInfo,
     "space": SpaceInfo,
+    "kernel": KernelInfo,
 }
 
 
@@ -81,11 +95,15 @@ async def repo_info(
     expand: Iterable[str] | str | None = None,
     security_status: bool | None = None,
     token: str | bool | None = None,
-) -> ModelInfo | DatasetInfo | SpaceInfo:
+) -> ModelInfo | DatasetInfo | SpaceInfo | KernelInfo:
     kind = _urls.normalize_repo_type(repo_type)
     path = _urls.repo_info_path(kind, repo_id, revision)
-    params = _info_params(
-        files_metadata=files_metadata, expand=expand, security_status=security_status
+    params = (
+        {}  # kernels take no expand / files_metadata (huggingface_hub's kernel_info sends none)
+        if kind == "kernel"
+        else _info_params(
+            files_metadata=files_metadata, expand=expand, security_status=security_status
+        )
     )
     response = await http.request("GET", path, params=params, token=token, timeout=timeout)
     cls = _INFO_CLASSES[kind]
@@ -364,29 +382,55 @@ async def create_repo(
     space_sleep_time: int | None = None,
     space_secrets: list[dict[str, str]] | None = None,
     space_variables: list[dict[str, str]] | None = None,
+    space_volumes: Iterable[Any] | None = None,
+    space_template: str | None = None,
 ) -> RepoUrl:
     kind = _urls.normalize_repo_type(repo_type)
     organization, name = _split_repo_id(repo_id)
     payload: dict[str, Any] = {"name": name, "organization": organization}
     resolved = resolve_visibility(private=private, visibility=visibility, repo_type=kind)
+    template: dict[str, Any] | None = None
+    if space_template is not None:
+        if kind != "space":
+            raise ValueError(
+                f"space_template can only be used with repo_type 'space'. Got repo_type={kind}."
+            )
+        template = await _space_template(http, space_template, token=token)
+        if template.get("preferredPrivate") and private is None and visibility is None:
+            resolved = "private"  # the template recommends it, as the web UI does
+        if space_sdk is not None and space_sdk != template.get("sdk"):
+            raise ValueError(
+                f"space_sdk must match the SDK of the chosen space_template. Got {space_sdk}, "
+                f"expected {template.get('sdk')}."
+            )
+        space_sdk = str(template.get("sdk"))
     if resolved is not None:
         payload["visibility"] = resolved
     if kind != "model":
         payload["type"] = kind
+    space_options = {
+        "hardware": space_hardware,
+        "sleepTimeSeconds": space_sleep_time,
+        "secrets": space_secrets,
+        "variables": space_variables,
+        "volumes": volumes_payload(space_volumes),
+    }
     if kind == "space":
         if space_sdk not in SPACE_SDKS:
             raise ValueError(
                 f"space_sdk must be one of {SPACE_SDKS} for a Space, got {space_sdk!r}"
             )
         payload["sdk"] = space_sdk
-        for key, value in (
-            ("hardware", space_hardware),
-            ("sleepTimeSeconds", space_sleep_time),
-            ("secrets", space_secrets),
-            ("variables", space_variables),
-        ):
-            if value is not None:
-                payload[key] = value
+        if template is not None:
+            payload["template"] = template["repoId"]
+        payload.update({key: value for key, value in space_options.items() if value is not None})
+    elif any(value is not None for value in space_options.values()):
+        given = [key for key, value in space_options.items() if value is not None]
+        warnings.warn(
+            f"Ignoring provided space options ({', '.join(given)}) because repo_type is not "
+            "'space'.",
+            stacklevel=3,
+        )
     if resource_group_id is not None:
         payload["resourceGroupId"] = resource_group_id
     if region is not None:
@@ -427,6 +471,42 @@ async def create_repo(
         response,
         lambda answer: RepoUrl.parse(answer["url"], endpoint=http.endpoint),
         expected="an object with the repo's url",
+    )
+
+
+def volumes_payload(volumes: Iterable[Any] | None) -> list[dict[str, Any]] | None:
+    """Volumes as the Hub takes them: each a ``Volume`` (its ``to_dict()``) or a mapping of
+    the wire keys (``type``, ``source``, ``mountPath``, …)."""
+    if volumes is None:
+        return None
+    out: list[dict[str, Any]] = []
+    for volume in volumes:
+        as_dict = getattr(volume, "to_dict", None)
+        if callable(as_dict):
+            out.append(dict(as_dict()))
+        elif isinstance(volume, Mapping):
+            out.append(dict(volume))
+        else:
+            raise TypeError(f"a volume is a Volume or a mapping, not {type(volume).__name__}")
+    return out or None
+
+
+async def _space_template(
+    http: HubHttp, wanted: str, *, token: str | bool | None
+) -> dict[str, Any]:
+    """The official Space template named ``wanted`` (its repo id, or its name in any case)."""
+    response = await http.request("GET", "/api/spaces/templates", token=token)
+    templates = [t for t in response.json().get("templates", []) if isinstance(t, dict)]
+    for template in templates:
+        if (
+            template.get("repoId") == wanted
+            or str(template.get("name", "")).lower() == wanted.lower()
+        ):
+            return template
+    names = ", ".join(sorted(str(t.get("name")) for t in templates))
+    raise ValueError(
+        f"Unknown Space template '{wanted}'. Expected one of {names}. Use "
+        "list_space_templates() to list templates."
     )
 
 
@@ -491,3 +571,90 @@ async def update_repo_settings(
     if not payload:
         raise ValueError("At least one setting must be updated.")
     await http.request("PUT", _urls.settings_path(kind, repo_id), json=payload, token=token)
+
+
+def needs_owner(from_id: str, to_id: str | None) -> bool:
+    """Whether a duplicate's namespace is the caller's (``to_id`` names none)."""
+    return _target_id(from_id, to_id)[0] is None
+
+
+def _target_id(from_id: str, to_id: str | None) -> tuple[str | None, str]:
+    """The namespace (None: the caller's) and name of a duplicate, as huggingface_hub reads
+    them: ``to_id`` may be a repo URL, an ``hf://`` URI or ``[namespace/]name``."""
+
+    def last_two(value: str) -> list[str]:
+        value = value.split("?", 1)[0].rstrip("/")
+        if value.startswith("hf://"):
+            value = value[len("hf://") :]
+        elif "://" in value:
+            value = value.split("://", 1)[1].split("/", 1)[-1]
+        parts = [p for p in value.split("/") if p]
+        if parts and parts[0] in ("datasets", "spaces", "models", "kernels"):
+            parts = parts[1:]
+        return parts[-2:] if len(parts) >= 2 else parts
+
+    if to_id is not None:
+        parts = last_two(to_id)
+        if not parts:
+            raise ValueError(f"Invalid to_id {to_id!r}: expected [namespace/]name")
+        return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+    return None, last_two(from_id)[-1]
+
+
+async def duplicate_repo(
+    http: HubHttp,
+    from_id: str,
+    to_id: str | None,
+    *,
+    owner: str | None,
+    repo_type: str | None,
+    private: bool | None,
+    visibility: str | None,
+    token: str | bool | None,
+    exist_ok: bool,
+    resource_group_id: str | None,
+    space_options: Mapping[str, Any],
+) -> DuplicatedRepoUrl:
+    """``POST /api/{types}/{from_id}/duplicate``: a server-side copy, history and LFS objects
+    included; ``owner`` names the namespace when ``to_id`` has none."""
+    kind = _urls.normalize_repo_type(repo_type)
+    if kind == "kernel":
+        raise ValueError("Invalid repo type: kernels cannot be duplicated")
+    namespace, name = _target_id(from_id, to_id)
+    namespace = namespace or owner
+    if namespace is None:
+        raise ValueError("duplicate_repo needs the namespace of the new repo")
+    payload: dict[str, Any] = {"repository": f"{namespace}/{name}"}
+    resolved = resolve_visibility(private=private, visibility=visibility, repo_type=kind)
+    if resolved is not None:
+        payload["visibility"] = resolved
+    if resource_group_id is not None:
+        payload["resourceGroupId"] = resource_group_id
+    given = {key: value for key, value in space_options.items() if value is not None}
+    if kind == "space":
+        payload.update(given)
+    elif given:
+        warnings.warn(
+            f"Ignoring provided space options ({', '.join(sorted(given))}) because repo_type is "
+            "not 'space'.",
+            stacklevel=3,
+        )
+    response = await http.request(
+        "POST",
+        f"{_urls.api_prefix(kind, from_id)}/duplicate",
+        json=payload,
+        token=token,
+        raise_for_status=False,
+    )
+    if response.is_error and not (exist_ok and response.status_code == 409):
+        raise error_from_response(response, method="POST")
+    try:
+        data = response.json()
+    except ValueError:
+        data = {}
+    url = data.get("url") if isinstance(data, dict) else None
+    if not isinstance(url, str):
+        url = f"{http.endpoint}/{_urls.url_prefix(kind)}{namespace}/{name}"
+    repo_url = DuplicatedRepoUrl.parse(url, endpoint=http.endpoint)
+    pending = bool(data.get("filesCopyPending", False)) if isinstance(data, dict) else False
+    return repo_url.model_copy(update={"files_copy_pending": pending})

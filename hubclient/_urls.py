@@ -46,18 +46,20 @@ __all__ = [
     "validate_repo_id",
 ]
 
-RepoType = Literal["model", "dataset", "space"]
-REPO_TYPES: tuple[RepoType, ...] = ("model", "dataset", "space")
+RepoType = Literal["model", "dataset", "space", "kernel"]
+#: The repo types: ``kernel`` repos (compute kernels) are repos like the others, under
+#: ``/api/kernels/`` and ``kernels/`` URLs (huggingface_hub 2.x's ``REPO_TYPES_WITH_KERNEL``).
+REPO_TYPES: tuple[RepoType, ...] = ("model", "dataset", "space", "kernel")
 DEFAULT_REVISION = "main"
 
-_API_PLURAL = {"model": "models", "dataset": "datasets", "space": "spaces"}
-_URL_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
+_API_PLURAL = {"model": "models", "dataset": "datasets", "space": "spaces", "kernel": "kernels"}
+_URL_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/", "kernel": "kernels/"}
 _REPO_ID_RE = re.compile(r"(\b[A-Za-z0-9_\-.]{1,96}\b/)?\b[A-Za-z0-9_\-.]{1,96}\b")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def normalize_repo_type(repo_type: str | None) -> RepoType:
-    """``None`` → ``"model"``; anything but model/dataset/space → ``HFValidationError``."""
+    """``None`` → ``"model"``; anything but model/dataset/space/kernel → ``HFValidationError``."""
     if repo_type is None:
         return "model"
     if repo_type == "model":
@@ -66,6 +68,8 @@ def normalize_repo_type(repo_type: str | None) -> RepoType:
         return "dataset"
     if repo_type == "space":
         return "space"
+    if repo_type == "kernel":
+        return "kernel"
     raise HFValidationError(f"Invalid repo type {repo_type!r}: must be one of {REPO_TYPES}")
 
 
@@ -103,12 +107,12 @@ def quote_path(path: str) -> str:
 
 
 def api_prefix(repo_type: str | None, repo_id: str) -> str:
-    """``/api/{models|datasets|spaces}/{repo_id}``."""
+    """``/api/{models|datasets|spaces|kernels}/{repo_id}``."""
     return f"/api/{_API_PLURAL[normalize_repo_type(repo_type)]}/{validate_repo_id(repo_id)}"
 
 
 def url_prefix(repo_type: str | None) -> str:
-    """``""``, ``"datasets/"`` or ``"spaces/"``: the prefix of non-API repo URLs."""
+    """``""``, ``"datasets/"``, ``"spaces/"`` or ``"kernels/"``: the prefix of non-API repo URLs."""
     return _URL_PREFIX[normalize_repo_type(repo_type)]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hubclient._answers import parse_json
 from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg
-from hubclient.errors import HfHubHTTPError
+from hubclient.errors import HfHubHTTPError, LocalTokenNotFoundError
 from hubclient.models.users import WhoAmI
 
-__all__ = ["whoami"]
+__all__ = ["owner_name", "token_role", "whoami"]
 
 
 async def whoami(
@@ -23,3 +23,31 @@ async def whoami(
             err.append_to_message("\nInvalid user token: check the token you passed or HF_TOKEN.")
         raise
     return parse_json(response, WhoAmI.model_validate, expected="a user or organization object")
+
+
+async def owner_name(
+    http: HubHttp, cache: dict[str, WhoAmI], *, token: str | bool | None = None
+) -> str:
+    """The name of the token's owner (the default namespace of new repos), asked once per
+    token and client: ``whoami`` is rate-limited hard."""
+    key = http.resolve_token(token) or ""
+    me = cache.get(key)
+    if me is None:
+        me = cache[key] = await whoami(http, token=token)
+    return me.name
+
+
+async def token_role(http: HubHttp, *, token: str | bool | None = None) -> str | None:
+    """``read``, ``write`` or ``fineGrained`` for a valid token; None for none or an invalid one."""
+    try:
+        if http.resolve_token(token) is None:
+            return None
+    except LocalTokenNotFoundError:
+        return None
+    try:
+        me = await whoami(http, token=token)
+    except HfHubHTTPError as err:
+        if err.status_code == 401:
+            return None
+        raise
+    return me.auth.access_token.role if me.auth.access_token else None

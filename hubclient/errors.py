@@ -70,6 +70,7 @@ __all__ = [
     "DiscussionNotFoundError",
     "DiskWriteError",
     "EntryNotFoundError",
+    "FileDuplicationError",
     "FileMetadataError",
     "ForbiddenError",
     "GatedRepoError",
@@ -96,6 +97,7 @@ __all__ = [
     "RepositoryNotFoundError",
     "ResponseTooLargeError",
     "RevisionNotFoundError",
+    "RevisionResolutionError",
     "SafetensorsParsingError",
     "UnauthorizedError",
     "UnexpectedResponseError",
@@ -565,3 +567,13 @@ class NothingToCommitWarning(UserWarning):
 
         warnings.filterwarnings("ignore", category=NothingToCommitWarning)
     """
+
+
+class RevisionResolutionError(HubClientError):
+    """``resolve_revision`` could not reach the Hub (offline, network failure, 5xx) and the
+    cache has no commit for the revision either."""
+
+
+class FileDuplicationError(HubClientError):
+    """The Hub refused to copy some LFS objects to another repo (a cross-repo copy); the
+    message names each object and the reason. Nothing was committed."""

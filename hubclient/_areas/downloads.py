@@ -7,6 +7,7 @@ from contextlib import aclosing, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from hubclient import _resolve
 from hubclient import download as _download
 from hubclient._areas._base import Area
 from hubclient._bars import with_bars
@@ -17,6 +18,7 @@ from hubclient.download import (
     RemoteFile,
     SeekableRemoteFile,
 )
+from hubclient.models.refs import ResolvedRevision, pinned_revision
 from hubclient.progress import ProgressCallback
 
 if TYPE_CHECKING:
@@ -139,7 +141,7 @@ class DownloadsArea(Area):
                 filename,
                 subfolder=subfolder,
                 repo_type=repo_type,
-                revision=revision,
+                revision=pinned_revision(revision, repo_id, repo_type),
                 cache_dir=cache_dir,
                 local_dir=local_dir,
                 force_download=force_download,
@@ -252,7 +254,7 @@ class DownloadsArea(Area):
                 self._with_etag_timeout(etag_timeout),
                 repo_id,
                 repo_type=repo_type,
-                revision=revision,
+                revision=pinned_revision(revision, repo_id, repo_type),
                 cache_dir=cache_dir,
                 local_dir=local_dir,
                 allow_patterns=allow_patterns,
@@ -303,7 +305,7 @@ class DownloadsArea(Area):
             repo_id,
             filename,
             repo_type=repo_type,
-            revision=revision,
+            revision=pinned_revision(revision, repo_id, repo_type),
             token=token,
             verify=verify,
             chunk_size=chunk_size,
@@ -342,7 +344,7 @@ class DownloadsArea(Area):
             repo_id,
             filename,
             repo_type=repo_type,
-            revision=revision,
+            revision=pinned_revision(revision, repo_id, repo_type),
             token=token,
             block_size=block_size,
             options=options,
@@ -373,7 +375,7 @@ class DownloadsArea(Area):
                 repo_id,
                 filename,
                 repo_type=repo_type,
-                revision=revision,
+                revision=pinned_revision(revision, repo_id, repo_type),
                 token=token,
                 verify=verify,
                 chunk_size=chunk_size,
@@ -381,3 +383,40 @@ class DownloadsArea(Area):
         ) as chunks:
             async for chunk in chunks:
                 yield chunk
+
+    async def resolve_revision(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+    ) -> ResolvedRevision:
+        """Resolve a branch, tag or PR ref to its commit, once, for downloads to share.
+
+        Pass the answer as ``revision`` to the downloads that follow: they all read the same
+        commit even if the repo moves meanwhile, and a file cached at that commit costs no
+        request. The mapping is written to the cache's ``refs/`` (best effort); when the Hub
+        cannot be reached (offline, network failure, 5xx) or ``local_files_only``, the cached
+        mapping is used. A commit id resolves to itself without a request.
+
+        Raises ``RevisionNotFoundError`` / ``RepositoryNotFoundError`` when the Hub says so, and
+        ``RevisionResolutionError`` when it cannot be reached and the cache does not know.
+
+        Example::
+
+            revision = await client.resolve_revision("acme/model")
+            print(revision.resolved)
+            await client.hf_hub_download("acme/model", "config.json", revision=revision)
+        """
+        return await _resolve.resolve_revision(
+            self._http,
+            repo_id,
+            repo_type=repo_type,
+            revision=revision,
+            cache_dir=Path(cache_dir) if cache_dir is not None else self._settings.hub_cache,
+            local_files_only=local_files_only,
+            token=token,
+        )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING
 
-from hubclient import _repos
+from hubclient import _repos, _urls
 from hubclient._areas._base import Area, call_timeout, typed_items
-from hubclient.models.repos import DatasetInfo, ModelInfo, SpaceInfo
+from hubclient.models.repos import DatasetInfo, KernelInfo, ModelInfo, SpaceInfo
 
 if TYPE_CHECKING:
     pass
@@ -124,8 +124,10 @@ class InfoArea(Area):
         files_metadata: bool = False,
         expand: list[str] | None = None,
         token: str | bool | None = None,
-    ) -> ModelInfo | DatasetInfo | SpaceInfo:
-        """Info about a repo of any type (``repo_type``: model, dataset or space).
+    ) -> ModelInfo | DatasetInfo | SpaceInfo | KernelInfo:
+        """Info about a repo of any type (``repo_type``: model, dataset, space or kernel).
+
+        For kernels, ``expand`` and ``files_metadata`` do not apply (as in huggingface_hub).
 
         Example::
 
@@ -141,6 +143,56 @@ class InfoArea(Area):
             expand=expand,
             token=token,
         )
+
+    async def kernel_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        timeout: float | None = None,
+        token: str | bool | None = None,
+    ) -> KernelInfo:
+        """Info about a kernel repo (compute kernels shared on the Hub) at ``revision``.
+
+        Example::
+
+            info = await client.kernel_info("acme/flash-kernels")
+            print(info.sha, info.downloads)
+        """
+        info = await _repos.repo_info(
+            self._http,
+            repo_id,
+            repo_type="kernel",
+            revision=revision,
+            timeout=call_timeout(timeout),
+            token=token,
+        )
+        assert isinstance(info, KernelInfo)
+        return info
+
+    async def auth_check(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+        write: bool = False,
+    ) -> None:
+        """Check that the token may read the repo (``write=True``: write to it); else raise.
+
+        Raises ``RepositoryNotFoundError`` (missing, or private and not yours),
+        ``GatedRepoError`` (gated and not granted) or ``HfHubHTTPError`` (403: no write
+        access). One cheap request, made for services that check a user's token up front.
+
+        Example::
+
+            await client.auth_check("acme/model", token=user_token, write=True)
+        """
+        kind = _urls.normalize_repo_type(repo_type)
+        if kind == "kernel":
+            raise ValueError("Invalid repo type, must be one of ('model', 'dataset', 'space')")
+        path = f"{_urls.api_prefix(kind, repo_id)}/auth-check"
+        await self._http.request("GET", f"{path}/write" if write else path, token=token)
 
     async def repo_exists(
         self, repo_id: str, *, repo_type: str | None = None, token: str | bool | None = None

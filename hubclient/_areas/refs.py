@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hubclient import _refs
+from hubclient import _refs, _urls
 from hubclient._areas._base import Area
 from hubclient.models.refs import GitCommitInfo, GitRefs
 
@@ -154,3 +154,30 @@ class RefsArea(Area):
             await client.delete_tag("acme/model", tag="v1.0")
         """
         await _refs.delete_tag(self._http, repo_id, tag=tag, token=token, repo_type=repo_type)
+
+    async def super_squash_history(
+        self,
+        repo_id: str,
+        *,
+        branch: str | None = None,
+        commit_message: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> None:
+        """Squash the history of ``branch`` (default ``main``) into one commit of its files.
+
+        Irreversible: the old commits are gone from the branch, which can no longer be merged
+        into branches that kept them. Raises ``RevisionNotFoundError`` for a missing branch and
+        ``BadRequestError`` for a tag.
+
+        Example::
+
+            await client.super_squash_history("acme/dataset", repo_type="dataset")
+        """
+        kind = _urls.normalize_repo_type(repo_type)
+        if kind == "kernel":
+            raise ValueError("Invalid repo type")
+        branch = branch or _urls.DEFAULT_REVISION
+        message = commit_message or f"Super-squash branch '{branch}' using hubclient"
+        path = f"{_urls.api_prefix(kind, repo_id)}/super-squash/{_urls.quote_revision(branch)}"
+        await self._http.request("POST", path, json={"message": message}, token=token)

@@ -206,3 +206,14 @@ class UsersArea(Area):
         path = f"/api/organizations/{_name(organization, 'organization')}/followers"
         async for user in self._people(path, token):
             yield user
+
+    async def get_token_permission(self, token: str | bool | None = None) -> str | None:
+        """The role of the token: ``"read"``, ``"write"`` or ``"fineGrained"``; None when there
+        is no token or the Hub refuses it (seed-era HfApi; 2.4.0 reads it off ``whoami``).
+
+        Example::
+
+            if await client.get_token_permission(user_token) != "write":
+                raise PermissionError("a write token is needed")
+        """
+        return await _users.token_role(self._http, token=token)

@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from hubclient._functions._default import default_client
+from hubclient.models.refs import ResolvedRevision
 
 __all__ = [
     "iter_file",
+    "resolve_revision",
 ]
 
 
@@ -36,4 +39,28 @@ def iter_file(
         token=token,
         verify=verify,
         chunk_size=chunk_size,
+    )
+
+
+def resolve_revision(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    cache_dir: str | Path | None = None,
+    local_files_only: bool = False,
+    token: str | bool | None = None,
+) -> ResolvedRevision:
+    """Call :meth:`HubClient.resolve_revision` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().resolve_revision(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        revision=revision,
+        cache_dir=cache_dir,
+        local_files_only=local_files_only,
+        token=token,
     )

@@ -5,15 +5,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from hubclient._functions._default import default_client
-from hubclient.models.files import RepoFile, RepoFolder
+from hubclient.models.files import FolderVerification, RepoFile, RepoFolder
 
 __all__ = [
+    "copy_files",
     "file_exists",
     "get_paths_info",
+    "list_files_info",
     "list_repo_files",
     "list_repo_tree",
+    "verify_repo_checksums",
 ]
 
 
@@ -105,5 +109,71 @@ def get_paths_info(
         expand=expand,
         revision=revision,
         repo_type=repo_type,
+        token=token,
+    )
+
+
+def list_files_info(
+    repo_id: str,
+    paths: list[str] | str | None = None,
+    *,
+    expand: bool = False,
+    revision: str | None = None,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> Iterator[RepoFile]:
+    """Call :meth:`HubClient.list_files_info` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_files_info(
+        repo_id=repo_id,
+        paths=paths,
+        expand=expand,
+        revision=revision,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def copy_files(
+    source: str,
+    destination: str,
+    *,
+    token: str | bool | None = None,
+) -> None:
+    """Call :meth:`HubClient.copy_files` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    default_client().copy_files(
+        source=source,
+        destination=destination,
+        token=token,
+    )
+
+
+def verify_repo_checksums(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    revision: str | None = None,
+    local_dir: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    token: str | bool | None = None,
+) -> FolderVerification:
+    """Call :meth:`HubClient.verify_repo_checksums` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().verify_repo_checksums(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        revision=revision,
+        local_dir=local_dir,
+        cache_dir=cache_dir,
         token=token,
     )

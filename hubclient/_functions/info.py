@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from hubclient._functions._default import default_client
-from hubclient.models.repos import DatasetInfo, ModelInfo, SpaceInfo
+from hubclient.models.repos import DatasetInfo, KernelInfo, ModelInfo, SpaceInfo
 
 __all__ = [
+    "auth_check",
     "dataset_info",
+    "kernel_info",
     "list_datasets",
     "list_models",
     "list_spaces",
@@ -105,7 +107,7 @@ def repo_info(
     files_metadata: bool = False,
     expand: list[str] | None = None,
     token: str | bool | None = None,
-) -> ModelInfo | DatasetInfo | SpaceInfo:
+) -> ModelInfo | DatasetInfo | SpaceInfo | KernelInfo:
     """Call :meth:`HubClient.repo_info` on the default client.
 
     The default client is built from the environment on first use and is shared by
@@ -119,6 +121,46 @@ def repo_info(
         files_metadata=files_metadata,
         expand=expand,
         token=token,
+    )
+
+
+def kernel_info(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    timeout: float | None = None,
+    token: str | bool | None = None,
+) -> KernelInfo:
+    """Call :meth:`HubClient.kernel_info` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().kernel_info(
+        repo_id=repo_id,
+        revision=revision,
+        timeout=timeout,
+        token=token,
+    )
+
+
+def auth_check(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+    write: bool = False,
+) -> None:
+    """Call :meth:`HubClient.auth_check` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    default_client().auth_check(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        token=token,
+        write=write,
     )
 
 

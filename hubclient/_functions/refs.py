@@ -14,6 +14,7 @@ __all__ = [
     "delete_tag",
     "list_repo_commits",
     "list_repo_refs",
+    "super_squash_history",
 ]
 
 
@@ -146,4 +147,26 @@ def delete_tag(
         tag=tag,
         token=token,
         repo_type=repo_type,
+    )
+
+
+def super_squash_history(
+    repo_id: str,
+    *,
+    branch: str | None = None,
+    commit_message: str | None = None,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> None:
+    """Call :meth:`HubClient.super_squash_history` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    default_client().super_squash_history(
+        repo_id=repo_id,
+        branch=branch,
+        commit_message=commit_message,
+        repo_type=repo_type,
+        token=token,
     )

@@ -4,16 +4,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import AsyncIterable, Iterable, Iterator
+from typing import Any, Literal
 
 from hubclient._functions._default import default_client
-from hubclient.models.repos import RepoUrl
+from hubclient.models.repos import DuplicatedRepoUrl, RepoUrl
+from hubclient.models.storage import LFSFileInfo, RepoStorageInfo
 
 __all__ = [
     "create_repo",
     "delete_repo",
+    "duplicate_repo",
+    "get_full_repo_name",
+    "list_lfs_files",
+    "list_user_repos",
     "move_repo",
+    "permanently_delete_lfs_files",
     "update_repo_settings",
+    "update_repo_visibility",
 ]
 
 
@@ -32,6 +40,8 @@ def create_repo(
     space_sleep_time: int | None = None,
     space_secrets: list[dict[str, str]] | None = None,
     space_variables: list[dict[str, str]] | None = None,
+    space_volumes: list[Any] | None = None,
+    space_template: str | None = None,
 ) -> RepoUrl:
     """Call :meth:`HubClient.create_repo` on the default client.
 
@@ -52,6 +62,120 @@ def create_repo(
         space_sleep_time=space_sleep_time,
         space_secrets=space_secrets,
         space_variables=space_variables,
+        space_volumes=space_volumes,
+        space_template=space_template,
+    )
+
+
+def duplicate_repo(
+    from_id: str,
+    to_id: str | None = None,
+    *,
+    repo_type: str | None = None,
+    private: bool | None = None,
+    visibility: str | None = None,
+    token: str | bool | None = None,
+    exist_ok: bool = False,
+    resource_group_id: str | None = None,
+    space_hardware: str | None = None,
+    space_sleep_time: int | None = None,
+    space_secrets: list[dict[str, str]] | None = None,
+    space_variables: list[dict[str, str]] | None = None,
+    space_volumes: list[Any] | None = None,
+) -> DuplicatedRepoUrl:
+    """Call :meth:`HubClient.duplicate_repo` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().duplicate_repo(
+        from_id=from_id,
+        to_id=to_id,
+        repo_type=repo_type,
+        private=private,
+        visibility=visibility,
+        token=token,
+        exist_ok=exist_ok,
+        resource_group_id=resource_group_id,
+        space_hardware=space_hardware,
+        space_sleep_time=space_sleep_time,
+        space_secrets=space_secrets,
+        space_variables=space_variables,
+        space_volumes=space_volumes,
+    )
+
+
+def get_full_repo_name(
+    model_id: str,
+    *,
+    organization: str | None = None,
+    token: str | bool | None = None,
+) -> str:
+    """Call :meth:`HubClient.get_full_repo_name` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().get_full_repo_name(
+        model_id=model_id,
+        organization=organization,
+        token=token,
+    )
+
+
+def list_user_repos(
+    namespace: str | None = None,
+    *,
+    token: str | bool | None = None,
+) -> Iterator[RepoStorageInfo]:
+    """Call :meth:`HubClient.list_user_repos` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_user_repos(
+        namespace=namespace,
+        token=token,
+    )
+
+
+def list_lfs_files(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> Iterator[LFSFileInfo]:
+    """Call :meth:`HubClient.list_lfs_files` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_lfs_files(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def permanently_delete_lfs_files(
+    repo_id: str,
+    lfs_files: Iterable[LFSFileInfo] | AsyncIterable[LFSFileInfo],
+    *,
+    rewrite_history: bool = True,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> None:
+    """Call :meth:`HubClient.permanently_delete_lfs_files` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    default_client().permanently_delete_lfs_files(
+        repo_id=repo_id,
+        lfs_files=lfs_files,
+        rewrite_history=rewrite_history,
+        repo_type=repo_type,
+        token=token,
     )
 
 
@@ -114,6 +238,26 @@ def update_repo_settings(
         gated=gated,
         private=private,
         visibility=visibility,
+        token=token,
+        repo_type=repo_type,
+    )
+
+
+def update_repo_visibility(
+    repo_id: str,
+    private: bool = False,
+    *,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+) -> None:
+    """Call :meth:`HubClient.update_repo_visibility` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    default_client().update_repo_visibility(
+        repo_id=repo_id,
+        private=private,
         token=token,
         repo_type=repo_type,
     )

@@ -13,6 +13,7 @@ from hubclient import _portal, _tqdm
 from hubclient._client import AsyncHubClient
 from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient.download import DownloadOptions, DryRunFileInfo
+from hubclient.models.refs import ResolvedRevision
 from hubclient.progress import ProgressCallback
 
 __all__ = [
@@ -373,5 +374,43 @@ class SyncDownloadsArea:
                 token=token,
                 verify=verify,
                 chunk_size=chunk_size,
+            )
+        )
+
+    def resolve_revision(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        cache_dir: str | Path | None = None,
+        local_files_only: bool = False,
+        token: str | bool | None = None,
+    ) -> ResolvedRevision:
+        """Resolve a branch, tag or PR ref to its commit, once, for downloads to share.
+
+        Pass the answer as ``revision`` to the downloads that follow: they all read the same
+        commit even if the repo moves meanwhile, and a file cached at that commit costs no
+        request. The mapping is written to the cache's ``refs/`` (best effort); when the Hub
+        cannot be reached (offline, network failure, 5xx) or ``local_files_only``, the cached
+        mapping is used. A commit id resolves to itself without a request.
+
+        Raises ``RevisionNotFoundError`` / ``RepositoryNotFoundError`` when the Hub says so, and
+        ``RevisionResolutionError`` when it cannot be reached and the cache does not know.
+
+        Example::
+
+            revision = client.resolve_revision("acme/model")
+            print(revision.resolved)
+            client.hf_hub_download("acme/model", "config.json", revision=revision)
+        """
+        return self._runner.call(
+            lambda client: client.resolve_revision(
+                repo_id=repo_id,
+                repo_type=repo_type,
+                revision=revision,
+                cache_dir=cache_dir,
+                local_files_only=local_files_only,
+                token=token,
             )
         )

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
-from hubclient.models.files import HfFileMetadata, RepoFile, RepoFolder
+from hubclient.models.files import FolderVerification, HfFileMetadata, RepoFile, RepoFolder
 
 __all__ = [
     "SyncFilesArea",
@@ -159,5 +160,96 @@ class SyncFilesArea:
                 url=url,
                 token=token,
                 timeout=timeout,
+            )
+        )
+
+    def list_files_info(
+        self,
+        repo_id: str,
+        paths: list[str] | str | None = None,
+        *,
+        expand: bool = False,
+        revision: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> Iterator[RepoFile]:
+        """Info about files: those at ``paths`` and every file below the folders among them
+        (every file of the repo when None); missing paths are left out (seed-era HfApi; the
+        same as :meth:`get_paths_info` plus :meth:`list_repo_tree`).
+
+        Example::
+
+            for f in client.list_files_info("acme/model", ["config.json", "weights/"]):
+                print(f.path, f.size)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_files_info(
+                repo_id=repo_id,
+                paths=paths,
+                expand=expand,
+                revision=revision,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def copy_files(
+        self,
+        source: str,
+        destination: str,
+        *,
+        token: str | bool | None = None,
+    ) -> None:
+        """Copy a file or a folder from one repo to another (or within one), in one commit on
+        the destination: ``hf://[type/]namespace/name[@revision][/path]`` URIs.
+
+        LFS files are copied server side (nothing is downloaded); regular files are read and
+        committed again. A source ending with ``/`` merges its contents into the destination
+        folder; without it, a folder is nested in an existing destination folder (``cp -r``).
+        Raises ``EntryNotFoundError`` when the source holds no file.
+
+        Example::
+
+            client.copy_files("hf://acme/base/tokenizer/", "hf://alice/model/tokenizer/")
+            client.copy_files("hf://datasets/acme/data@v1/train.csv", "hf://datasets/alice/d/")
+        """
+        self._runner.call(
+            lambda client: client.copy_files(
+                source=source,
+                destination=destination,
+                token=token,
+            )
+        )
+
+    def verify_repo_checksums(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        revision: str | None = None,
+        local_dir: str | Path | None = None,
+        cache_dir: str | Path | None = None,
+        token: str | bool | None = None,
+    ) -> FolderVerification:
+        """Check a downloaded copy of a repo against the Hub's hashes of ``revision``.
+
+        The copy is ``local_dir`` (a ``local_dir`` download), or the cached snapshot of
+        ``revision`` (default ``main``) in ``cache_dir`` (default: the client's cache). Files
+        are hashed in worker threads (sha256 for LFS files, git sha1 for the others); the
+        answer lists mismatches, files missing locally and local files the revision lacks.
+
+        Example::
+
+            result = client.verify_repo_checksums("acme/model")
+            assert result.ok, result.mismatches
+        """
+        return self._runner.call(
+            lambda client: client.verify_repo_checksums(
+                repo_id=repo_id,
+                repo_type=repo_type,
+                revision=revision,
+                local_dir=local_dir,
+                cache_dir=cache_dir,
+                token=token,
             )
         )

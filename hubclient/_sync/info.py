@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
-from hubclient.models.repos import DatasetInfo, ModelInfo, SpaceInfo
+from hubclient.models.repos import DatasetInfo, KernelInfo, ModelInfo, SpaceInfo
 
 __all__ = [
     "SyncInfoArea",
@@ -122,8 +122,10 @@ class SyncInfoArea:
         files_metadata: bool = False,
         expand: list[str] | None = None,
         token: str | bool | None = None,
-    ) -> ModelInfo | DatasetInfo | SpaceInfo:
-        """Info about a repo of any type (``repo_type``: model, dataset or space).
+    ) -> ModelInfo | DatasetInfo | SpaceInfo | KernelInfo:
+        """Info about a repo of any type (``repo_type``: model, dataset, space or kernel).
+
+        For kernels, ``expand`` and ``files_metadata`` do not apply (as in huggingface_hub).
 
         Example::
 
@@ -138,6 +140,57 @@ class SyncInfoArea:
                 files_metadata=files_metadata,
                 expand=expand,
                 token=token,
+            )
+        )
+
+    def kernel_info(
+        self,
+        repo_id: str,
+        *,
+        revision: str | None = None,
+        timeout: float | None = None,
+        token: str | bool | None = None,
+    ) -> KernelInfo:
+        """Info about a kernel repo (compute kernels shared on the Hub) at ``revision``.
+
+        Example::
+
+            info = client.kernel_info("acme/flash-kernels")
+            print(info.sha, info.downloads)
+        """
+        return self._runner.call(
+            lambda client: client.kernel_info(
+                repo_id=repo_id,
+                revision=revision,
+                timeout=timeout,
+                token=token,
+            )
+        )
+
+    def auth_check(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+        write: bool = False,
+    ) -> None:
+        """Check that the token may read the repo (``write=True``: write to it); else raise.
+
+        Raises ``RepositoryNotFoundError`` (missing, or private and not yours),
+        ``GatedRepoError`` (gated and not granted) or ``HfHubHTTPError`` (403: no write
+        access). One cheap request, made for services that check a user's token up front.
+
+        Example::
+
+            client.auth_check("acme/model", token=user_token, write=True)
+        """
+        self._runner.call(
+            lambda client: client.auth_check(
+                repo_id=repo_id,
+                repo_type=repo_type,
+                token=token,
+                write=write,
             )
         )
 

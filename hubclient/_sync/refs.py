@@ -173,3 +173,32 @@ class SyncRefsArea:
                 repo_type=repo_type,
             )
         )
+
+    def super_squash_history(
+        self,
+        repo_id: str,
+        *,
+        branch: str | None = None,
+        commit_message: str | None = None,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> None:
+        """Squash the history of ``branch`` (default ``main``) into one commit of its files.
+
+        Irreversible: the old commits are gone from the branch, which can no longer be merged
+        into branches that kept them. Raises ``RevisionNotFoundError`` for a missing branch and
+        ``BadRequestError`` for a tag.
+
+        Example::
+
+            client.super_squash_history("acme/dataset", repo_type="dataset")
+        """
+        self._runner.call(
+            lambda client: client.super_squash_history(
+                repo_id=repo_id,
+                branch=branch,
+                commit_message=commit_message,
+                repo_type=repo_type,
+                token=token,
+            )
+        )

@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import AsyncIterable, Iterable, Iterator
+from typing import Any, Literal
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
-from hubclient.models.repos import RepoUrl
+from hubclient.models.repos import DuplicatedRepoUrl, RepoUrl
+from hubclient.models.storage import LFSFileInfo, RepoStorageInfo
 
 __all__ = [
     "SyncReposArea",
@@ -38,11 +40,16 @@ class SyncReposArea:
         space_sleep_time: int | None = None,
         space_secrets: list[dict[str, str]] | None = None,
         space_variables: list[dict[str, str]] | None = None,
+        space_volumes: list[Any] | None = None,
+        space_template: str | None = None,
     ) -> RepoUrl:
         """Create a repo (``namespace/name``; without a namespace: the token's user).
 
         ``exist_ok=True`` returns the URL of an existing repo instead of raising.
-        Spaces need ``space_sdk`` (gradio, streamlit, docker or static).
+        Spaces need ``space_sdk`` (gradio, streamlit, docker or static), unless
+        ``space_template`` names an official template (its repo id or name: the Space starts
+        from its files and takes its SDK); ``space_volumes`` mounts volumes (``Volume``
+        objects, or mappings of the wire keys) in the Space.
 
         Example::
 
@@ -64,6 +71,151 @@ class SyncReposArea:
                 space_sleep_time=space_sleep_time,
                 space_secrets=space_secrets,
                 space_variables=space_variables,
+                space_volumes=space_volumes,
+                space_template=space_template,
+            )
+        )
+
+    def duplicate_repo(
+        self,
+        from_id: str,
+        to_id: str | None = None,
+        *,
+        repo_type: str | None = None,
+        private: bool | None = None,
+        visibility: str | None = None,
+        token: str | bool | None = None,
+        exist_ok: bool = False,
+        resource_group_id: str | None = None,
+        space_hardware: str | None = None,
+        space_sleep_time: int | None = None,
+        space_secrets: list[dict[str, str]] | None = None,
+        space_variables: list[dict[str, str]] | None = None,
+        space_volumes: list[Any] | None = None,
+    ) -> DuplicatedRepoUrl:
+        """Copy a repo on the Hub, server side: every branch, tag and commit (the history is
+        kept, same commit ids) and its LFS objects, with no download or upload.
+
+        ``to_id`` defaults to the same name in the token owner's namespace; a name without a
+        namespace goes there too. The copy keeps the source's visibility unless ``private`` or
+        ``visibility`` says otherwise. ``exist_ok=True`` returns the URL of an existing repo
+        instead of raising on 409. The Space options apply to Spaces only. LFS objects may
+        still be copying when this returns: then ``files_copy_pending`` is True.
+
+        Example::
+
+            url = client.duplicate_repo("acme/model", "alice/model-copy", private=True)
+            print(url.repo_id, url.files_copy_pending)
+        """
+        return self._runner.call(
+            lambda client: client.duplicate_repo(
+                from_id=from_id,
+                to_id=to_id,
+                repo_type=repo_type,
+                private=private,
+                visibility=visibility,
+                token=token,
+                exist_ok=exist_ok,
+                resource_group_id=resource_group_id,
+                space_hardware=space_hardware,
+                space_sleep_time=space_sleep_time,
+                space_secrets=space_secrets,
+                space_variables=space_variables,
+                space_volumes=space_volumes,
+            )
+        )
+
+    def get_full_repo_name(
+        self,
+        model_id: str,
+        *,
+        organization: str | None = None,
+        token: str | bool | None = None,
+    ) -> str:
+        """``organization/model_id``, or ``<the token's user>/model_id`` without an
+        organization; a ``model_id`` that holds a namespace already is returned as is.
+
+        Example::
+
+            repo_id = client.get_full_repo_name("my-model")  # 'alice/my-model'
+        """
+        return self._runner.call(
+            lambda client: client.get_full_repo_name(
+                model_id=model_id,
+                organization=organization,
+                token=token,
+            )
+        )
+
+    def list_user_repos(
+        self,
+        namespace: str | None = None,
+        *,
+        token: str | bool | None = None,
+    ) -> Iterator[RepoStorageInfo]:
+        """Every repo of the token's user (or of organization ``namespace``) with the storage
+        it uses, following pagination.
+
+        Example::
+
+            for repo in client.list_user_repos("acme"):
+                print(repo.id, repo.type, repo.storage, repo.storage_percent)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_user_repos(
+                namespace=namespace,
+                token=token,
+            )
+        )
+
+    def list_lfs_files(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> Iterator[LFSFileInfo]:
+        """Every LFS object stored in the repo (to see what uses its storage), following
+        pagination; pass some to :meth:`permanently_delete_lfs_files` to free it.
+
+        Example::
+
+            old = [f for f in client.list_lfs_files("acme/model")
+                   if f.filename.startswith("checkpoints/")]
+        """
+        return self._runner.iterate(
+            lambda client: client.list_lfs_files(
+                repo_id=repo_id,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def permanently_delete_lfs_files(
+        self,
+        repo_id: str,
+        lfs_files: Iterable[LFSFileInfo] | AsyncIterable[LFSFileInfo],
+        *,
+        rewrite_history: bool = True,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> None:
+        """Delete LFS objects from the repo for good (irreversible), in batches of 1000.
+
+        With ``rewrite_history`` (the default) the Hub also rewrites the history so that no
+        commit points at a deleted object; without it, those files no longer download.
+
+        Example::
+
+            client.permanently_delete_lfs_files("acme/model", old)
+        """
+        self._runner.call(
+            lambda client: client.permanently_delete_lfs_files(
+                repo_id=repo_id,
+                lfs_files=lfs_files,
+                rewrite_history=rewrite_history,
+                repo_type=repo_type,
+                token=token,
             )
         )
 
@@ -135,6 +287,30 @@ class SyncReposArea:
                 gated=gated,
                 private=private,
                 visibility=visibility,
+                token=token,
+                repo_type=repo_type,
+            )
+        )
+
+    def update_repo_visibility(
+        self,
+        repo_id: str,
+        private: bool = False,
+        *,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+    ) -> None:
+        """Make a repo private or public (seed-era HfApi; the same as
+        ``update_repo_settings(repo_id, private=...)``).
+
+        Example::
+
+            client.update_repo_visibility("acme/model", private=True)
+        """
+        self._runner.call(
+            lambda client: client.update_repo_visibility(
+                repo_id=repo_id,
+                private=private,
                 token=token,
                 repo_type=repo_type,
             )

@@ -8,6 +8,7 @@ from typing import Any
 from hubclient import (
     DatasetInfo,
     GitRefs,
+    KernelInfo,
     ModelInfo,
     RepoFile,
     RepoFolder,
@@ -141,7 +142,11 @@ async def run_info(args: argparse.Namespace) -> int:
 
 
 def _info_text(
-    info: ModelInfo | DatasetInfo | SpaceInfo, refs: GitRefs, repo_type: str, *, quiet: bool
+    info: ModelInfo | DatasetInfo | SpaceInfo | KernelInfo,
+    refs: GitRefs,
+    repo_type: str,
+    *,
+    quiet: bool,
 ) -> str:
     if quiet:
         return printable(info.sha or "")

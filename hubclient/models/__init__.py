@@ -16,6 +16,8 @@ from hubclient.models.buckets import (
     XetFileData,
 )
 from hubclient.models.collections import Collection, CollectionItem, CollectionOwner
+from hubclient.models.datasets import DatasetLeaderboardEntry, DatasetParquetEntry
+from hubclient.models.discover import SpaceSearchResult
 from hubclient.models.discussions import (
     AnyDiscussionEvent,
     Discussion,
@@ -30,6 +32,8 @@ from hubclient.models.discussions import (
 from hubclient.models.files import (
     BlobLfsInfo,
     BlobSecurityInfo,
+    ChecksumMismatch,
+    FolderVerification,
     HfFileMetadata,
     LastCommitInfo,
     RepoFile,
@@ -37,10 +41,13 @@ from hubclient.models.files import (
     RepoSibling,
 )
 from hubclient.models.oauth import OAuthInfo, OAuthLogin, OAuthOrgInfo, OAuthUserInfo
-from hubclient.models.refs import GitCommitInfo, GitRefInfo, GitRefs
+from hubclient.models.papers import PaperAuthor, PaperInfo
+from hubclient.models.refs import GitCommitInfo, GitRefInfo, GitRefs, ResolvedRevision
 from hubclient.models.repos import (
     CardData,
     DatasetInfo,
+    DuplicatedRepoUrl,
+    KernelInfo,
     ModelInfo,
     RepoInfo,
     RepoUrl,
@@ -54,6 +61,7 @@ from hubclient.models.safetensors import (
     SafetensorsRepoMetadata,
     TensorInfo,
 )
+from hubclient.models.storage import LFSFileInfo, RepoStorageInfo
 from hubclient.models.users import AccessTokenInfo, AuthInfo, Organization, User, UserLikes, WhoAmI
 from hubclient.models.webhooks import (
     WebhookInfo,
@@ -85,10 +93,13 @@ __all__ = [
     "BucketUri",
     "BucketUrl",
     "CardData",
+    "ChecksumMismatch",
     "Collection",
     "CollectionItem",
     "CollectionOwner",
     "DatasetInfo",
+    "DatasetLeaderboardEntry",
+    "DatasetParquetEntry",
     "Discussion",
     "DiscussionComment",
     "DiscussionCommit",
@@ -96,10 +107,14 @@ __all__ = [
     "DiscussionStatusChange",
     "DiscussionTitleChange",
     "DiscussionWithDetails",
+    "DuplicatedRepoUrl",
+    "FolderVerification",
     "GitCommitInfo",
     "GitRefInfo",
     "GitRefs",
     "HfFileMetadata",
+    "KernelInfo",
+    "LFSFileInfo",
     "LastCommitInfo",
     "ModelInfo",
     "OAuthInfo",
@@ -107,16 +122,21 @@ __all__ = [
     "OAuthOrgInfo",
     "OAuthUserInfo",
     "Organization",
+    "PaperAuthor",
+    "PaperInfo",
     "RepoFile",
     "RepoFolder",
     "RepoInfo",
     "RepoSibling",
+    "RepoStorageInfo",
     "RepoUrl",
+    "ResolvedRevision",
     "SafeTensorsInfo",
     "SafetensorsFileMetadata",
     "SafetensorsRepoMetadata",
     "SpaceInfo",
     "SpaceRuntime",
+    "SpaceSearchResult",
     "SyncOperation",
     "SyncPlan",
     "TensorInfo",

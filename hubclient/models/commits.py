@@ -74,6 +74,7 @@ UploadMode = Literal["lfs", "regular"]
 
 # Folders that can never be written to through a commit (git's and the cache's own folders).
 _FORBIDDEN_COMPONENTS = (".git", ".cache")
+_REPO_TYPES = ("model", "dataset", "space", "kernel")
 _DISCUSSION_URL = re.compile(r".*/discussions/(\d+)")
 
 
@@ -232,23 +233,37 @@ class CommitOperationDelete:
 
 @dataclass(frozen=True)
 class CommitOperationCopy:
-    """Copy a file of the same repo to ``path_in_repo``.
+    """Copy a file of this repo, or of another repo on the same Hub, to ``path_in_repo``.
 
-    LFS files are copied server-side; regular files are downloaded and committed again.
-    ``src_revision`` defaults to the revision the commit is made on. Copy + Delete renames a file.
+    LFS files are copied server-side (from another repo, the Hub first makes the destination
+    hold the object: nothing is downloaded); regular files are downloaded and committed again.
+    ``src_revision`` defaults to the revision the commit is made on (``main`` for another
+    repo). ``src_repo_id`` and ``src_repo_type`` name the other repo (both, or neither).
+    Copy + Delete renames a file.
 
     Example::
 
         CommitOperationCopy(src_path_in_repo="w.bin", path_in_repo="archive/w.bin")
+        CommitOperationCopy("w.bin", "w.bin", src_repo_id="acme/base", src_repo_type="model")
     """
 
     src_path_in_repo: str
     path_in_repo: str
     src_revision: str | None = None
+    src_repo_id: str | None = None
+    src_repo_type: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "src_path_in_repo", validate_path_in_repo(self.src_path_in_repo))
         object.__setattr__(self, "path_in_repo", validate_path_in_repo(self.path_in_repo))
+        if self.src_repo_id is not None and self.src_repo_type is None:
+            raise ValueError("`src_repo_type` is required when `src_repo_id` is set.")
+        if self.src_repo_type is not None and self.src_repo_id is None:
+            raise ValueError("`src_repo_id` is required when `src_repo_type` is set.")
+        if self.src_repo_type is not None and self.src_repo_type not in _REPO_TYPES:
+            raise ValueError(
+                f"Invalid src_repo_type {self.src_repo_type!r}: one of {', '.join(_REPO_TYPES)}"
+            )
 
 
 CommitOperation = CommitOperationAdd | CommitOperationCopy | CommitOperationDelete

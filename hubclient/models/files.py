@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import AliasChoices, Field, model_validator
@@ -12,6 +13,8 @@ from hubclient.models._base import HubModel
 __all__ = [
     "BlobLfsInfo",
     "BlobSecurityInfo",
+    "ChecksumMismatch",
+    "FolderVerification",
     "HfFileMetadata",
     "LastCommitInfo",
     "RepoFile",
@@ -106,3 +109,34 @@ class HfFileMetadata(HubModel):
     location: str
     size: int | None
     xet_file_data: Any | None = None
+
+
+class ChecksumMismatch(HubModel):
+    """A local file whose hash is not the Hub's (``verify_repo_checksums``)."""
+
+    path: str
+    expected: str
+    actual: str
+    algorithm: str
+    """``sha256`` (LFS files) or ``git-sha1`` (regular files)."""
+
+    def __getitem__(self, key: str) -> str:  # huggingface_hub's Mismatch is a TypedDict
+        value = getattr(self, key)
+        assert isinstance(value, str)
+        return value
+
+
+class FolderVerification(HubModel):
+    """What ``verify_repo_checksums`` found: files checked, mismatched, missing and extra."""
+
+    revision: str
+    checked_count: int
+    mismatches: list[ChecksumMismatch] = Field(default_factory=list)
+    missing_paths: list[str] = Field(default_factory=list)
+    extra_paths: list[str] = Field(default_factory=list)
+    verified_path: Path
+
+    @property
+    def ok(self) -> bool:
+        """Every file of the revision is there, with the Hub's hash, and nothing else."""
+        return not (self.mismatches or self.missing_paths or self.extra_paths)

@@ -13,7 +13,7 @@ Example::
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
@@ -22,9 +22,14 @@ from hubclient.models._base import HubModel
 from hubclient.models.files import RepoSibling
 from hubclient.models.spaces import SpaceRuntime
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = [
     "CardData",
     "DatasetInfo",
+    "DuplicatedRepoUrl",
+    "KernelInfo",
     "ModelInfo",
     "RepoInfo",
     "RepoUrl",
@@ -150,9 +155,19 @@ class SpaceInfo(_RepoInfoBase):
     region: str | None = None
 
 
-RepoInfo = ModelInfo | DatasetInfo | SpaceInfo
+class KernelInfo(_RepoInfoBase):
+    """A kernel repo (``kernel_info``, ``repo_info(repo_type="kernel")``)."""
 
-_TYPE_PREFIXES: dict[str, Literal["dataset", "space"]] = {"datasets": "dataset", "spaces": "space"}
+    downloads: int | None = None
+
+
+RepoInfo = ModelInfo | DatasetInfo | SpaceInfo | KernelInfo
+
+_TYPE_PREFIXES: dict[str, Literal["dataset", "space", "kernel"]] = {
+    "datasets": "dataset",
+    "spaces": "space",
+    "kernels": "kernel",
+}
 
 
 class RepoUrl(BaseModel):
@@ -171,14 +186,14 @@ class RepoUrl(BaseModel):
 
     url: str
     endpoint: str
-    repo_type: Literal["model", "dataset", "space"]
+    repo_type: Literal["model", "dataset", "space", "kernel"]
     repo_id: str
     namespace: str
     repo_name: str
 
     @classmethod
-    def parse(cls, url: str, *, endpoint: str) -> RepoUrl:
-        """Parse ``<endpoint>/[datasets/|spaces/]<namespace>/<name>``.
+    def parse(cls, url: str, *, endpoint: str) -> Self:
+        """Parse ``<endpoint>/[datasets/|spaces/|kernels/]<namespace>/<name>``.
 
         The URL must be on the endpoint (a path prefix of the endpoint is allowed) or on
         ``huggingface.co``; anything else raises ``ValueError``.
@@ -192,7 +207,7 @@ class RepoUrl(BaseModel):
                 raise ValueError(f"{url!r} is not a repo URL on {endpoint!r}")
             rest = parts.path.lstrip("/")
         segments = [s for s in rest.split("?")[0].split("/") if s]
-        repo_type: Literal["model", "dataset", "space"] = "model"
+        repo_type: Literal["model", "dataset", "space", "kernel"] = "model"
         if segments and segments[0] in _TYPE_PREFIXES:
             repo_type = _TYPE_PREFIXES[segments.pop(0)]
         if len(segments) < 2:
@@ -209,3 +224,10 @@ class RepoUrl(BaseModel):
 
     def __str__(self) -> str:
         return self.url
+
+
+class DuplicatedRepoUrl(RepoUrl):
+    """The URL of a repo made by ``duplicate_repo``; ``files_copy_pending`` is True while the
+    Hub still copies LFS objects in the background (their downloads may fail until then)."""
+
+    files_copy_pending: bool = False

@@ -251,7 +251,7 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--repo-type",
         default="model",
-        choices=["model", "dataset", "space"],
+        choices=["model", "dataset", "space", "kernel"],
         help="repo type (default model)",
     )
     seed.add_argument("--revision", default="main", help="branch to commit to (default main)")

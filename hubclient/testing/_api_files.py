@@ -118,6 +118,9 @@ async def resolve_file(ctx: Ctx, repo: Repo, revision: str, path: str) -> Respon
     if entry is None:
         raise HubError.entry_not_found(path, resolved.commit)
     headers = {"X-Repo-Commit": resolved.commit}
+    if entry.lfs and not repo.holds_lfs(entry.sha256):
+        # its LFS object was deleted for good (permanently_delete_lfs_files, history kept)
+        raise HubError.entry_not_found(path, resolved.commit)
     if entry.lfs:
         fileinfo = _api_xet.fileinfo_response(ctx, repo, resolved.commit, entry, headers)
         if fileinfo is not None:

@@ -22,12 +22,14 @@ from hubclient.testing._store import REPO_TYPES
 from hubclient.testing._web import Ctx, json_response
 
 __all__ = [
+    "card_of",
     "create_repo",
     "delete_repo",
     "list_repos",
     "move_repo",
     "repo_info",
     "repo_info_json",
+    "space_runtime_of",
     "update_settings",
     "whoami",
 ]
@@ -260,6 +262,20 @@ def _siblings(snapshot: Snapshot, blobs: bool) -> list[dict[str, Any]]:
                 }
         out.append(sibling)
     return out
+
+
+def card_of(ctx: Ctx, repo: Repo) -> dict[str, Any] | None:
+    """The card data (README front matter) of the repo's default branch, if any."""
+    try:
+        head = repo.resolve(None).commit
+    except HubError:  # no commit yet
+        return None
+    return _card(ctx, repo.snapshot(head))
+
+
+def space_runtime_of(ctx: Ctx, repo: Repo) -> dict[str, Any]:
+    """The runtime a Space reports (its simulated lifecycle)."""
+    return _spaces.runtime_json(ctx.state, repo)
 
 
 def repo_info_json(

@@ -7,17 +7,17 @@ import secrets
 import shutil
 import tempfile
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import anyio
 import httpx
 from anyio.from_thread import start_blocking_portal
 
-from hubclient.testing import _api_endpoints, _api_users
+from hubclient.testing import _api_endpoints, _api_users, _catalog
 from hubclient.testing._accounts import Accounts
 from hubclient.testing._api_access_requests import add_request
 from hubclient.testing._api_commit import decide_lfs
@@ -557,6 +557,71 @@ class LocalHub:
         with doc.lock:
             doc.data.setdefault("consent", {})[user] = allow
             doc.save()
+
+    # --- Hub-wide content: papers, leaderboards ---
+
+    def add_paper(
+        self,
+        paper_id: str,
+        *,
+        title: str,
+        summary: str = "",
+        authors: Sequence[str | Mapping[str, Any]] = (),
+        published_at: float | None = None,
+        upvotes: int = 0,
+        submitted_by: str | None = None,
+        submitted_at: float | None = None,
+        comments: int = 0,
+        **extra: Any,
+    ) -> None:
+        """Add (or replace) a paper page; ``submitted_by`` also puts it in the daily papers.
+
+        ``extra`` keys are sent as they are (``githubRepo="…"``, ``ai_summary="…"``). Repos whose
+        card tags hold ``arxiv:<paper_id>`` are its linked models, datasets and Spaces.
+        """
+        _catalog.add_paper(
+            self.state.documents,
+            self.hub_url,
+            paper_id,
+            title=title,
+            summary=summary,
+            authors=authors,
+            published_at=published_at,
+            upvotes=upvotes,
+            submitted_by=submitted_by,
+            submitted_at=submitted_at,
+            comments=comments,
+            extra=extra,
+        )
+
+    def add_leaderboard_entry(
+        self,
+        dataset_id: str,
+        *,
+        model_id: str,
+        value: float,
+        filename: str = "results.json",
+        verified: bool = False,
+        source: Mapping[str, Any] | None = None,
+        pull_request: int | None = None,
+        notes: str | None = None,
+    ) -> None:
+        """Put a model's score on a benchmark dataset's leaderboard (one entry per model).
+
+        Models whose card declares a ``base_model`` are left out of the default listing, as on
+        the Hub.
+        """
+        _catalog.add_leaderboard_entry(
+            self.state.documents,
+            dataset_id,
+            model_id=model_id,
+            value=value,
+            filename=filename,
+            verified=verified,
+            source=source,
+            pull_request=pull_request,
+            notes=notes,
+        )
 
     # --- seeding ---
 

@@ -491,6 +491,81 @@ class Repo:
             self._save_refs()
             return commit
 
+    def held_lfs(self) -> list[str]:
+        """The sha256 of every LFS object this repo holds."""
+        if not self._lfs_dir.is_dir():
+            return []
+        return sorted(p.name for p in self._lfs_dir.glob("*/*") if _SHA256.match(p.name))
+
+    def commits_oldest_first(self) -> list[Commit]:
+        """Every commit of the repo (reachable or not), oldest first."""
+        return sorted((self.commit(c) for c in self._commit_ids), key=lambda c: (c.timestamp, c.id))
+
+    def forget_lfs(self, sha256s: Iterable[str], *, rewrite_history: bool) -> None:
+        """Stop holding these LFS objects; with `rewrite_history`, rewrite every ref's history
+        without the files that point at them (new commit ids from the first changed commit)."""
+        gone = {s for s in sha256s if _SHA256.match(s)}
+        with self.lock:
+            for sha256 in gone:
+                (self._lfs_dir / sha256[:2] / sha256).unlink(missing_ok=True)
+            if rewrite_history and gone:
+                self._rewrite_without(gone)
+
+    def _rewrite_without(self, gone: set[str]) -> None:
+        refs = self.refs
+        tips = [*refs.heads.values(), *refs.tags.values(), *refs.prs.values()]
+        order: list[str] = []  # parents before children
+        seen: set[str] = set()
+        stack: list[tuple[str, bool]] = [(tip, False) for tip in tips]
+        while stack:
+            cid, expanded = stack.pop()
+            if expanded:
+                order.append(cid)
+                continue
+            if cid in seen:
+                continue
+            seen.add(cid)
+            stack.append((cid, True))
+            stack.extend((p, False) for p in self.commit(cid).parents if p not in seen)
+        mapping: dict[str, str] = {}
+        for cid in order:
+            old = self.commit(cid)
+            files = self.snapshot(cid).files
+            parents = tuple(mapping[p] for p in old.parents)
+            kept = {p: e for p, e in files.items() if not (e.lfs and e.sha256 in gone)}
+            if len(kept) == len(files) and parents == old.parents:
+                mapping[cid] = cid
+                continue
+            snapshot = Snapshot(kept)
+            timestamp = old.timestamp
+            new_id = commit_oid(snapshot.tree_oid, parents, old.author, int(timestamp), old.message)
+            while new_id in self._commit_set and new_id != cid:
+                timestamp = float(int(timestamp) + 1)
+                new_id = commit_oid(
+                    snapshot.tree_oid, parents, old.author, int(timestamp), old.message
+                )
+            mapping[cid] = new_id
+            final = {
+                p: dataclasses.replace(e, last_commit=mapping.get(e.last_commit, e.last_commit))
+                for p, e in kept.items()
+            }
+            final_snapshot = Snapshot(final)
+            final_snapshot.__dict__["dir_oids"] = snapshot.dir_oids
+            self._save_snapshot(new_id, final_snapshot)
+            commit = Commit(
+                new_id, snapshot.tree_oid, parents, old.title, old.message, old.author, timestamp
+            )
+            atomic_write_json(self.folder / "commits" / f"{new_id}.json", commit.to_json())
+            self._commits[new_id] = commit
+            if new_id not in self._commit_set:
+                self._commit_ids.append(new_id)
+                self._commit_ids.sort()
+                self._commit_set.add(new_id)
+        for table in (refs.heads, refs.tags, refs.prs):
+            for name, target in list(table.items()):
+                table[name] = mapping.get(target, target)  # type: ignore[index]
+        self._save_refs()
+
     def squash(self, branch: str, message: str, author: str) -> Commit:
         """Replace the history of `branch` by one root commit holding its current files."""
         with self.lock:

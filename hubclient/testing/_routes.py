@@ -46,7 +46,7 @@ __all__ = ["Route", "Router"]
 Handler = Callable[..., Awaitable[Response]]
 
 _REF_KINDS = ("pr", "convert", "heads", "tags")
-_PREFIXES = {"datasets": "dataset", "spaces": "space"}
+_PREFIXES = {"datasets": "dataset", "spaces": "space", "kernels": "kernel"}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from hubclient.testing._snapshot import FileEntry, Snapshot
 
 __all__ = ["REPO_TYPES", "Store"]
 
-REPO_TYPES = ("model", "dataset", "space")
+REPO_TYPES = ("model", "dataset", "space", "kernel")
 _SNAPSHOT_CACHE = 256
 
 

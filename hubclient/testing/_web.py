@@ -48,8 +48,8 @@ __all__ = [
 
 IN_PROCESS = "hubclient.in_process"
 """The ASGI scope extension the in-process transport sets (it hands answers over complete)."""
-TYPES_PLURAL = {"models": "model", "datasets": "dataset", "spaces": "space"}
-PREFIXES = {"model": "", "dataset": "datasets/", "space": "spaces/"}
+TYPES_PLURAL = {"models": "model", "datasets": "dataset", "spaces": "space", "kernels": "kernel"}
+PREFIXES = {"model": "", "dataset": "datasets/", "space": "spaces/", "kernel": "kernels/"}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from hubclient._http import HubHttp, error_from_response
 from hubclient._reporting import Reporter
 from hubclient._urls import (
     DEFAULT_REVISION,
+    api_prefix,
     commit_path,
     normalize_repo_type,
     paths_info_path,
@@ -32,7 +33,12 @@ from hubclient._urls import (
     url_prefix,
     validate_repo_id,
 )
-from hubclient.errors import EntryNotFoundError, HfHubHTTPError, NothingToCommitWarning
+from hubclient.errors import (
+    EntryNotFoundError,
+    FileDuplicationError,
+    HfHubHTTPError,
+    NothingToCommitWarning,
+)
 from hubclient.models.commits import (
     CommitHeaderLine,
     CommitHeaderValue,
@@ -230,14 +236,31 @@ class _CopySource:
     lfs_oid: str | None
     content: bytes | None
     blob_id: str | None
+    xet_hash: str | None = None
+    path: str = ""
 
 
-async def _paths_info(ctx: UploadContext, paths: Sequence[str], revision: str) -> list[Any]:
+#: A copy's source: (src_repo_id, src_repo_type, path, src_revision); the repo is None for a
+#: copy within the repo committed to.
+_SourceKey = tuple[str | None, str | None, str, str | None]
+
+
+def _source_key(op: CommitOperationCopy) -> _SourceKey:
+    return (op.src_repo_id, op.src_repo_type, op.src_path_in_repo, op.src_revision)
+
+
+async def _paths_info(
+    ctx: UploadContext,
+    paths: Sequence[str],
+    revision: str,
+    repo: tuple[str, str] | None = None,
+) -> list[Any]:
+    repo_id, repo_type = repo if repo is not None else (ctx.repo_id, ctx.repo_type)
     out: list[Any] = []
     for start in range(0, len(paths), _PATHS_INFO_BATCH):
         response = await ctx.http.request(
             "POST",
-            paths_info_path(ctx.repo_type, ctx.repo_id, revision),
+            paths_info_path(repo_type, repo_id, revision),
             data={"paths": list(paths[start : start + _PATHS_INFO_BATCH]), "expand": "false"},
             token=ctx.token,
         )
@@ -249,46 +272,99 @@ async def _paths_info(ctx: UploadContext, paths: Sequence[str], revision: str) -
 
 async def _fetch_copy_sources(
     ctx: UploadContext, copies: Sequence[CommitOperationCopy]
-) -> tuple[dict[tuple[str, str | None], _CopySource], dict[str, str]]:
-    """Source facts per (path, src_revision), and the current blob ids of the destinations."""
+) -> tuple[dict[_SourceKey, _CopySource], dict[str, str]]:
+    """Source facts per copy source, and the current blob ids of the destinations."""
     if not copies:
         return {}, {}
     dest_oids: dict[str, str] = {}
     for entry in await _paths_info(ctx, [c.path_in_repo for c in copies], ctx.revision):
         if entry.get("type") == "file" and isinstance(entry.get("oid"), str):
             dest_oids[entry["path"]] = entry["oid"]
-    sources: dict[tuple[str, str | None], _CopySource] = {}
-    by_revision: dict[str | None, list[CommitOperationCopy]] = defaultdict(list)
+    sources: dict[_SourceKey, _CopySource] = {}
+    groups: dict[tuple[str | None, str | None, str | None], list[CommitOperationCopy]]
+    groups = defaultdict(list)
     for copy in copies:
-        by_revision[copy.src_revision].append(copy)
-    for src_revision, group in by_revision.items():
-        revision = src_revision or ctx.revision
+        groups[(copy.src_repo_id, copy.src_repo_type, copy.src_revision)].append(copy)
+    for (src_repo_id, src_repo_type, src_revision), group in groups.items():
+        other = (
+            (src_repo_id, normalize_repo_type(src_repo_type)) if src_repo_id is not None else None
+        )
+        repo_id, repo_type = other if other is not None else (ctx.repo_id, ctx.repo_type)
+        revision = src_revision or (DEFAULT_REVISION if other is not None else ctx.revision)
         wanted = sorted({c.src_path_in_repo for c in group})
-        for entry in await _paths_info(ctx, wanted, revision):
+        for entry in await _paths_info(ctx, wanted, revision, other):
             path = entry.get("path")
             if not isinstance(path, str):
                 continue
             if entry.get("type") != "file":
                 raise NotImplementedError(f"Copying a folder is not supported ({path!r}).")
+            key = (src_repo_id, src_repo_type, path, src_revision)
             lfs = entry.get("lfs")
             blob_id = entry.get("oid") if isinstance(entry.get("oid"), str) else None
             if isinstance(lfs, dict) and isinstance(lfs.get("oid"), str):
-                sources[(path, src_revision)] = _CopySource(lfs["oid"], None, blob_id)
+                xet = entry.get("xetHash") if isinstance(entry.get("xetHash"), str) else None
+                sources[key] = _CopySource(lfs["oid"], None, blob_id, xet, path)
             else:
                 response = await ctx.http.request(
                     "GET",
-                    resolve_path(ctx.repo_type, ctx.repo_id, path, revision),
+                    resolve_path(repo_type, repo_id, path, revision),
                     token=ctx.token,
                     follow_redirects="any",
                 )
-                sources[(path, src_revision)] = _CopySource(None, response.content, blob_id)
+                sources[key] = _CopySource(None, response.content, blob_id, None, path)
         for copy in group:
-            if (copy.src_path_in_repo, src_revision) not in sources:
+            if _source_key(copy) not in sources:
+                where = f" of {repo_type} {repo_id}" if other is not None else ""
                 raise EntryNotFoundError(
-                    f"Cannot copy {copy.src_path_in_repo!r} at revision {revision!r}: the file "
-                    "is not in the repo at that revision."
+                    f"Cannot copy {copy.src_path_in_repo!r} at revision {revision!r}{where}: "
+                    "the file is not in the repo at that revision."
                 )
     return sources, dest_oids
+
+
+async def _duplicate_lfs(
+    ctx: UploadContext,
+    copies: Sequence[CommitOperationCopy],
+    sources: dict[_SourceKey, _CopySource],
+) -> None:
+    """Make the destination hold the LFS objects it copies from other repos: the source repo's
+    ``lfs-files/duplicate`` copies them server side (a repo never gets an object by naming its
+    sha256 alone)."""
+    by_repo: dict[tuple[str, str], dict[str, _CopySource]] = defaultdict(dict)
+    for copy in copies:
+        source = sources[_source_key(copy)]
+        if copy.src_repo_id is None or source.lfs_oid is None:
+            continue
+        by_repo[(copy.src_repo_id, normalize_repo_type(copy.src_repo_type))][source.lfs_oid] = (
+            source
+        )
+    target = {"type": ctx.repo_type, "name": ctx.repo_id}
+    for (repo_id, repo_type), objects in by_repo.items():
+        files: list[dict[str, str]] = []
+        for oid, source in objects.items():
+            item = {"sha256": oid, "filename": source.path}
+            if source.xet_hash is not None:
+                item["xetHash"] = source.xet_hash
+            files.append(item)
+        for start in range(0, len(files), _PATHS_INFO_BATCH):
+            response = await ctx.http.request(
+                "POST",
+                f"{api_prefix(repo_type, repo_id)}/lfs-files/duplicate",
+                json={"target": target, "files": files[start : start + _PATHS_INFO_BATCH]},
+                token=ctx.token,
+            )
+            answer = response.json()
+            failed = answer.get("failed") if isinstance(answer, dict) else None
+            if failed:
+                lines = [
+                    f"  - {f.get('sha256')}: {f.get('error')}"
+                    for f in failed
+                    if isinstance(f, dict)
+                ]
+                raise FileDuplicationError(
+                    f"Failed to copy LFS files from {repo_type}s/{repo_id} to "
+                    f"{ctx.repo_type}s/{ctx.repo_id}:\n" + "\n".join(lines)
+                )
 
 
 # ---------------------------------------------------------------------------- NDJSON body
@@ -331,7 +407,7 @@ _Line = bytes | _ContentLine
 def _commit_lines(
     operations: Sequence[CommitOperation],
     additions: dict[int, Addition],
-    copy_sources: dict[tuple[str, str | None], _CopySource],
+    copy_sources: dict[_SourceKey, _CopySource],
     header: CommitHeaderValue,
 ) -> list[_Line]:
     lines: list[_Line] = [_line(CommitHeaderLine(value=header))]
@@ -357,7 +433,7 @@ def _commit_lines(
                 _line(CommitPathLine(key=key, value=CommitPathValue(path=op.path_in_repo)))
             )
         else:
-            source = copy_sources[(op.src_path_in_repo, op.src_revision)]
+            source = copy_sources[_source_key(op)]
             if source.lfs_oid is not None:
                 value = CommitLfsFileValue(path=op.path_in_repo, oid=source.lfs_oid)
                 lines.append(_line(CommitLfsFileLine(value=value)))
@@ -495,6 +571,7 @@ async def create_commit(
         await upload_lfs_additions(ctx, planned)
         copy_sources, dest_oids = await _fetch_copy_sources(ctx, copies)
         by_op = {id(a.op): a for a in planned}
+        skipped: set[int] = set()
 
         deleted = {
             op.path_in_repo.rstrip("/") for op in ops if isinstance(op, CommitOperationDelete)
@@ -512,9 +589,10 @@ async def create_commit(
                     unchanged.append(addition)
                     continue
             elif isinstance(op, CommitOperationCopy):
-                source = copy_sources[(op.src_path_in_repo, op.src_revision)]
+                source = copy_sources[_source_key(op)]
                 dest = dest_oids.get(op.path_in_repo)
                 if dest is not None and dest == source.blob_id and not is_deleted(op.path_in_repo):
+                    skipped.add(id(op))
                     continue
             kept.append(op)
 
@@ -533,6 +611,7 @@ async def create_commit(
             ctx.reporter.skipped(addition.path, addition.size)
         if not kept:
             return await _no_op_commit_info(ctx, commit_message, description)
+        await _duplicate_lfs(ctx, [op for op in copies if id(op) not in skipped], copy_sources)
 
         header = CommitHeaderValue(
             summary=commit_message, description=description, parent_commit=parent_commit

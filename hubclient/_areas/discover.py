@@ -1,0 +1,72 @@
+"""Finding things on the Hub: the tag catalogues of models and datasets, and Space search."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from hubclient._areas._base import Area
+from hubclient.models.discover import SpaceSearchResult
+
+__all__ = ["DiscoverArea"]
+
+
+class DiscoverArea(Area):
+    """Tags and search (``get_model_tags``, ``get_dataset_tags``, ``search_spaces``)."""
+
+    async def get_model_tags(self) -> dict[str, Any]:
+        """Every tag a model can have, grouped by type (``pipeline_tag``, ``library``, …).
+
+        Example::
+
+            tags = await client.get_model_tags()
+            print([t["id"] for t in tags["library"]][:5])
+        """
+        response = await self._http.request("GET", "/api/models-tags-by-type")
+        data: dict[str, Any] = response.json()
+        return data
+
+    async def get_dataset_tags(self) -> dict[str, Any]:
+        """Every tag a dataset can have, grouped by type (``task_categories``, ``language``, …).
+
+        Example::
+
+            tags = await client.get_dataset_tags()
+            print(sorted(tags))
+        """
+        response = await self._http.request("GET", "/api/datasets-tags-by-type")
+        data: dict[str, Any] = response.json()
+        return data
+
+    async def search_spaces(
+        self,
+        query: str,
+        *,
+        filter: str | Iterable[str] | None = None,
+        sdk: str | list[str] | None = None,
+        include_non_running: bool = False,
+        token: str | bool | None = None,
+    ) -> AsyncIterator[SpaceSearchResult]:
+        """Spaces matching ``query`` by meaning (semantic search), best first.
+
+        ``filter`` keeps Spaces with these tags, ``sdk`` those of these SDKs; Spaces that are
+        not running are left out unless ``include_non_running``. One request: the Hub answers
+        with its best matches, not a paginated listing.
+
+        Example::
+
+            async for space in client.search_spaces("generate images", sdk="gradio"):
+                print(space.id, space.semantic_relevancy_score)
+        """
+        params: dict[str, Any] = {"q": query}
+        if filter is not None:
+            params["filter"] = filter if isinstance(filter, str) else list(filter)
+        if sdk is not None:
+            params["sdk"] = sdk
+        if include_non_running:
+            params["includeNonRunning"] = True
+        response = await self._http.request(
+            "GET", "/api/spaces/semantic-search", params=params, token=token
+        )
+        for item in response.json():
+            yield SpaceSearchResult.model_validate(item)
