@@ -7,7 +7,7 @@ from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg
 from hubclient.errors import HfHubHTTPError, LocalTokenNotFoundError
 from hubclient.models.users import WhoAmI
 
-__all__ = ["owner_name", "token_role", "whoami"]
+__all__ = ["token_role", "whoami"]
 
 
 async def whoami(
@@ -23,18 +23,6 @@ async def whoami(
             err.append_to_message("\nInvalid user token: check the token you passed or HF_TOKEN.")
         raise
     return parse_json(response, WhoAmI.model_validate, expected="a user or organization object")
-
-
-async def owner_name(
-    http: HubHttp, cache: dict[str, WhoAmI], *, token: str | bool | None = None
-) -> str:
-    """The name of the token's owner (the default namespace of new repos), asked once per
-    token and client: ``whoami`` is rate-limited hard."""
-    key = http.resolve_token(token) or ""
-    me = cache.get(key)
-    if me is None:
-        me = cache[key] = await whoami(http, token=token)
-    return me.name
 
 
 async def token_role(http: HubHttp, *, token: str | bool | None = None) -> str | None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from hubclient import _repos, _urls, _users
+from hubclient import _repos, _urls
 from hubclient._areas._base import Area
 from hubclient.models.repos import DuplicatedRepoUrl, RepoUrl
+from hubclient.models.spaces import Volume
 from hubclient.models.storage import LFSFileInfo, RepoStorageInfo
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class ReposArea(Area):
         space_sleep_time: int | None = None,
         space_secrets: list[dict[str, str]] | None = None,
         space_variables: list[dict[str, str]] | None = None,
-        space_volumes: list[Any] | None = None,
+        space_volumes: list[Volume] | None = None,
         space_template: str | None = None,
     ) -> RepoUrl:
         """Create a repo (``namespace/name``; without a namespace: the token's user).
@@ -98,7 +99,7 @@ class ReposArea(Area):
         space_sleep_time: int | None = None,
         space_secrets: list[dict[str, str]] | None = None,
         space_variables: list[dict[str, str]] | None = None,
-        space_volumes: list[Any] | None = None,
+        space_volumes: list[Volume] | None = None,
     ) -> DuplicatedRepoUrl:
         """Copy a repo on the Hub, server side: every branch, tag and commit (the history is
         kept, same commit ids) and its LFS objects, with no download or upload.
@@ -116,7 +117,7 @@ class ReposArea(Area):
         """
         owner: str | None = None
         if _repos.needs_owner(from_id, to_id):
-            owner = await _users.owner_name(self._http, self._whoami_cache, token=token)
+            owner = await self._own_name(token)
         return await _repos.duplicate_repo(
             self._http,
             from_id,
@@ -155,7 +156,7 @@ class ReposArea(Area):
             return f"{organization}/{model_id}"
         if "/" in model_id:
             return model_id
-        name = await _users.owner_name(self._http, self._whoami_cache, token=token)
+        name = await self._own_name(token)
         return f"{name}/{model_id}"
 
     async def list_user_repos(

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable, Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from hubclient._functions._default import default_client
 from hubclient.models.repos import DuplicatedRepoUrl, RepoUrl
+from hubclient.models.spaces import Volume
 from hubclient.models.storage import LFSFileInfo, RepoStorageInfo
 
 __all__ = [
@@ -40,7 +41,7 @@ def create_repo(
     space_sleep_time: int | None = None,
     space_secrets: list[dict[str, str]] | None = None,
     space_variables: list[dict[str, str]] | None = None,
-    space_volumes: list[Any] | None = None,
+    space_volumes: list[Volume] | None = None,
     space_template: str | None = None,
 ) -> RepoUrl:
     """Call :meth:`HubClient.create_repo` on the default client.
@@ -81,7 +82,7 @@ def duplicate_repo(
     space_sleep_time: int | None = None,
     space_secrets: list[dict[str, str]] | None = None,
     space_variables: list[dict[str, str]] | None = None,
-    space_volumes: list[Any] | None = None,
+    space_volumes: list[Volume] | None = None,
 ) -> DuplicatedRepoUrl:
     """Call :meth:`HubClient.duplicate_repo` on the default client.
 

@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Iterable, Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient.models.repos import DuplicatedRepoUrl, RepoUrl
+from hubclient.models.spaces import Volume
 from hubclient.models.storage import LFSFileInfo, RepoStorageInfo
 
 __all__ = [
@@ -40,7 +41,7 @@ class SyncReposArea:
         space_sleep_time: int | None = None,
         space_secrets: list[dict[str, str]] | None = None,
         space_variables: list[dict[str, str]] | None = None,
-        space_volumes: list[Any] | None = None,
+        space_volumes: list[Volume] | None = None,
         space_template: str | None = None,
     ) -> RepoUrl:
         """Create a repo (``namespace/name``; without a namespace: the token's user).
@@ -91,7 +92,7 @@ class SyncReposArea:
         space_sleep_time: int | None = None,
         space_secrets: list[dict[str, str]] | None = None,
         space_variables: list[dict[str, str]] | None = None,
-        space_volumes: list[Any] | None = None,
+        space_volumes: list[Volume] | None = None,
     ) -> DuplicatedRepoUrl:
         """Copy a repo on the Hub, server side: every branch, tag and commit (the history is
         kept, same commit ids) and its LFS objects, with no download or upload.

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from hubclient.testing import _spaces
 from hubclient.testing._api_commit import clean_path, regular_put
+from hubclient.testing._api_spaces import check_volumes
 from hubclient.testing._card import card_data, card_tags
 from hubclient.testing._errors import HubError
 from hubclient.testing._events import HubEvent
@@ -139,6 +140,22 @@ def _initial_files(ctx: Ctx, files: Any) -> list[Put]:
     return [regular_put(ctx, clean_path(f.get("path")), f) for f in files]
 
 
+def _template_files(ctx: Ctx, template: Any) -> list[Put]:
+    """A Space template's files (``create_repo(space_template=...)``): the template Space's
+    head, when the local Hub holds it (the official ones are listed, not seeded)."""
+    if not isinstance(template, str) or template.count("/") != 1:
+        raise HubError.bad_request(f"Invalid template: {template!r}")
+    source = ctx.store.find("space", template)
+    if source is None or not ctx.can_read(source):
+        return []
+    snapshot = source.snapshot(source.resolve(None).commit)
+    objects = ctx.store.objects
+    return [
+        Put(path, e.sha256, e.size, e.lfs, None if e.lfs else objects.read_bytes(e.sha256))
+        for path, e in sorted(snapshot.files.items())
+    ]
+
+
 async def create_repo(ctx: Ctx) -> Response:
     body = await ctx.json_body()
     if not isinstance(body, dict):
@@ -149,15 +166,26 @@ async def create_repo(ctx: Ctx) -> Response:
     identity = ctx.check_write(repo_id.split("/", 1)[0])
     url = f"{ctx.hub_url}/{'' if repo_type == 'model' else repo_type + 's/'}{repo_id}"
     meta: dict[str, Any] = {"private": bool(_visibility(body))}
+    files = _initial_files(ctx, body.get("files"))
+    volumes: list[dict[str, Any]] | None = None
     if repo_type == "space":
         meta["sdk"] = body.get("sdk") or "gradio"
-    files = _initial_files(ctx, body.get("files"))
+        if body.get("template") is not None:
+            meta["template"] = body["template"]
+            files += _template_files(ctx, body["template"])
+        if body.get("volumes") is not None:
+            volumes = check_volumes(body["volumes"])
     repo, created = ctx.store.create(
         repo_type, repo_id, author=identity.user, initial=not files, **meta
     )
     if not created:
         raise HubError(409, f"You already created this {repo_type} repo", body={"url": url})
-    if files:  # huggingface.js createRepo({files}): the first commit holds them
+    if volumes:
+        doc = _spaces.space_doc(ctx.state, repo)
+        with doc.lock:
+            doc.data["volumes"] = volumes
+            doc.save()
+    if files:  # huggingface.js createRepo({files}), a Space template: the first commit
         repo.apply(
             repo.default_branch,
             [*files],

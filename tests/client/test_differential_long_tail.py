@@ -129,16 +129,21 @@ def test_discovery_papers_and_leaderboards(both: tuple[HubClient, Any, ServedHub
     ours, theirs, served = both
     hub = served.hub
     hub.seed_repo("alice/m", {"README.md": b"---\nlicense: mit\ntags:\n- arxiv:2402.00002\n---\n"})
-    hub.seed_repo("alice/draw", {"README.md": b"---\ntitle: Draw It\n---\n"}, repo_type="space")
+    hub.spaces.plan(build_seconds=0, start_seconds=0)
+    hub.seed_repo(
+        "alice/draw",
+        {"README.md": b"---\ntitle: Draw It\n---\n", "app.py": b"import gradio\n"},
+        repo_type="space",
+    )
     assert ours.get_model_tags() == theirs.get_model_tags()
     assert ours.get_dataset_tags() == theirs.get_dataset_tags()
 
     def search_key(s: Any) -> tuple[Any, ...]:
         return (s.id, s.title, s.sdk, s.semantic_relevancy_score, s.runtime.stage)
 
-    assert [search_key(s) for s in ours.search_spaces("draw it")] == [
-        search_key(s) for s in theirs.search_spaces("draw it")
-    ]
+    found = [search_key(s) for s in ours.search_spaces("draw it")]
+    assert [key[0] for key in found] == ["alice/draw"]
+    assert found == [search_key(s) for s in theirs.search_spaces("draw it")]
 
     day = float(calendar.timegm((2024, 2, 6, 8, 0, 0)))
     hub.add_paper(

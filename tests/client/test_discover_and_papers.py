@@ -41,10 +41,17 @@ async def test_tag_catalogues(client: AsyncHubClient, local_hub: LocalHub) -> No
 
 
 async def test_search_spaces(client: AsyncHubClient, local_hub: LocalHub) -> None:
+    local_hub.spaces.plan(build_seconds=0, start_seconds=0)  # running as soon as committed
+    app = b"import gradio\n"
     card = "---\ntitle: Image Maker\nemoji: 🎨\nsdk: gradio\ntags:\n- art\n---\n"
-    local_hub.seed_repo("alice/image-maker", {"README.md": card.encode()}, repo_type="space")
-    local_hub.seed_repo("acme/chat", {"README.md": b"---\ntitle: Chat\n---\n"}, repo_type="space")
-    local_hub.seed_repo("bob/image-hidden", {"a": b"a"}, repo_type="space", private=True)
+    local_hub.seed_repo(
+        "alice/image-maker", {"README.md": card.encode(), "app.py": app}, repo_type="space"
+    )
+    local_hub.seed_repo(
+        "acme/chat", {"README.md": b"---\ntitle: Chat\n---\n", "app.py": app}, repo_type="space"
+    )
+    local_hub.seed_repo("bob/image-hidden", {"app.py": app}, repo_type="space", private=True)
+    local_hub.seed_repo("alice/image-draft", {"README.md": b"# no app yet\n"}, repo_type="space")
     found = [s async for s in client.search_spaces("generate an image")]
     assert [s.id for s in found] == ["alice/image-maker"]
     best = found[0]
@@ -62,6 +69,11 @@ async def test_search_spaces(client: AsyncHubClient, local_hub: LocalHub) -> Non
     assert [s.id async for s in client.search_spaces("image", filter="nope")] == []
     assert [s.id async for s in client.search_spaces("image", sdk=["docker"])] == []
     assert [s.id async for s in client.search_spaces("chat")] == ["acme/chat"]
+    # a Space that is not running (no app file) shows only when asked for
+    drafts = [s async for s in client.search_spaces("image draft", include_non_running=True)]
+    assert [s.id for s in drafts][:1] == ["alice/image-draft"]
+    assert drafts[0].runtime is not None
+    assert drafts[0].runtime.stage == "NO_APP_FILE"
 
 
 async def test_papers(client: AsyncHubClient, local_hub: LocalHub) -> None:

@@ -223,3 +223,53 @@ async def test_seed_era_aliases(client: AsyncHubClient, local_hub: LocalHub) -> 
     )
     assert some == ["config.json", "sub/dir/notes.txt", "sub/top.txt"]
     assert [f async for f in client.list_files_info("alice/vis", "missing")] == []
+
+
+async def test_create_repo_from_a_space_template_with_volumes(
+    client: AsyncHubClient, local_hub: LocalHub
+) -> None:
+    from hubclient.models.spaces import Volume
+
+    app = b"import gradio as gr\n"
+    local_hub.seed_repo("gradio-templates/chatbot", {"app.py": app}, repo_type="space")
+    url = await client.create_repo(
+        "alice/bot",
+        repo_type="space",
+        space_template="gradio",  # a template's name, in any case, or its repo id
+        space_volumes=[Volume(type="model", source="acme/weights", mount_path="/models")],
+    )
+    assert url.repo_type == "space"
+    info = await client.space_info("alice/bot")
+    assert info.sdk == "gradio"
+    assert "app.py" in await client.list_repo_files("alice/bot", repo_type="space")
+    runtime = await client.get_space_runtime("alice/bot")
+    assert [(v.source, v.mount_path) for v in runtime.volumes or []] == [
+        ("acme/weights", "/models")
+    ]
+    with pytest.raises(ValueError, match="Unknown Space template"):
+        await client.create_repo("alice/bot2", repo_type="space", space_template="nope")
+    with pytest.raises(ValueError, match="must match the SDK"):
+        await client.create_repo(
+            "alice/bot3", repo_type="space", space_sdk="docker", space_template="Gradio"
+        )
+    with pytest.raises(ValueError, match="only be used with repo_type 'space'"):
+        await client.create_repo("alice/m", space_template="Gradio")
+
+
+async def test_duplicate_a_space_through_duplicate_repo(
+    client: AsyncHubClient, local_hub: LocalHub
+) -> None:
+    local_hub.seed_repo("acme/demo", {"app.py": b"import gradio\n"}, repo_type="space")
+    url = await client.duplicate_repo(
+        "acme/demo", repo_type="space", space_hardware="cpu-upgrade", space_sleep_time=300
+    )
+    assert (url.repo_id, url.repo_type) == ("alice/demo", "space")
+    runtime = await client.get_space_runtime("alice/demo")
+    assert runtime.requested_hardware == "cpu-upgrade"
+    assert await client.list_repo_files("alice/demo", repo_type="space") == [
+        ".gitattributes",
+        "app.py",
+    ]
+    local_hub.seed_repo("acme/plain", {"a.txt": b"a"})
+    with pytest.warns(UserWarning, match="Ignoring provided space options"):
+        await client.duplicate_repo("acme/plain", space_hardware="t4-small")

@@ -204,8 +204,10 @@ def test_user_repos_tags_and_search(conf: Conformance) -> None:
     tags = conf.api.get_model_tags()
     assert "conformance-tag" in [t["id"] for t in tags["other"]]
     assert "task_categories" in conf.api.get_dataset_tags()
+    conf.hub.spaces.plan(build_seconds=0, start_seconds=0)
     space = conf.repo_id("painter")
-    conf.hub.seed_repo(space, {"README.md": b"---\ntitle: Painter\n---\n"}, repo_type="space")
+    files = {"README.md": b"---\ntitle: Painter\n---\n", "app.py": b"import gradio\n"}
+    conf.hub.seed_repo(space, files, repo_type="space")
     results = list(conf.api.search_spaces("a painter"))
     assert [r.id for r in results] == [space]
     assert results[0].title == "Painter"
