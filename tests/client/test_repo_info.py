@@ -84,7 +84,7 @@ async def test_invalid_repo_id_sends_nothing(client: AsyncHubClient, local_hub: 
         with pytest.raises(HFValidationError):
             await client.model_info(bad)
     with pytest.raises(HFValidationError):
-        await client.repo_info("alice/model", repo_type="kernel")
+        await client.repo_info("alice/model", repo_type="bucket")
     assert len(local_hub.log) == 0
 
 

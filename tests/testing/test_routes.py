@@ -41,7 +41,13 @@ def test_placeholders_match_as_the_hub_spells_paths() -> None:
         "revision": "refs/pr/2",
         "path": "x",
     }
-    assert tree.match(["api", "kernels", "acme", "m", "tree", "main"]) is None
+    assert tree.match(["api", "buckets", "acme", "m", "tree", "main"]) is None
+    assert tree.match(["api", "kernels", "acme", "m", "tree", "main"]) == {
+        "repo_type": "kernel",
+        "repo_id": "acme/m",
+        "revision": "main",
+        "path": "",
+    }
     assert tree.match(["api", "models", "acme"]) is None
 
 
