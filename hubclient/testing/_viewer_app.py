@@ -94,4 +94,6 @@ class ViewerApp:
                     "size": entry.size,
                 }
             )
-        return json_response({"parquet_files": files, "pending": [], "failed": [], "partial": False})
+        return json_response(
+            {"parquet_files": files, "pending": [], "failed": [], "partial": False}
+        )
