@@ -101,6 +101,9 @@ class AsyncHubClient(
             ``https://api.endpoints.huggingface.cloud/v2``); the token is sent there too.
         inference_catalog_url: the Inference Catalog API (default
             ``https://endpoints.huggingface.co/api/v1/catalog``); the token is sent there too.
+        datasets_server_url: the Dataset Viewer API (default
+            ``https://datasets-server.huggingface.co``, which serves huggingface.co only); the
+            token is sent there too once it serves this client's Hub.
 
     Example::
 
@@ -138,11 +141,13 @@ class AsyncHubClient(
         settings: HubSettings | None = None,
         inference_endpoints_url: str | None = None,
         inference_catalog_url: str | None = None,
+        datasets_server_url: str | None = None,
     ) -> None:
         overrides = _overrides(
             endpoint=endpoint,
             inference_endpoints_url=inference_endpoints_url,
             inference_catalog_url=inference_catalog_url,
+            datasets_server_url=datasets_server_url,
             hf_home=hf_home,
             cache_dir=cache_dir,
             offline=offline,
@@ -225,6 +230,7 @@ class AsyncHubClient(
         disable_progress_bars: bool | None = None,
         inference_endpoints_url: str | None = None,
         inference_catalog_url: str | None = None,
+        datasets_server_url: str | None = None,
     ) -> AsyncHubClient:
         """A copy of this client with some settings changed, sharing its connection pool
         (and its 429 gate), unless ``max_connections`` changes.
@@ -238,6 +244,7 @@ class AsyncHubClient(
             endpoint=endpoint,
             inference_endpoints_url=inference_endpoints_url,
             inference_catalog_url=inference_catalog_url,
+            datasets_server_url=datasets_server_url,
             hf_home=hf_home,
             cache_dir=cache_dir,
             offline=offline,

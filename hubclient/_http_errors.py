@@ -31,6 +31,8 @@ __all__ = ["error_from_response", "server_wait"]
 
 _DISABLED_MESSAGE: Final = "Access to this resource is disabled."
 _INVALID_CREDENTIALS: Final = "Invalid credentials in Authorization header"
+# the Dataset Viewer's answer for a dataset missing, private or gated to the caller
+_VIEWER_NOT_FOUND: Final = ("ExternalUnauthenticatedError", "ExternalAuthenticatedError")
 _REPO_URL_RE: Final = re.compile(r"/api/(models|datasets|spaces)/.+|/resolve/")
 # a bucket's API and file URLs: /api/buckets/{ns}/{name}[/...] and /buckets/{ns}/{name}/resolve/...
 _BUCKET_URL_RE: Final = re.compile(
@@ -152,8 +154,10 @@ def error_from_response(
         cls, what = GatedRepoError, "Cannot access gated repo"
     elif header_message == _DISABLED_MESSAGE:
         cls, what = DisabledRepoError, "Repository is disabled"
-    elif code == "RepoNotFound" or (
-        status == 401 and header_message != _INVALID_CREDENTIALS and _REPO_URL_RE.search(url)
+    elif (
+        code == "RepoNotFound"
+        or code in _VIEWER_NOT_FOUND
+        or (status == 401 and header_message != _INVALID_CREDENTIALS and _REPO_URL_RE.search(url))
     ):
         cls, what = RepositoryNotFoundError, "Repository not found"
     elif status == 400:

@@ -31,6 +31,7 @@ from hubclient._version import __version__
 from hubclient.errors import HFValidationError, LocalTokenNotFoundError
 
 __all__ = [
+    "DEFAULT_DATASETS_SERVER_URL",
     "DEFAULT_ENDPOINT",
     "DEFAULT_INFERENCE_CATALOG_URL",
     "DEFAULT_INFERENCE_ENDPOINTS_URL",
@@ -44,6 +45,9 @@ DEFAULT_INFERENCE_ENDPOINTS_URL = "https://api.endpoints.huggingface.cloud/v2"
 it reads no environment variable for it)."""
 DEFAULT_INFERENCE_CATALOG_URL = "https://endpoints.huggingface.co/api/v1/catalog"
 """The Inference Catalog API (huggingface_hub's ``constants.INFERENCE_CATALOG_ENDPOINT``)."""
+DEFAULT_DATASETS_SERVER_URL = "https://datasets-server.huggingface.co"
+"""The Dataset Viewer API of huggingface.co (huggingface_hub's
+``constants.DATASETS_SERVER_ENDPOINT``; no environment variable)."""
 _BACKENDS = ("auto", "aiohttp", "httpx")
 _TRUE = {"1", "ON", "YES", "TRUE"}
 
@@ -95,6 +99,10 @@ class HubSettings(BaseModel):
     """Base URL of the Inference Endpoints API (its own origin; it gets the token too)."""
     inference_catalog_url: str = DEFAULT_INFERENCE_CATALOG_URL
     """Base URL of the Inference Catalog API (its own origin; it gets the token too)."""
+    datasets_server_url: str = DEFAULT_DATASETS_SERVER_URL
+    """Base URL of the Dataset Viewer API (``list_dataset_parquet_files``). It gets the token
+    too, once it serves the endpoint's Hub: huggingface.co's viewer only for huggingface.co
+    (see `viewer_serves_endpoint`)."""
     token: str | None = Field(default=None, repr=False)
     """The token sent to the Hub origin by default (None: anonymous)."""
     offline: bool = False
@@ -150,7 +158,9 @@ class HubSettings(BaseModel):
     headers: dict[str, str] = Field(default_factory=dict)
     """Extra headers sent with every request to the Hub origin."""
 
-    @field_validator("endpoint", "inference_endpoints_url", "inference_catalog_url")
+    @field_validator(
+        "endpoint", "inference_endpoints_url", "inference_catalog_url", "datasets_server_url"
+    )
     @classmethod
     def _check_endpoint(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -291,13 +301,24 @@ class HubSettings(BaseModel):
         return origin_of(self.endpoint)
 
     @property
-    def token_origins(self) -> frozenset[str]:
-        """The origins the token is sent to: the Hub's and the Inference Endpoints and Catalog
-        APIs' (huggingface_hub sends the Hub token to all three). Nothing else gets it."""
-        return frozenset(
-            origin_of(url)
-            for url in (self.endpoint, self.inference_endpoints_url, self.inference_catalog_url)
+    def viewer_serves_endpoint(self) -> bool:
+        """Whether `datasets_server_url` is the Dataset Viewer of the endpoint's Hub: the
+        default one serves huggingface.co only, so another Hub needs its own set."""
+        return (
+            self.endpoint == DEFAULT_ENDPOINT
+            or self.datasets_server_url != DEFAULT_DATASETS_SERVER_URL
         )
+
+    @property
+    def token_origins(self) -> frozenset[str]:
+        """The origins the token is sent to: the Hub's, the Inference Endpoints and Catalog
+        APIs' and the Dataset Viewer's when it serves this Hub (huggingface_hub sends the Hub
+        token to all of them). Nothing else gets it: not huggingface.co's viewer a token of
+        another Hub."""
+        urls = [self.endpoint, self.inference_endpoints_url, self.inference_catalog_url]
+        if self.viewer_serves_endpoint:
+            urls.append(self.datasets_server_url)
+        return frozenset(origin_of(url) for url in urls)
 
 
 def _implicit_token(environ: Mapping[str, str], token_path: Path) -> str | None:

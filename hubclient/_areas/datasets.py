@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from hubclient import _urls
 from hubclient._areas._base import Area, call_timeout
-from hubclient.models.datasets import DatasetLeaderboardEntry
+from hubclient.errors import HFValidationError
+from hubclient.models.datasets import DatasetLeaderboardEntry, DatasetParquetEntry
 
-__all__ = ["DatasetsArea"]
+__all__ = ["NOTES", "DatasetsArea"]
+
+#: Behaviour the signatures do not show (the parity ledger, docs/parity.md, reads it).
+NOTES: dict[str, str] = {
+    "list_dataset_parquet_files": (
+        "asks the Dataset Viewer at the client's datasets_server_url, which may serve another "
+        "Hub when set (huggingface_hub knows only huggingface.co's)"
+    ),
+}
 
 
 class DatasetsArea(Area):
@@ -42,3 +51,44 @@ class DatasetsArea(Area):
             timeout=call_timeout(timeout),
         )
         return [DatasetLeaderboardEntry.model_validate(item) for item in response.json()]
+
+    async def list_dataset_parquet_files(
+        self,
+        repo_id: str,
+        *,
+        config: str | None = None,
+        token: str | bool | None = None,
+        timeout: float | None = None,
+    ) -> list[DatasetParquetEntry]:
+        """The Parquet files of a dataset, as the Dataset Viewer converted it: each with its
+        config, split, URL and size (``config=``: only that config's).
+
+        Asks the client's ``datasets_server_url`` (``GET /parquet?dataset=…``), which gets the
+        token too. huggingface.co's viewer serves huggingface.co only: a client of another Hub
+        raises ``HFValidationError`` unless it names that Hub's viewer. A dataset that is
+        missing, or private or gated to the caller, raises ``RepositoryNotFoundError``.
+
+        Example::
+
+            for entry in await client.list_dataset_parquet_files("acme/corpus", config="en"):
+                print(entry.split, entry.url, entry.size)
+        """
+        settings = self._settings
+        if not settings.viewer_serves_endpoint:
+            raise HFValidationError(
+                "the Dataset Viewer at https://datasets-server.huggingface.co serves "
+                f"huggingface.co only, and this client talks to {settings.endpoint}: pass "
+                "datasets_server_url= (the viewer of that Hub) to the client"
+            )
+        params = {"dataset": _urls.validate_repo_id(repo_id)}
+        if config is not None:
+            params["config"] = config
+        response = await self._http.request(
+            "GET",
+            f"{settings.datasets_server_url}/parquet",
+            params=params,
+            token=token,
+            timeout=call_timeout(timeout),
+        )
+        files = response.json().get("parquet_files") or []
+        return [DatasetParquetEntry.model_validate(item) for item in files]

@@ -21,7 +21,7 @@ from hubclient._functions.buckets import (
     update_bucket_settings,
 )
 from hubclient._functions.cards import validate_repo_card
-from hubclient._functions.datasets import get_dataset_leaderboard
+from hubclient._functions.datasets import get_dataset_leaderboard, list_dataset_parquet_files
 from hubclient._functions.discover import get_dataset_tags, get_model_tags, search_spaces
 from hubclient._functions.downloads import iter_file, resolve_revision
 from hubclient._functions.files import (
@@ -191,6 +191,7 @@ __all__ = [
     "list_bucket_tree",
     "list_buckets",
     "list_daily_papers",
+    "list_dataset_parquet_files",
     "list_datasets",
     "list_files_info",
     "list_jobs",

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 from hubclient._functions._default import default_client
-from hubclient.models.datasets import DatasetLeaderboardEntry
+from hubclient.models.datasets import DatasetLeaderboardEntry, DatasetParquetEntry
 
 __all__ = [
     "get_dataset_leaderboard",
+    "list_dataset_parquet_files",
 ]
 
 
@@ -27,6 +28,26 @@ def get_dataset_leaderboard(
     return default_client().get_dataset_leaderboard(
         repo_id=repo_id,
         base_model_only=base_model_only,
+        token=token,
+        timeout=timeout,
+    )
+
+
+def list_dataset_parquet_files(
+    repo_id: str,
+    *,
+    config: str | None = None,
+    token: str | bool | None = None,
+    timeout: float | None = None,
+) -> list[DatasetParquetEntry]:
+    """Call :meth:`HubClient.list_dataset_parquet_files` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_dataset_parquet_files(
+        repo_id=repo_id,
+        config=config,
         token=token,
         timeout=timeout,
     )

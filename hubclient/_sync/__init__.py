@@ -99,6 +99,9 @@ class HubClient(
             ``https://api.endpoints.huggingface.cloud/v2``); the token is sent there too.
         inference_catalog_url: the Inference Catalog API (default
             ``https://endpoints.huggingface.co/api/v1/catalog``); the token is sent there too.
+        datasets_server_url: the Dataset Viewer API (default
+            ``https://datasets-server.huggingface.co``, which serves huggingface.co only); the
+            token is sent there too once it serves this client's Hub.
 
     Example::
 
@@ -133,6 +136,7 @@ class HubClient(
         settings: HubSettings | None = None,
         inference_endpoints_url: str | None = None,
         inference_catalog_url: str | None = None,
+        datasets_server_url: str | None = None,
     ) -> None:
         self._runner: _portal.Portal[AsyncHubClient] = _portal.Portal(
             lambda: AsyncHubClient(
@@ -157,6 +161,7 @@ class HubClient(
                 settings=settings,
                 inference_endpoints_url=inference_endpoints_url,
                 inference_catalog_url=inference_catalog_url,
+                datasets_server_url=datasets_server_url,
             ),
             name="HubClient",
         )
@@ -221,6 +226,7 @@ class HubClient(
         disable_progress_bars: bool | None = None,
         inference_endpoints_url: str | None = None,
         inference_catalog_url: str | None = None,
+        datasets_server_url: str | None = None,
     ) -> HubClient:
         """A copy of this client with some settings changed, sharing its connection pool
         (and its 429 gate), unless ``max_connections`` changes.
@@ -251,6 +257,7 @@ class HubClient(
                     disable_progress_bars=disable_progress_bars,
                     inference_endpoints_url=inference_endpoints_url,
                     inference_catalog_url=inference_catalog_url,
+                    datasets_server_url=datasets_server_url,
                 )
             )
         )

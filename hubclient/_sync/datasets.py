@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
-from hubclient.models.datasets import DatasetLeaderboardEntry
+from hubclient.models.datasets import DatasetLeaderboardEntry, DatasetParquetEntry
 
 __all__ = [
     "SyncDatasetsArea",
@@ -44,6 +44,36 @@ class SyncDatasetsArea:
             lambda client: client.get_dataset_leaderboard(
                 repo_id=repo_id,
                 base_model_only=base_model_only,
+                token=token,
+                timeout=timeout,
+            )
+        )
+
+    def list_dataset_parquet_files(
+        self,
+        repo_id: str,
+        *,
+        config: str | None = None,
+        token: str | bool | None = None,
+        timeout: float | None = None,
+    ) -> list[DatasetParquetEntry]:
+        """The Parquet files of a dataset, as the Dataset Viewer converted it: each with its
+        config, split, URL and size (``config=``: only that config's).
+
+        Asks the client's ``datasets_server_url`` (``GET /parquet?dataset=…``), which gets the
+        token too. huggingface.co's viewer serves huggingface.co only: a client of another Hub
+        raises ``HFValidationError`` unless it names that Hub's viewer. A dataset that is
+        missing, or private or gated to the caller, raises ``RepositoryNotFoundError``.
+
+        Example::
+
+            for entry in client.list_dataset_parquet_files("acme/corpus", config="en"):
+                print(entry.split, entry.url, entry.size)
+        """
+        return self._runner.call(
+            lambda client: client.list_dataset_parquet_files(
+                repo_id=repo_id,
+                config=config,
                 token=token,
                 timeout=timeout,
             )

@@ -48,6 +48,7 @@ from hubclient.testing._spaces import SpacesControl
 from hubclient.testing._storage_app import StorageApp
 from hubclient.testing._store import REPO_TYPES, Store
 from hubclient.testing._transport import LocalTransport
+from hubclient.testing._viewer_app import ViewerApp
 from hubclient.testing._web import Config, HubState
 from hubclient.testing._webhook_delivery import WebhookOutbox
 from hubclient.testing._xet_app import CasApp
@@ -158,10 +159,14 @@ class LocalHub:
         xet_token_ttl: lifetime of Xet access tokens, in seconds.
         endpoints_url: the in-process origin of the Inference Endpoints API, the Inference
             Catalog and the deployed endpoints (an extra origin named ``endpoints``).
+        dataset_viewer: serve the Dataset Viewer API (``list_dataset_parquet_files``) on the
+            extra origin ``datasets-server`` (``http://datasets-server.local`` in-process):
+            point a client's ``datasets_server_url`` at it.
 
     Besides the hub and storage origins, areas of the Hub that live on origins of their own
-    (the Inference Endpoints API, a Xet CAS) are extra origins: `add_origin` registers one,
-    `async_transport` answers it in-process at its URL, and `serve` gives it a socket.
+    (the Inference Endpoints API, a Xet CAS, the Dataset Viewer) are extra origins:
+    `add_origin` registers one, `async_transport` answers it in-process at its URL, and
+    `serve` gives it a socket.
     """
 
     def __init__(
@@ -181,6 +186,7 @@ class LocalHub:
         xet: bool = True,
         xet_token_ttl: float = 3600.0,
         endpoints_url: str = "http://endpoints.local",
+        dataset_viewer: bool = False,
     ) -> None:
         if page_size < 1 or expand_page_size < 1 or lfs_chunk_size < 1:
             raise ValueError("page sizes and the chunk size must be >= 1")
@@ -228,6 +234,9 @@ class LocalHub:
             self.state.xet = service
             self.add_origin("cas", lambda origins: CasApp(service, origins["cas"]))
         self.add_origin("endpoints", self._endpoints_app, url=endpoints_url)
+        if dataset_viewer:
+            state = self.state
+            self.add_origin("datasets-server", lambda origins: ViewerApp(state, origins))
 
     @property
     def store(self) -> Store:

@@ -5,12 +5,16 @@ The real viewer converts every dataset to Parquet (``refs/convert/parquet``); th
 the Parquet files a dataset's default branch already holds, in the viewer's answer shape: a
 file at ``<config>/<split>/<name>.parquet`` belongs to that config and split, any other to
 config ``default``, its split named by the file (``train-…``, ``test…``, ``validation…``) or
-its folder, else ``train``. URLs point at the Hub's resolve route of each file.
+its folder, else ``train``. URLs point at the Hub's resolve route of each file. A dataset
+that is missing, or private or gated to the caller, gets the viewer's answer for all three: 401
+``ExternalUnauthenticatedError`` without a token, 404 ``ExternalAuthenticatedError`` with one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -41,10 +45,30 @@ def config_and_split(path: str) -> tuple[str, str]:
     return "default", split or "train"
 
 
+def _not_accessible(*, authenticated: bool) -> HubError:
+    """The viewer's answer for a dataset that is missing, private or gated to the caller: 401
+    ``ExternalUnauthenticatedError`` without a token, 404 ``ExternalAuthenticatedError`` with
+    one (it does not tell which)."""
+    if authenticated:
+        return HubError(
+            404,
+            "The dataset does not exist, or is not accessible with the current credentials "
+            "(private or gated). Please check the spelling of the dataset name or retry with "
+            "other authentication credentials.",
+            "ExternalAuthenticatedError",
+        )
+    return HubError(
+        401,
+        "The dataset does not exist, or is not accessible without authentication (private or "
+        "gated). Please check the spelling of the dataset name or retry with authentication.",
+        "ExternalUnauthenticatedError",
+    )
+
+
 class ViewerApp:
     """ASGI app of the ``datasets-server`` origin."""
 
-    def __init__(self, state: HubState, origins: dict[str, str]) -> None:
+    def __init__(self, state: HubState, origins: Mapping[str, str]) -> None:
         self.state = state
         self.hub_url = origins["hub"].rstrip("/")
 
@@ -61,20 +85,16 @@ class ViewerApp:
             raise HubError(404, f"Not found: {request.method} {request.url.path}")
         dataset = request.query_params.get("dataset")
         if not dataset:
-            raise HubError(422, "Parameter 'dataset' is required")
+            raise HubError(422, "Parameter 'dataset' is required", "MissingRequiredParameter")
         identity = self.state.accounts.identify(request.headers.get("authorization"))
         repo = self.state.store.find("dataset", dataset)
+        # what the Hub lets this caller read: private and gated datasets only for members
         readable = repo is not None and (
-            not repo.private or (identity is not None and identity.member_of(repo.namespace))
+            not (repo.private or repo.gated)
+            or (identity is not None and identity.member_of(repo.namespace))
         )
         if repo is None or not readable:
-            raise HubError(
-                404,
-                "The dataset does not exist, or is not accessible without authentication "
-                "(private or gated). Please check the spelling of the dataset name or retry "
-                "with authentication.",
-                "DatasetNotFoundError",
-            )
+            raise _not_accessible(authenticated=identity is not None)
         wanted = request.query_params.get("config")
         head = repo.resolve(None).commit
         files: list[dict[str, Any]] = []
@@ -89,7 +109,7 @@ class ViewerApp:
                     "dataset": dataset,
                     "config": config,
                     "split": split,
-                    "url": f"{self.hub_url}/datasets/{dataset}/resolve/main/{path}",
+                    "url": f"{self.hub_url}/datasets/{dataset}/resolve/main/{quote(path)}",
                     "filename": path.rsplit("/", 1)[-1],
                     "size": entry.size,
                 }

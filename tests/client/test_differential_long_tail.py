@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from hubclient import HubClient, RepoFile
-from hubclient.testing import ALICE_TOKEN, ServedHub
+from hubclient.testing import ALICE_TOKEN, LocalHub, ServedHub, standard_hub
 
 LFS = bytes(range(256)) * 48
 
@@ -220,3 +220,50 @@ def test_list_models_emissions_thresholds(both: tuple[HubClient, Any, ServedHub]
             m.id
             for m in theirs.list_models(author="alice", cardData=True, emissions_thresholds=bounds)
         )
+
+
+def test_dataset_parquet_files(
+    tmp_path: Path, isolated_hf_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both clients ask the served Hub's Dataset Viewer (huggingface_hub through its constants,
+    since it knows only huggingface.co's viewer)."""
+    from huggingface_hub import HfApi, constants
+
+    hub = standard_hub(LocalHub(tmp_path / "viewer-hub", dataset_viewer=True))
+    hub.seed_repo(
+        "acme/corpus",
+        {
+            "data/train-00000-of-00001.parquet": b"PAR1" + b"t" * 64 + b"PAR1",
+            "data/validation-00000-of-00001.parquet": b"PAR1" + b"v" * 32 + b"PAR1",
+            "de/test/0000.parquet": b"PAR1" + b"d" * 16 + b"PAR1",
+        },
+        repo_type="dataset",
+    )
+    try:
+        with hub.serve() as served:
+            viewer = served.url("datasets-server")
+            monkeypatch.setattr(constants, "_HF_DEFAULT_ENDPOINT", served.hub_url)
+            monkeypatch.setattr(constants, "DATASETS_SERVER_ENDPOINT", viewer)
+            theirs = HfApi(endpoint=served.hub_url, token=ALICE_TOKEN)
+            with HubClient(
+                served.hub_url,
+                token=ALICE_TOKEN,
+                datasets_server_url=viewer,
+                cache_dir=tmp_path / "ours-cache",
+            ) as ours:
+
+                def key(e: Any) -> tuple[Any, ...]:
+                    return (e.config, e.split, e.url, e.size)
+
+                for config in (None, "default", "de", "missing"):
+                    mine = [
+                        key(e)
+                        for e in ours.list_dataset_parquet_files("acme/corpus", config=config)
+                    ]
+                    assert mine == [
+                        key(e)
+                        for e in theirs.list_dataset_parquet_files("acme/corpus", config=config)
+                    ]
+                    assert mine or config == "missing"
+    finally:
+        hub.close()

@@ -37,6 +37,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "hub_without_xet: the served Hub has no Xet (a client that offers Xet gets classic LFS)",
     )
+    config.addinivalue_line(
+        "markers", "dataset_viewer: the served Hub serves the Dataset Viewer (datasets-server)"
+    )
 
 
 @pytest.fixture
@@ -50,6 +53,7 @@ def served_hub(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Serve
         lfs_multipart_threshold=MULTIPART_THRESHOLD,
         lfs_chunk_size=CHUNK_SIZE,
         xet=request.node.get_closest_marker("hub_without_xet") is None,
+        dataset_viewer=request.node.get_closest_marker("dataset_viewer") is not None,
     )
     standard_hub(hub)
     try:

@@ -8,7 +8,7 @@ import calendar
 from pathlib import Path
 
 import pytest
-from huggingface_hub import CommitOperationCopy, hf_hub_download, snapshot_download
+from huggingface_hub import CommitOperationCopy, HfApi, hf_hub_download, snapshot_download
 from huggingface_hub.errors import (
     EntryNotFoundError,
     GatedRepoError,
@@ -16,6 +16,7 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
 )
 
+from hubclient.testing import ServedHub
 from tests.conformance._support import ALICE_TOKEN, Conformance, payload
 
 pytestmark = pytest.mark.conformance
@@ -244,3 +245,49 @@ def test_papers_and_leaderboards(conf: Conformance) -> None:
     board = conf.api.get_dataset_leaderboard(bench)
     assert [(e.rank, e.model_id, e.value) for e in board] == [(1, "acme/top", 0.75)]
     assert getattr(board[0].author, "name", None) == "acme"
+
+
+@pytest.mark.dataset_viewer
+def test_dataset_parquet_files(
+    conf: Conformance, served_hub: ServedHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """huggingface_hub asks only huggingface.co's viewer: pointed at the served Hub and its
+    ``datasets-server`` origin, it reads the local viewer's answers."""
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "_HF_DEFAULT_ENDPOINT", conf.endpoint)
+    monkeypatch.setattr(constants, "DATASETS_SERVER_ENDPOINT", served_hub.url("datasets-server"))
+    dataset = conf.repo_id("corpus", namespace="acme")
+    files = {
+        "data/train-00000-of-00002.parquet": payload(300, 1),
+        "data/train-00001-of-00002.parquet": payload(200, 2),
+        "en/test/0000.parquet": payload(100, 3),
+        "README.md": b"# corpus\n",
+    }
+    conf.hub.seed_repo(dataset, files, repo_type="dataset")
+    entries = conf.api.list_dataset_parquet_files(dataset)
+    assert sorted((e.config, e.split, e.size) for e in entries) == [
+        ("default", "train", 200),
+        ("default", "train", 300),
+        ("en", "test", 100),
+    ]
+    assert [e.split for e in conf.api.list_dataset_parquet_files(dataset, config="en")] == ["test"]
+    by_size = {e.size: e for e in entries}
+    path = hf_hub_download(
+        dataset,
+        by_size[300].url.rsplit("/resolve/main/", 1)[1],
+        repo_type="dataset",
+        **conf.download_kwargs(),
+    )
+    assert Path(path).read_bytes() == files["data/train-00000-of-00002.parquet"]
+
+    private = conf.repo_id("secret", namespace="acme")
+    conf.hub.seed_repo(private, files, repo_type="dataset", private=True)
+    assert len(conf.api.list_dataset_parquet_files(private)) == 3
+    with pytest.raises(HfHubHTTPError) as info:
+        conf.bob.list_dataset_parquet_files(private)
+    assert info.value.response.status_code == 404
+    assert info.value.response.headers["x-error-code"] == "ExternalAuthenticatedError"
+    with pytest.raises(HfHubHTTPError) as info:
+        HfApi(endpoint=conf.endpoint).list_dataset_parquet_files(private)  # no token
+    assert info.value.response.status_code == 401
