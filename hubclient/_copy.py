@@ -1,5 +1,5 @@
 """``copy_files``: copy files or folders between repos of one Hub (``hf://`` URIs), server
-side for LFS files, in one commit on the destination.
+side for LFS files, in one commit on the destination (into a bucket: `hubclient._copy_buckets`).
 
 Where things land follows huggingface_hub (and ``cp -r`` / rsync): a file copied onto an
 existing folder (or a path ending with ``/``) goes inside it; a folder copied onto an existing
@@ -13,12 +13,12 @@ from collections.abc import AsyncIterator
 from hubclient import _files
 from hubclient._http import HubHttp
 from hubclient._uris import HfUri, parse_hf_uri
-from hubclient.errors import EntryNotFoundError, RemoteEntryNotFoundError
+from hubclient.errors import EntryNotFoundError, HFValidationError, RemoteEntryNotFoundError
 from hubclient.models.commits import CommitOperationCopy
 from hubclient.models.files import RepoFile, RepoFolder
 from hubclient.upload import create_commit
 
-__all__ = ["copy_files", "target_path"]
+__all__ = ["copy_files", "source_files", "target_path"]
 
 
 def target_path(
@@ -71,7 +71,7 @@ async def _destination_shape(
     return raw.endswith("/"), False
 
 
-async def _source_files(
+async def source_files(
     http: HubHttp, source: HfUri, token: str | bool | None
 ) -> AsyncIterator[tuple[RepoFile, str | None, bool]]:
     """(file, folder copied or None, whether it is the single file copied)."""
@@ -106,12 +106,15 @@ async def _source_files(
 async def copy_files(
     http: HubHttp, source: str, destination: str, *, token: str | bool | None
 ) -> None:
-    """Copy ``source`` to ``destination`` (both ``hf://`` repo URIs) in one commit."""
+    """Copy ``source`` to ``destination`` (both ``hf://`` repo URIs) in one commit (copies
+    into a bucket: `hubclient._copy_buckets`)."""
     src, dst = parse_hf_uri(source), parse_hf_uri(destination)
-    if src.is_bucket or dst.is_bucket:
-        raise ValueError(
-            "copy_files: storage buckets (hf://buckets/...) are not supported by hubclient "
-            "yet; copies between repos are."
+    if dst.is_bucket:
+        raise HFValidationError(f"{destination!r} is a bucket: see copy_to_bucket")
+    if src.is_bucket:
+        raise HFValidationError(
+            "Bucket-to-repo copy is not supported (the Hub copies into buckets only): "
+            f"{source!r} -> {destination!r}"
         )
     merge_contents = source.endswith("/")
     is_folder, exists_as_folder = await _destination_shape(http, dst, destination, token)
@@ -132,7 +135,7 @@ async def copy_files(
             src_repo_id=None if same_repo else src.id,
             src_repo_type=None if same_repo else src.type,
         )
-        async for file, root, single in _source_files(http, src, token)
+        async for file, root, single in source_files(http, src, token)
     ]
     if not operations:
         raise EntryNotFoundError(f"No files found at {source!r} in {src.type} {src.id!r}.")

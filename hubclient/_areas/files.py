@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from hubclient import _copy, _files, _urls, _verify
 from hubclient._areas._base import Area
+from hubclient._copy_buckets import copy_to_bucket
+from hubclient._uris import parse_hf_uri
 from hubclient.models.files import FolderVerification, HfFileMetadata, RepoFile, RepoFolder
 
 if TYPE_CHECKING:
@@ -17,7 +19,8 @@ __all__ = ["NOTES", "FilesArea"]
 
 #: Behaviour the signatures do not show (the parity ledger, docs/parity.md, reads it).
 NOTES: dict[str, str] = {
-    "copy_files": "between repos (hf:// URIs); storage buckets come with the buckets area",
+    "copy_files": "hf:// URIs: repo to repo in one commit, repo or bucket to bucket "
+    "(server side by Xet hash)",
 }
 
 
@@ -201,20 +204,30 @@ class FilesArea(Area):
     async def copy_files(
         self, source: str, destination: str, *, token: str | bool | None = None
     ) -> None:
-        """Copy a file or a folder from one repo to another (or within one), in one commit on
-        the destination: ``hf://[type/]namespace/name[@revision][/path]`` URIs.
+        """Copy a file or a folder from a repo to a repo (or within one), in one commit on the
+        destination, or from a repo or a bucket into a bucket:
+        ``hf://[type/]namespace/name[@revision][/path]`` and ``hf://buckets/namespace/name[/path]``
+        URIs.
 
         LFS files are copied server side (nothing is downloaded); regular files are read and
-        committed again. A source ending with ``/`` merges its contents into the destination
-        folder; without it, a folder is nested in an existing destination folder (``cp -r``).
-        Raises ``EntryNotFoundError`` when the source holds no file.
+        committed again. Into a bucket, files with an Xet hash are copied server side and the
+        others are downloaded and added through Xet (the ``xet`` extra); ``.gitattributes``
+        stays behind. A bucket cannot be copied into a repo (``HFValidationError``). A source
+        ending with ``/`` merges its contents into the destination folder; without it, a folder
+        is nested in an existing destination folder (``cp -r``). Raises ``EntryNotFoundError``
+        when the source holds no file.
 
         Example::
 
             await client.copy_files("hf://acme/base/tokenizer/", "hf://alice/model/tokenizer/")
             await client.copy_files("hf://datasets/acme/data@v1/train.csv", "hf://datasets/alice/d/")
+            await client.copy_files("hf://acme/base/", "hf://buckets/alice/backup/base/")
         """
-        await _copy.copy_files(self._http, source, destination, token=token)
+        src, dst = parse_hf_uri(source), parse_hf_uri(destination)
+        if dst.is_bucket:
+            await copy_to_bucket(self._http, src, dst, source, destination, token=token)
+        else:
+            await _copy.copy_files(self._http, source, destination, token=token)
 
     async def verify_repo_checksums(
         self,

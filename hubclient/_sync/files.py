@@ -200,18 +200,24 @@ class SyncFilesArea:
         *,
         token: str | bool | None = None,
     ) -> None:
-        """Copy a file or a folder from one repo to another (or within one), in one commit on
-        the destination: ``hf://[type/]namespace/name[@revision][/path]`` URIs.
+        """Copy a file or a folder from a repo to a repo (or within one), in one commit on the
+        destination, or from a repo or a bucket into a bucket:
+        ``hf://[type/]namespace/name[@revision][/path]`` and ``hf://buckets/namespace/name[/path]``
+        URIs.
 
         LFS files are copied server side (nothing is downloaded); regular files are read and
-        committed again. A source ending with ``/`` merges its contents into the destination
-        folder; without it, a folder is nested in an existing destination folder (``cp -r``).
-        Raises ``EntryNotFoundError`` when the source holds no file.
+        committed again. Into a bucket, files with an Xet hash are copied server side and the
+        others are downloaded and added through Xet (the ``xet`` extra); ``.gitattributes``
+        stays behind. A bucket cannot be copied into a repo (``HFValidationError``). A source
+        ending with ``/`` merges its contents into the destination folder; without it, a folder
+        is nested in an existing destination folder (``cp -r``). Raises ``EntryNotFoundError``
+        when the source holds no file.
 
         Example::
 
             client.copy_files("hf://acme/base/tokenizer/", "hf://alice/model/tokenizer/")
             client.copy_files("hf://datasets/acme/data@v1/train.csv", "hf://datasets/alice/d/")
+            client.copy_files("hf://acme/base/", "hf://buckets/alice/backup/base/")
         """
         self._runner.call(
             lambda client: client.copy_files(
