@@ -108,7 +108,7 @@ async def repo_info(
     response = await http.request("GET", path, params=params, token=token, timeout=timeout)
     cls = _INFO_CLASSES[kind]
 
-    def convert(payload: Any) -> ModelInfo | DatasetInfo | SpaceInfo:
+    def convert(payload: Any) -> ModelInfo | DatasetInfo | SpaceInfo | KernelInfo:
         return cls.model_validate(payload)
 
     return parse_json(response, convert, expected=f"a {kind} info object")
@@ -496,7 +496,10 @@ async def _space_template(
 ) -> dict[str, Any]:
     """The official Space template named ``wanted`` (its repo id, or its name in any case)."""
     response = await http.request("GET", "/api/spaces/templates", token=token)
-    templates = [t for t in response.json().get("templates", []) if isinstance(t, dict)]
+    listed = parse_json(
+        response, lambda answer: answer.get("templates", []), expected="the Space templates"
+    )
+    templates = [t for t in listed if isinstance(t, dict)] if isinstance(listed, list) else []
     for template in templates:
         if (
             template.get("repoId") == wanted

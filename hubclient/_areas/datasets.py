@@ -4,6 +4,7 @@ conversion."""
 from __future__ import annotations
 
 from hubclient import _urls
+from hubclient._answers import parse_json
 from hubclient._areas._base import Area, call_timeout
 from hubclient.errors import HFValidationError
 from hubclient.models.datasets import DatasetLeaderboardEntry, DatasetParquetEntry
@@ -50,7 +51,11 @@ class DatasetsArea(Area):
             token=token,
             timeout=call_timeout(timeout),
         )
-        return [DatasetLeaderboardEntry.model_validate(item) for item in response.json()]
+        return parse_json(
+            response,
+            lambda items: [DatasetLeaderboardEntry.model_validate(item) for item in items],
+            expected="a list of leaderboard entries",
+        )
 
     async def list_dataset_parquet_files(
         self,
@@ -90,5 +95,10 @@ class DatasetsArea(Area):
             token=token,
             timeout=call_timeout(timeout),
         )
-        files = response.json().get("parquet_files") or []
-        return [DatasetParquetEntry.model_validate(item) for item in files]
+        return parse_json(
+            response,
+            lambda answer: [
+                DatasetParquetEntry.model_validate(item) for item in answer["parquet_files"]
+            ],
+            expected="the Dataset Viewer's parquet_files",
+        )

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from hubclient._answers import parse_json
 from hubclient._areas._base import Area
 from hubclient.models.discover import SpaceSearchResult
 
 __all__ = ["DiscoverArea"]
+
+
+def _tag_groups(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise TypeError(f"an object was expected, not {type(data).__name__}")
+    return data
 
 
 class DiscoverArea(Area):
@@ -23,8 +30,7 @@ class DiscoverArea(Area):
             print([t["id"] for t in tags["library"]][:5])
         """
         response = await self._http.request("GET", "/api/models-tags-by-type")
-        data: dict[str, Any] = response.json()
-        return data
+        return parse_json(response, _tag_groups, expected="tags grouped by type")
 
     async def get_dataset_tags(self) -> dict[str, Any]:
         """Every tag a dataset can have, grouped by type (``task_categories``, ``language``, …).
@@ -35,8 +41,7 @@ class DiscoverArea(Area):
             print(sorted(tags))
         """
         response = await self._http.request("GET", "/api/datasets-tags-by-type")
-        data: dict[str, Any] = response.json()
-        return data
+        return parse_json(response, _tag_groups, expected="tags grouped by type")
 
     async def search_spaces(
         self,
@@ -68,5 +73,10 @@ class DiscoverArea(Area):
         response = await self._http.request(
             "GET", "/api/spaces/semantic-search", params=params, token=token
         )
-        for item in response.json():
-            yield SpaceSearchResult.model_validate(item)
+        found = parse_json(
+            response,
+            lambda items: [SpaceSearchResult.model_validate(item) for item in items],
+            expected="a list of Spaces",
+        )
+        for space in found:
+            yield space

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
 
+from hubclient._answers import parse_json
 from hubclient._areas._base import Area
 from hubclient.models.papers import PaperInfo
 
@@ -25,6 +26,12 @@ def _paper_id(id: str) -> str:
     return quote(id, safe="")
 
 
+def _papers(items: Any) -> list[PaperInfo]:
+    if not isinstance(items, list):
+        raise TypeError(f"a list was expected, not {type(items).__name__}")
+    return [PaperInfo.model_validate(item) for item in items]
+
+
 class PapersArea(Area):
     """Papers (``paper_info``, ``read_paper``, ``list_papers``, ``list_daily_papers``)."""
 
@@ -39,7 +46,7 @@ class PapersArea(Area):
             print(paper.title, paper.num_total_models)
         """
         response = await self._http.request("GET", f"/api/papers/{_paper_id(id)}")
-        return PaperInfo.model_validate(response.json())
+        return parse_json(response, PaperInfo.model_validate, expected="a paper")
 
     async def read_paper(self, id: str) -> str:
         """The paper page as markdown (what the Hub serves at ``/papers/{id}.md``).
@@ -71,8 +78,8 @@ class PapersArea(Area):
         if limit is not None:
             params["limit"] = limit
         response = await self._http.request("GET", "/api/papers/search", params=params, token=token)
-        for item in response.json():
-            yield PaperInfo.model_validate(item)
+        for paper in parse_json(response, _papers, expected="a list of papers"):
+            yield paper
 
     async def list_daily_papers(
         self,
@@ -109,5 +116,5 @@ class PapersArea(Area):
             if value is not None
         }
         response = await self._http.request("GET", "/api/daily_papers", params=params, token=token)
-        for item in response.json():
-            yield PaperInfo.model_validate(item)
+        for paper in parse_json(response, _papers, expected="a list of daily papers"):
+            yield paper

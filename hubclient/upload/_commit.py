@@ -353,7 +353,7 @@ async def _duplicate_lfs(
                 json={"target": target, "files": files[start : start + _PATHS_INFO_BATCH]},
                 token=ctx.token,
             )
-            answer = response.json()
+            answer: Any = parse_json(response, expected="the LFS files duplicated")
             failed = answer.get("failed") if isinstance(answer, dict) else None
             if failed:
                 lines = [

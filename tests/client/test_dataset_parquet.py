@@ -17,6 +17,7 @@ from hubclient import (
     HubClient,
     HubSettings,
     RepositoryNotFoundError,
+    UnexpectedResponseError,
 )
 from hubclient.testing import ALICE_TOKEN, BOB_TOKEN, LocalHub, standard_hub
 from tests.client.conftest import make_client
@@ -167,3 +168,20 @@ def test_the_sync_facade_lists_them(viewer_hub: LocalHub, tmp_path: Path) -> Non
         entries = client.list_dataset_parquet_files("acme/corpus")
     assert sorted(e.split for e in entries) == ["test", "train", "validation"]
     assert all(e.url.startswith(served.hub_url) for e in entries)
+
+
+async def test_an_answer_of_another_shape_is_a_typed_error() -> None:
+    answers = iter([b"<html>busy</html>", b'{"parquet_files": 3}', b'{"pending": []}'])
+
+    def viewer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=next(answers))
+
+    async with AsyncHubClient(
+        "http://hub.test",
+        token=False,
+        datasets_server_url="http://viewer.test",
+        transport=httpx.MockTransport(viewer),
+    ) as client:
+        for _ in range(3):
+            with pytest.raises(UnexpectedResponseError):
+                await client.list_dataset_parquet_files("acme/corpus")
