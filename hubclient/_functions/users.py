@@ -4,11 +4,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 from hubclient._functions._default import default_client
-from hubclient.models.users import WhoAmI
+from hubclient.models.users import Organization, User, UserLikes, WhoAmI
 
 __all__ = [
+    "get_organization_overview",
     "get_token_permission",
+    "get_user_overview",
+    "list_liked_repos",
+    "list_organization_followers",
+    "list_organization_members",
+    "list_repo_likers",
+    "list_user_followers",
+    "list_user_following",
+    "unlike",
     "whoami",
 ]
 
@@ -26,6 +37,148 @@ def whoami(
     return default_client().whoami(
         token=token,
         cache=cache,
+    )
+
+
+def unlike(
+    repo_id: str,
+    *,
+    token: str | bool | None = None,
+    repo_type: str | None = None,
+) -> None:
+    """Call :meth:`HubClient.unlike` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    default_client().unlike(
+        repo_id=repo_id,
+        token=token,
+        repo_type=repo_type,
+    )
+
+
+def list_liked_repos(
+    user: str | None = None,
+    *,
+    token: str | bool | None = None,
+) -> UserLikes:
+    """Call :meth:`HubClient.list_liked_repos` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_liked_repos(
+        user=user,
+        token=token,
+    )
+
+
+def list_repo_likers(
+    repo_id: str,
+    *,
+    repo_type: str | None = None,
+    token: str | bool | None = None,
+) -> Generator[User, None, None]:
+    """Call :meth:`HubClient.list_repo_likers` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_repo_likers(
+        repo_id=repo_id,
+        repo_type=repo_type,
+        token=token,
+    )
+
+
+def get_user_overview(
+    username: str,
+    token: str | bool | None = None,
+) -> User:
+    """Call :meth:`HubClient.get_user_overview` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().get_user_overview(
+        username=username,
+        token=token,
+    )
+
+
+def get_organization_overview(
+    organization: str,
+    token: str | bool | None = None,
+) -> Organization:
+    """Call :meth:`HubClient.get_organization_overview` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().get_organization_overview(
+        organization=organization,
+        token=token,
+    )
+
+
+def list_user_followers(
+    username: str,
+    token: str | bool | None = None,
+) -> Generator[User, None, None]:
+    """Call :meth:`HubClient.list_user_followers` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_user_followers(
+        username=username,
+        token=token,
+    )
+
+
+def list_user_following(
+    username: str,
+    token: str | bool | None = None,
+) -> Generator[User, None, None]:
+    """Call :meth:`HubClient.list_user_following` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_user_following(
+        username=username,
+        token=token,
+    )
+
+
+def list_organization_members(
+    organization: str,
+    token: str | bool | None = None,
+) -> Generator[User, None, None]:
+    """Call :meth:`HubClient.list_organization_members` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_organization_members(
+        organization=organization,
+        token=token,
+    )
+
+
+def list_organization_followers(
+    organization: str,
+    token: str | bool | None = None,
+) -> Generator[User, None, None]:
+    """Call :meth:`HubClient.list_organization_followers` on the default client.
+
+    The default client is built from the environment on first use and is shared by
+    the module-level functions.
+    """
+    return default_client().list_organization_followers(
+        organization=organization,
+        token=token,
     )
 
 

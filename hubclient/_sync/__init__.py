@@ -18,15 +18,19 @@ from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
 from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
+from hubclient._sync.access_requests import SyncAccessRequestsArea
 from hubclient._sync.buckets import SyncBucketsArea
 from hubclient._sync.cards import SyncCardsArea
+from hubclient._sync.collections import SyncCollectionsArea
 from hubclient._sync.datasets import SyncDatasetsArea
 from hubclient._sync.discover import SyncDiscoverArea
+from hubclient._sync.discussions import SyncDiscussionsArea
 from hubclient._sync.downloads import SyncDownloadsArea
 from hubclient._sync.files import SyncFilesArea
 from hubclient._sync.info import SyncInfoArea
 from hubclient._sync.jobs import SyncJobsArea
 from hubclient._sync.mirror import SyncMirrorArea
+from hubclient._sync.oauth import SyncOAuthArea
 from hubclient._sync.papers import SyncPapersArea
 from hubclient._sync.refs import SyncRefsArea
 from hubclient._sync.repos import SyncReposArea
@@ -34,6 +38,7 @@ from hubclient._sync.safetensors import SyncSafetensorsArea
 from hubclient._sync.spaces import SyncSpacesArea
 from hubclient._sync.uploads import SyncUploadsArea
 from hubclient._sync.users import SyncUsersArea
+from hubclient._sync.webhooks import SyncWebhooksArea
 
 __all__ = [
     "HubClient",
@@ -56,6 +61,11 @@ class HubClient(
     SyncJobsArea,
     SyncCardsArea,
     SyncBucketsArea,
+    SyncDiscussionsArea,
+    SyncAccessRequestsArea,
+    SyncCollectionsArea,
+    SyncWebhooksArea,
+    SyncOAuthArea,
     SyncDiscoverArea,
     SyncDatasetsArea,
     SyncPapersArea,

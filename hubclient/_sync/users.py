@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
-from hubclient.models.users import WhoAmI
+from hubclient.models.users import Organization, User, UserLikes, WhoAmI
 
 __all__ = [
     "SyncUsersArea",
@@ -14,7 +16,9 @@ __all__ = [
 
 
 class SyncUsersArea:
-    """Users and tokens: ``whoami``, without ``await``: a part of :class:`HubClient`."""
+    """Users and tokens (``whoami``), likes (``unlike``, ``list_liked_repos``,, without ``await``:
+    a part of :class:`HubClient`.
+    """
 
     _runner: _portal.Portal[AsyncHubClient]
 
@@ -38,6 +42,181 @@ class SyncUsersArea:
             lambda client: client.whoami(
                 token=token,
                 cache=cache,
+            )
+        )
+
+    def unlike(
+        self,
+        repo_id: str,
+        *,
+        token: str | bool | None = None,
+        repo_type: str | None = None,
+    ) -> None:
+        """Remove your like of a repo (liking is done on the Hub's pages, not by API).
+
+        Example::
+
+            client.unlike("acme/model")
+        """
+        self._runner.call(
+            lambda client: client.unlike(
+                repo_id=repo_id,
+                token=token,
+                repo_type=repo_type,
+            )
+        )
+
+    def list_liked_repos(
+        self,
+        user: str | None = None,
+        *,
+        token: str | bool | None = None,
+    ) -> UserLikes:
+        """The public repos ``user`` liked (default: the token's user), by type.
+
+        Example::
+
+            likes = client.list_liked_repos("alice")
+            print(likes.models)
+        """
+        return self._runner.call(
+            lambda client: client.list_liked_repos(
+                user=user,
+                token=token,
+            )
+        )
+
+    def list_repo_likers(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str | None = None,
+        token: str | bool | None = None,
+    ) -> Generator[User, None, None]:
+        """Iterate over the users who liked a repo.
+
+        Example::
+
+            names = [u.username for u in client.list_repo_likers("acme/model")]
+        """
+        return self._runner.iterate(
+            lambda client: client.list_repo_likers(
+                repo_id=repo_id,
+                repo_type=repo_type,
+                token=token,
+            )
+        )
+
+    def get_user_overview(
+        self,
+        username: str,
+        token: str | bool | None = None,
+    ) -> User:
+        """A user's profile: full name, counts of repos, likes, followers, their orgs.
+
+        Example::
+
+            user = client.get_user_overview("alice")
+            print(user.fullname, user.num_models, [o.name for o in user.orgs])
+        """
+        return self._runner.call(
+            lambda client: client.get_user_overview(
+                username=username,
+                token=token,
+            )
+        )
+
+    def get_organization_overview(
+        self,
+        organization: str,
+        token: str | bool | None = None,
+    ) -> Organization:
+        """An organisation's profile: full name, members, followers, repos.
+
+        Example::
+
+            org = client.get_organization_overview("acme")
+            print(org.num_users, org.num_models)
+        """
+        return self._runner.call(
+            lambda client: client.get_organization_overview(
+                organization=organization,
+                token=token,
+            )
+        )
+
+    def list_user_followers(
+        self,
+        username: str,
+        token: str | bool | None = None,
+    ) -> Generator[User, None, None]:
+        """Iterate over the users who follow ``username``.
+
+        Example::
+
+            for user in client.list_user_followers("alice"):
+                print(user.username)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_user_followers(
+                username=username,
+                token=token,
+            )
+        )
+
+    def list_user_following(
+        self,
+        username: str,
+        token: str | bool | None = None,
+    ) -> Generator[User, None, None]:
+        """Iterate over the users ``username`` follows.
+
+        Example::
+
+            for user in client.list_user_following("alice"):
+                print(user.username)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_user_following(
+                username=username,
+                token=token,
+            )
+        )
+
+    def list_organization_members(
+        self,
+        organization: str,
+        token: str | bool | None = None,
+    ) -> Generator[User, None, None]:
+        """Iterate over the members of an organisation.
+
+        Example::
+
+            members = [u.username for u in client.list_organization_members("acme")]
+        """
+        return self._runner.iterate(
+            lambda client: client.list_organization_members(
+                organization=organization,
+                token=token,
+            )
+        )
+
+    def list_organization_followers(
+        self,
+        organization: str,
+        token: str | bool | None = None,
+    ) -> Generator[User, None, None]:
+        """Iterate over the users who follow an organisation.
+
+        Example::
+
+            for user in client.list_organization_followers("acme"):
+                print(user.username)
+        """
+        return self._runner.iterate(
+            lambda client: client.list_organization_followers(
+                organization=organization,
+                token=token,
             )
         )
 
