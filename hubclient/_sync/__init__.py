@@ -17,7 +17,7 @@ import httpx
 from hubclient import _portal
 from hubclient._client import AsyncHubClient
 from hubclient._settings import HubSettings
-from hubclient._sync._views import SyncRemoteFile, SyncSeekableRemoteFile
+from hubclient._sync._views import SyncInferenceEndpoint, SyncRemoteFile, SyncSeekableRemoteFile
 from hubclient._sync.access_requests import SyncAccessRequestsArea
 from hubclient._sync.buckets import SyncBucketsArea
 from hubclient._sync.cards import SyncCardsArea
@@ -26,6 +26,7 @@ from hubclient._sync.datasets import SyncDatasetsArea
 from hubclient._sync.discover import SyncDiscoverArea
 from hubclient._sync.discussions import SyncDiscussionsArea
 from hubclient._sync.downloads import SyncDownloadsArea
+from hubclient._sync.endpoints import SyncEndpointsArea
 from hubclient._sync.files import SyncFilesArea
 from hubclient._sync.info import SyncInfoArea
 from hubclient._sync.jobs import SyncJobsArea
@@ -42,6 +43,7 @@ from hubclient._sync.webhooks import SyncWebhooksArea
 
 __all__ = [
     "HubClient",
+    "SyncInferenceEndpoint",
     "SyncRemoteFile",
     "SyncSeekableRemoteFile",
 ]
@@ -66,6 +68,7 @@ class HubClient(
     SyncCollectionsArea,
     SyncWebhooksArea,
     SyncOAuthArea,
+    SyncEndpointsArea,
     SyncDiscoverArea,
     SyncDatasetsArea,
     SyncPapersArea,
