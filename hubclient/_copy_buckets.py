@@ -7,16 +7,22 @@ meaningless in a bucket). Where things land follows `hubclient._copy.target_path
 
 from __future__ import annotations
 
+import anyio
+
 from hubclient._copy import source_files, target_path
 from hubclient._http import HubHttp
 from hubclient._uris import HfUri
 from hubclient.buckets._batch import AddSource, batch_files
 from hubclient.buckets._remote import iter_tree, paths_info
 from hubclient.download import hf_hub_download
+from hubclient.download._groups import unwrap_groups
 from hubclient.errors import EntryNotFoundError
 from hubclient.models.buckets import BucketFile
 
 __all__ = ["copy_to_bucket"]
+
+DOWNLOADS_AT_ONCE = 8
+"""Regular files downloaded at once before they are added (huggingface_hub's thread map)."""
 
 
 async def _destination_shape(
@@ -52,6 +58,34 @@ async def _bucket_sources(
             continue
         out.append((entry, path or None, False))
     return out
+
+
+async def _download_all(
+    http: HubHttp, source: HfUri, downloads: list[tuple[str, str]], token: str | bool | None
+) -> list[tuple[AddSource, str]]:
+    """Each ``(path, target)`` downloaded into the cache, `DOWNLOADS_AT_ONCE` workers at a
+    time; ``(cached file, target)`` in the same order. The first failure cancels the rest."""
+    local = [""] * len(downloads)
+    pending = iter(enumerate(downloads))
+
+    async def worker() -> None:
+        for index, (path, _target) in pending:
+            got = await hf_hub_download(
+                http,
+                source.id,
+                path,
+                repo_type=source.type,
+                revision=source.revision,
+                token=token,
+            )
+            assert isinstance(got, str)  # not a dry run
+            local[index] = got
+
+    with unwrap_groups():
+        async with anyio.create_task_group() as tg:
+            for _ in range(min(DOWNLOADS_AT_ONCE, len(downloads))):
+                tg.start_soon(worker)
+    return [(path, target) for path, (_, target) in zip(local, downloads, strict=True)]
 
 
 async def copy_to_bucket(
@@ -95,17 +129,7 @@ async def copy_to_bucket(
                 copies.append((source.type, source.id, file.xet_hash, target))
             else:
                 downloads.append((file.path, target))
-        for path, target in downloads:
-            local = await hf_hub_download(
-                http,
-                source.id,
-                path,
-                repo_type=source.type,
-                revision=source.revision,
-                token=token,
-            )
-            assert isinstance(local, str)  # not a dry run
-            adds.append((local, target))
+        adds.extend(await _download_all(http, source, downloads, token))
     if not copies and not adds:
         kind = "bucket" if source.is_bucket else source.type
         raise EntryNotFoundError(f"No files found at {raw_source!r} in {kind} {source.id!r}.")

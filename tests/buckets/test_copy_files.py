@@ -160,3 +160,29 @@ async def test_the_same_copies_as_huggingface_hub(
         ours = key(await _bucket_files(client, "alice/ours"))
         assert ours == key(await _bucket_files(client, "alice/theirs"))
         assert {"README.md", "flat/config.json", "one/model.bin", "from-bucket/x.bin"} <= set(ours)
+
+
+async def test_many_regular_files_and_a_failing_download(served: ServedHub, tmp_path: Path) -> None:
+    """Regular files are downloaded several at once, each to its place; when one cannot be
+    downloaded the copy raises that typed error and the bucket gets nothing."""
+    from hubclient.testing import FaultRule
+
+    hub = served.hub
+    files = {f"cfg/{i:02}.json": f'{{"n": {i}}}'.encode() for i in range(20)}
+    hub.seed_repo("alice/many", files)
+    async with on_socket(served, tmp_path) as client:
+        await client.create_bucket("alice/dest")
+        await client.copy_files("hf://alice/many/cfg/", "hf://buckets/alice/dest/c/")
+        landed = await _bucket_files(client, "alice/dest")
+        assert {p: f.size for p, f in landed.items()} == {
+            f"c/{p.split('/')[1]}": len(v) for p, v in files.items()
+        }
+
+        await client.create_bucket("alice/empty")
+        hub.faults.add(FaultRule(status=404, path=r"/resolve/.*/cfg/07\.json$", times=None))
+    # a client with an empty cache, so that the files are downloaded again
+    async with on_socket(served, tmp_path / "second") as fresh:
+        # a 404 without an error code on the file's HEAD: what hf_hub_download raises then
+        with pytest.raises(EntryNotFoundError, match=r"07\.json"):
+            await fresh.copy_files("hf://alice/many/cfg/", "hf://buckets/alice/empty/")
+        assert await _bucket_files(fresh, "alice/empty") == {}
