@@ -11,7 +11,7 @@ import anyio
 if sys.version_info < (3, 11):  # pragma: no cover
     from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["unwrap_groups"]
+__all__ = ["first_error", "unwrap_groups"]
 
 
 def _leaves(group: BaseExceptionGroup[BaseException]) -> Iterator[BaseException]:
@@ -20,6 +20,16 @@ def _leaves(group: BaseExceptionGroup[BaseException]) -> Iterator[BaseException]
             yield from _leaves(exc)
         else:
             yield exc
+
+
+def first_error(exc: BaseException) -> BaseException:
+    """``exc``, or for an exception group its first real error (not a cancellation, which
+    is only the echo of it), as :func:`unwrap_groups` raises it."""
+    if not isinstance(exc, BaseExceptionGroup):
+        return exc
+    cancelled = anyio.get_cancelled_exc_class()
+    leaves = list(_leaves(exc))
+    return next((e for e in leaves if not isinstance(e, cancelled)), leaves[0] if leaves else exc)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import anyio
 
+from hubclient.download._groups import first_error
 from hubclient.mirror._types import (
     MirrorError,
     MirrorPlanItem,
@@ -34,7 +35,11 @@ def mirror_error(
     Example::
 
         mirror_error(RepositoryNotFoundError("...", status_code=404))  # type, message, 404
+
+    An exception group (what a task group raises) is recorded as its first error, the one
+    a caller can act on, not as ``ExceptionGroup``.
     """
+    exc = first_error(exc)
     status = getattr(exc, "status_code", None)
     if status is None:
         status = getattr(getattr(exc, "response", None), "status_code", None)

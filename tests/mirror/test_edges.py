@@ -162,3 +162,35 @@ async def test_a_failure_of_one_file_names_it(
     [error] = result.errors
     assert (error.status_code, error.ref, error.path) == (403, "main", failing)
     assert [r.status for r in result.refs] == ["failed"]
+
+
+def test_a_task_groups_error_is_recorded_as_the_error_itself() -> None:
+    """A failure that reached the job inside an exception group (a task group's) is recorded
+    by its own type, status and path, not as ``ExceptionGroup``."""
+    import anyio
+    import anyio.lowlevel
+
+    from hubclient.errors import RepositoryNotFoundError
+    from hubclient.mirror import MirrorError
+    from hubclient.mirror._jobs import mirror_error
+
+    async def main() -> tuple[str, MirrorError]:
+        async def fails() -> None:
+            await anyio.lowlevel.checkpoint()
+            error = RepositoryNotFoundError("no such repo", status_code=404, url="http://hub/x")
+            error.path_in_repo = "weights/a.bin"  # type: ignore[attr-defined]
+            raise error
+
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(anyio.sleep_forever)  # cancelled: only the echo of the failure
+                tg.start_soon(fails)
+        except BaseException as exc:
+            return type(exc).__name__, mirror_error(exc, ref="main")
+        raise AssertionError("the task group did not fail")
+
+    raised, recorded = anyio.run(main)
+    assert raised.endswith("ExceptionGroup")
+    assert (recorded.type, recorded.status_code) == ("RepositoryNotFoundError", 404)
+    assert (recorded.path, recorded.ref) == ("weights/a.bin", "main")
+    assert "no such repo" in recorded.message
