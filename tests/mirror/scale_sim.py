@@ -24,6 +24,7 @@ figures of the design note (docs/mirroring.md, "Scaling").
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import time
 from collections.abc import Sequence
@@ -195,10 +196,12 @@ async def _repo_task(engine: _SimEngine, machine: _Machine, spec: TaskSpec) -> M
     budget, a heartbeat that shares the pauses."""
     cfg, coordinator, dest = engine.config, engine.coordinator, engine.dest
     holder = f"{spec.index}-{machine.index}-{engine.next}"
-    await coordinator.join(holder)
+    _, running = await coordinator.start(holder, [])  # as a real task starts
     pauses: list[tuple[str, float]] = []
     wake = anyio.Event()
     gate = 0.0  # the task's clients' 429 gate to the destination (clock time)
+    if cfg.shared and DEST in running:  # a pause running now holds the first call already
+        gate = anyio.current_time() + running[DEST]
 
     async def beat() -> None:
         nonlocal gate
@@ -231,7 +234,6 @@ async def _repo_task(engine: _SimEngine, machine: _Machine, spec: TaskSpec) -> M
             pauses.append((DEST, retry_after))
             wake.set()
 
-    await beat()  # as a real task does before its first request
     async with anyio.create_task_group() as tg:
         tg.start_soon(heartbeat)
         for _ in range(cfg.requests - 1):
@@ -328,6 +330,11 @@ def main() -> None:
     parser.add_argument("--object-mib", type=float, default=8.0)
     parser.add_argument("--no-share", action="store_true")
     parser.add_argument("--kill-at", type=float, default=None)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="run with the shared pause and without it; print the design note's table",
+    )
     args = parser.parse_args()
     config = SimConfig(
         machines=args.machines,
@@ -339,7 +346,40 @@ def main() -> None:
         kill_machine_at=args.kill_at,
     )
     print(config)
-    print(simulate(config))
+    if not args.compare:
+        print(simulate(config))
+        return
+    runs = {
+        "429 pause shared (the design)": simulate(dataclasses.replace(config, shared=True)),
+        "each task alone": simulate(dataclasses.replace(config, shared=False)),
+    }
+    print(table(config, runs))
+
+
+def table(config: SimConfig, runs: dict[str, SimResult]) -> str:
+    """The runs as a markdown table (the design note's)."""
+    rows = [
+        "| | " + " | ".join(runs) + " |",
+        "|---" * (len(runs) + 1) + "|",
+    ]
+
+    def row(label: str, cell: Any) -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(r) for r in runs.values()) + " |")
+
+    row("job duration (virtual)", lambda r: f"{r.seconds:,.0f} s")
+    row("the limit's best (calls / limit)", lambda r: f"{r.ideal_seconds:,.0f} s")
+    row("repos mirrored, in plan order", lambda r: f"{r.results:,} ({'ok' if r.ok else 'NOT ok'})")
+    row("calls to the destination", lambda r: f"{r.requests:,}")
+    row("429 answers", lambda r: f"{r.responses_429:,}")
+    row("pauses shared by the coordinator", lambda r: f"{r.pauses:,}")
+    row("tasks pending at most (window)", lambda r: f"{r.max_pending:,}")
+    row(
+        "LFS bytes in flight at most (budget)",
+        lambda r: f"{r.bytes_peak / 2**30:.2f} GiB ({config.budget / 2**30:.0f})",
+    )
+    row("tasks run again (lost machine)", lambda r: f"{r.retried:,}")
+    row("wall time of the simulation", lambda r: f"{r.wall_seconds:,.0f} s")
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,7 @@ class Coordinator:
         self._events: list[MirrorProgress] = []
         self._secrets: dict[str, Secrets] = {}
         self.stats = CoordinatorStats()
+        self._reaped = float("-inf")  # when the holders were last looked over
 
     # ------------------------------------------------------------------ holders
 
@@ -103,6 +104,15 @@ class Coordinator:
         self._reap()
         self._holders[holder] = _Holder(seen=self._clock())
         self.stats.holders_peak = max(self.stats.holders_peak, len(self._holders))
+
+    async def start(
+        self, holder: str, roles: list[str]
+    ) -> tuple[dict[str, Secrets], dict[str, float]]:
+        """A task attempt starts, in one call: :meth:`join` as ``holder``, the credentials
+        of the Hubs it talks to (by role) and the pauses running now (origin -> seconds
+        left), which hold its first request already."""
+        await self.join(holder)
+        return {role: self.secrets(role) for role in roles}, self.gates()
 
     async def heartbeat(
         self,
@@ -218,8 +228,16 @@ class Coordinator:
         event.set()
 
     def _reap(self) -> None:
-        """Holders silent for a whole lease are dead: give back what they held."""
-        limit = self._clock() - self.lease_seconds
+        """Holders silent for a whole lease are dead: give back what they held.
+
+        Looked over at most every eighth of a lease, not at every call: with thousands of
+        tasks beating each second, a scan per call would make each call O(tasks).
+        """
+        now = self._clock()
+        if now - self._reaped < self.lease_seconds / 8:
+            return
+        self._reaped = now
+        limit = now - self.lease_seconds
         dead = [name for name, h in self._holders.items() if h.seen < limit]
         for name in dead:
             held = self._holders.pop(name).held

@@ -47,7 +47,10 @@ class Engine(Protocol):
 
     async def wait(
         self, handles: Sequence[Any], seconds: float
-    ) -> list[tuple[Any, TaskOutcome | BaseException]]: ...
+    ) -> list[tuple[Any, TaskOutcome | BaseException]]:
+        """The tasks of ``handles`` that are done, as soon as one is (or none after
+        ``seconds``)."""
+        ...
 
     async def drain_progress(self) -> list[MirrorProgress]: ...
 
@@ -82,6 +85,7 @@ async def run_job(
     splits: dict[int, _SplitRepo] = {}
     deduped: dict[int, int] = {}  # what a split repo's objects tasks saved by Xet dedup
     submitted_at: dict[int, float] = {}
+    drained = started
 
     def next_spec() -> TaskSpec | None:
         if urgent:
@@ -135,8 +139,13 @@ async def run_job(
             break
         for handle, outcome in await engine.wait(list(pending), POLL_SECONDS):
             settle(pending.pop(handle), outcome)
+        # progress is drained (a round trip to the coordinator) only for a callback, and at
+        # most once a poll: a finished task's slot is refilled without waiting for it
+        if progress is not None and time.monotonic() - drained >= POLL_SECONDS:
+            _forward(await engine.drain_progress(), progress)
+            drained = time.monotonic()
+    if progress is not None:
         _forward(await engine.drain_progress(), progress)
-    _forward(await engine.drain_progress(), progress)
     return MirrorReport(
         results=[r for r in results if r is not None],
         duration_seconds=time.monotonic() - started,

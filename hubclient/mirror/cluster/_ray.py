@@ -68,6 +68,11 @@ class CoordinatorActor:
     async def join(self, holder: str) -> None:
         await self._c.join(holder)
 
+    async def start(
+        self, holder: str, roles: list[str]
+    ) -> tuple[dict[str, Secrets], dict[str, float]]:
+        return await self._c.start(holder, roles)
+
     async def heartbeat(
         self, holder: str, events: list[MirrorProgress], pauses: list[tuple[str, float]]
     ) -> dict[str, float]:
@@ -172,7 +177,11 @@ class RayEngine:
         ray = self._ray
 
         def wait_and_get() -> list[tuple[Any, TaskOutcome | BaseException]]:
-            ready, _ = ray.wait(list(handles), num_returns=len(handles), timeout=seconds)
+            # back as soon as one task is done (its slot is free), with any others done by then
+            ready, rest = ray.wait(list(handles), num_returns=1, timeout=seconds)
+            if ready and rest:
+                more, _ = ray.wait(rest, num_returns=len(rest), timeout=0)
+                ready += more
             out: list[tuple[Any, TaskOutcome | BaseException]] = []
             for ref in ready:
                 try:

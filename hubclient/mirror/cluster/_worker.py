@@ -4,8 +4,8 @@ with clients of its own, bounds and pauses shared through the job's coordinator.
 :func:`run_task` is engine-neutral: it talks to the coordinator through a :class:`Link`
 (a Ray actor handle on Ray, the object itself in process). A task attempt:
 
-1. joins the coordinator as a new holder and asks it for the Hubs' credentials (never in
-   the task's arguments);
+1. starts at the coordinator, in one round trip: joins as a new holder, gets the Hubs'
+   credentials (never in the task's arguments) and the 429 pauses running now;
 2. builds its own clients (connection pools, 429 gates) from the credential-free settings of
    the spec plus those credentials;
 3. runs the work, with the job's byte budget held at the coordinator, and a heartbeat that
@@ -105,13 +105,21 @@ class _Heartbeat:
         self._pauses.append((origin, seconds))
         self._wake.set()  # tell the others at once, not at the next beat
 
-    async def beat(self) -> None:
-        events, self._events = self._events, []
-        pauses, self._pauses = self._pauses, []
-        gates: dict[str, float] = await self._link.call("heartbeat", self._holder, events, pauses)
+    @property
+    def pending(self) -> bool:
+        """Whether events or pauses wait to be sent."""
+        return bool(self._events or self._pauses)
+
+    def hold(self, gates: dict[str, float]) -> None:
+        """Hold this task's requests to each origin for the seconds the coordinator says."""
         for origin, seconds in gates.items():
             for http in self._https:
                 http.pause(origin, seconds)
+
+    async def beat(self) -> None:
+        events, self._events = self._events, []
+        pauses, self._pauses = self._pauses, []
+        self.hold(await self._link.call("heartbeat", self._holder, events, pauses))
 
     async def run(self) -> None:
         while True:
@@ -136,40 +144,43 @@ async def run_task(
     """Run one task of a cluster job (see the module doc). ``transports`` (endpoint ->
     httpx transport) is for in-process engines only: a real worker uses the network."""
     holder = f"{spec.kind}-{spec.index}-{uuid.uuid4().hex[:12]}"
-    await link.call("join", holder)
+    roles = ["source"] if spec.dest is None else ["source", "dest"]
+    # one round trip: joined, the credentials, and the pauses running now
+    secrets, gates = await link.call("start", holder, roles)
     try:
-        return await _run_joined(spec, link, holder, heartbeat_seconds, transports or {})
+        return await _run_started(
+            spec, link, holder, secrets, gates, heartbeat_seconds, transports or {}
+        )
     finally:
         link.send("leave", holder)
 
 
-async def _run_joined(
+async def _run_started(
     spec: TaskSpec,
     link: Link,
     holder: str,
+    secrets: dict[str, Secrets],
+    gates: dict[str, float],
     heartbeat_seconds: float,
     transports: dict[str, Any],
 ) -> TaskOutcome:
-    source = _client(
-        spec.source, await link.call("secrets", "source"), transports.get(spec.source.endpoint)
-    )
+    source = _client(spec.source, secrets["source"], transports.get(spec.source.endpoint))
     dest: HubHttp | None = None
     try:
         if spec.dest is not None:
-            dest = _client(
-                spec.dest, await link.call("secrets", "dest"), transports.get(spec.dest.endpoint)
-            )
+            dest = _client(spec.dest, secrets["dest"], transports.get(spec.dest.endpoint))
         https = [source] if dest is None else [source, dest]
         heart = _Heartbeat(link, holder, https, heartbeat_seconds)
+        heart.hold(gates)  # a pause running now holds this task's first request already
         budget = RemoteBudget(link, holder, spec.options.max_bytes_in_flight)
         limits = MirrorLimits(spec.options, budget=budget)
         outcome: TaskOutcome
-        await heart.beat()  # a pause running now holds this task's first request already
         async with anyio.create_task_group() as tg:
             tg.start_soon(heart.run)
             outcome = await _work(spec, source, dest, limits, heart)
             tg.cancel_scope.cancel()
-        await heart.beat()  # the last events
+        if heart.pending:  # the last events and pauses, before the outcome reaches the driver
+            await heart.beat()
         return outcome
     finally:
         with anyio.CancelScope(shield=True):
