@@ -5,12 +5,13 @@ What it does for every caller:
 * **Auth per origin.** ``Authorization`` is attached only for the *token origins*: the Hub's
   origin and the origins of the Inference Endpoints and Inference Catalog APIs (settings
   ``inference_endpoints_url`` / ``inference_catalog_url``; huggingface_hub sends the Hub token
-  there too, and they need it), plus, over https, the hosts the Endpoints API deploys endpoints
-  on (``*.endpoints.huggingface.cloud`` for ``api.endpoints.huggingface.cloud``: the health
-  route and predictions of an authenticated endpoint need the token). Storage / presigned URLs,
-  CDNs and anything else never get it. The token goes only to the origin a request was addressed
-  to: once a redirect leaves that origin it is never sent again in that chain (even if a later
-  hop comes back, and even if the new origin is another token origin).
+  there too, and they need it) when they serve this Hub (huggingface.co's serve huggingface.co
+  only: ``HubSettings.token_origins``), plus, over https, the hosts the Endpoints API deploys
+  endpoints on (``*.endpoints.huggingface.cloud`` for ``api.endpoints.huggingface.cloud``: the
+  health route and predictions of an authenticated endpoint need the token). Storage / presigned
+  URLs, CDNs and anything else never get it. The token goes only to the origin a request was
+  addressed to: once a redirect leaves that origin it is never sent again in that chain (even if
+  a later hop comes back, and even if the new origin is another token origin).
 * **Redirects are followed by us.** ``follow_redirects=True`` follows only redirects to a token
   origin (a renamed repo answers with a relative 307); any other cross-origin 3xx is returned
   as is (the caller reads ``Location``). ``follow_redirects="any"`` also follows cross-origin
@@ -134,7 +135,11 @@ class HubHttp:
         self._pool = _pool if _pool is not None else Pool(settings, client, transport)
         self._hub_origin = origin_of(settings.endpoint)
         self._token_origins = settings.token_origins
-        self._deployments = _deployment_suffix(settings.inference_endpoints_url)
+        self._deployments = (
+            _deployment_suffix(settings.inference_endpoints_url)
+            if settings.endpoints_api_serves_endpoint
+            else None
+        )
         self._rng = random.Random()
         self._timeout = default_timeout(settings)
 

@@ -310,12 +310,33 @@ class HubSettings(BaseModel):
         )
 
     @property
+    def endpoints_api_serves_endpoint(self) -> bool:
+        """Whether `inference_endpoints_url` is the Inference Endpoints API of the endpoint's
+        Hub: huggingface.cloud's serves huggingface.co only, so a client of another Hub (a
+        private Hub, a mirror) names its own."""
+        return self.endpoint == DEFAULT_ENDPOINT or (
+            self.inference_endpoints_url != DEFAULT_INFERENCE_ENDPOINTS_URL
+        )
+
+    @property
+    def catalog_serves_endpoint(self) -> bool:
+        """Whether `inference_catalog_url` is the Inference Catalog of the endpoint's Hub
+        (huggingface.co's serves huggingface.co only)."""
+        return self.endpoint == DEFAULT_ENDPOINT or (
+            self.inference_catalog_url != DEFAULT_INFERENCE_CATALOG_URL
+        )
+
+    @property
     def token_origins(self) -> frozenset[str]:
-        """The origins the token is sent to: the Hub's, the Inference Endpoints and Catalog
-        APIs' and the Dataset Viewer's when it serves this Hub (huggingface_hub sends the Hub
-        token to all of them). Nothing else gets it: not huggingface.co's viewer a token of
-        another Hub."""
-        urls = [self.endpoint, self.inference_endpoints_url, self.inference_catalog_url]
+        """The origins the token is sent to: the Hub's, and the Inference Endpoints, Catalog and
+        Dataset Viewer APIs' when they serve this Hub (huggingface_hub sends the Hub token to
+        all of them, whatever the Hub). Nothing else gets it: huggingface.co's APIs never get
+        the token of another Hub."""
+        urls = [self.endpoint]
+        if self.endpoints_api_serves_endpoint:
+            urls.append(self.inference_endpoints_url)
+        if self.catalog_serves_endpoint:
+            urls.append(self.inference_catalog_url)
         if self.viewer_serves_endpoint:
             urls.append(self.datasets_server_url)
         return frozenset(origin_of(url) for url in urls)

@@ -4,7 +4,9 @@ resume, scale to zero, delete, the hardware list, and ``InferenceEndpoint.wait()
 The Endpoints API lives on its own origin (setting ``inference_endpoints_url``, default
 ``https://api.endpoints.huggingface.cloud/v2``) and so does the Catalog
 (``inference_catalog_url``); both get the token, as huggingface_hub sends it (see
-``hubclient._http``). Requests share the client's pool, retries and 429 gates (one per origin).
+``hubclient._http``), once they serve the client's Hub: a client of another Hub names its own,
+so huggingface.co never gets that Hub's token. Requests share the client's pool, retries and
+429 gates (one per origin).
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ from hubclient.models.endpoints import (
 __all__ = ["EndpointsArea"]
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}\Z")
+_NOT_THIS_HUB = (
+    "huggingface.co's Inference {} serves huggingface.co only, and this client talks to {}: "
+    "pass inference_endpoints_url= and inference_catalog_url= (that Hub's) to the client; "
+    "huggingface.co never gets another Hub's token"
+)
 _FAILED = {
     InferenceEndpointStatus.FAILED: "failed to deploy",
     InferenceEndpointStatus.UPDATE_FAILED: "failed to update",
@@ -53,7 +60,16 @@ class EndpointsArea(Area):
     """Inference Endpoints (``create_inference_endpoint``, ``get_inference_endpoint``, …)."""
 
     def _api(self, path: str) -> str:
-        return f"{self._settings.inference_endpoints_url}{path}"
+        settings = self._settings
+        if not settings.endpoints_api_serves_endpoint:
+            raise HFValidationError(_NOT_THIS_HUB.format("Endpoints API", settings.endpoint))
+        return f"{settings.inference_endpoints_url}{path}"
+
+    def _catalog(self, path: str) -> str:
+        settings = self._settings
+        if not settings.catalog_serves_endpoint:
+            raise HFValidationError(_NOT_THIS_HUB.format("Catalog", settings.endpoint))
+        return f"{settings.inference_catalog_url}{path}"
 
     async def _namespace(self, namespace: str | None, token: bool | str | None) -> str:
         return _segment(namespace if namespace else await self._own_name(token), "namespace")
@@ -221,14 +237,13 @@ class EndpointsArea(Area):
         payload: dict[str, Any] = {"namespace": owner}
         if name is not None:
             payload["config"] = {"name": _segment(name, "endpoint name")}
-        catalog = self._settings.inference_catalog_url
         if recipe_id is not None:
-            url = f"{catalog}/recipe/{_segment(recipe_id, 'recipe id')}/deploy"
+            url = self._catalog(f"/recipe/{_segment(recipe_id, 'recipe id')}/deploy")
         else:
             assert repo_id is not None
             if repo_id.count("/") != 1 or not all(_NAME.match(p) for p in repo_id.split("/")):
                 raise HFValidationError(f"not a model id (namespace/name): {repo_id!r}")
-            url = f"{catalog}/model/{repo_id}/deploy"
+            url = self._catalog(f"/model/{repo_id}/deploy")
             if accelerator is not None:
                 payload["accelerator"] = accelerator
             if gguf_file is not None:
@@ -267,7 +282,7 @@ class EndpointsArea(Area):
             "limit": limit,
         }
         response = await self._http.request(
-            "GET", f"{self._settings.inference_catalog_url}/list", params=params, token=token
+            "GET", self._catalog("/list"), params=params, token=token
         )
         return parse_json(
             response,

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from hubclient import AsyncHubClient, HubSettings
+from hubclient.errors import HFValidationError
 
 pytestmark = pytest.mark.anyio
 
@@ -74,7 +75,9 @@ async def test_deployed_endpoints_of_the_hub_get_the_token_over_https_only() -> 
     """``api.endpoints.huggingface.cloud`` deploys endpoints on ``*.endpoints.huggingface.cloud``:
     their health route and predictions need the token (huggingface_hub sends it to any URL)."""
     seen, transport = _recorder()
-    async with AsyncHubClient("http://hub.test", token="hf_secret", transport=transport) as c:
+    async with AsyncHubClient(
+        "https://huggingface.co", token="hf_secret", transport=transport
+    ) as c:
         assert c.settings.inference_endpoints_url == "https://api.endpoints.huggingface.cloud/v2"
         for url in (
             "https://abc.us-east-1.aws.endpoints.huggingface.cloud/health",
@@ -91,6 +94,36 @@ def test_settings_check_the_endpoints_urls() -> None:
         HubSettings(inference_endpoints_url="ftp://x")
     settings = HubSettings(endpoint="http://h.test:1/", inference_endpoints_url="http://e.test/v2/")
     assert settings.inference_endpoints_url == "http://e.test/v2"
-    assert settings.token_origins == frozenset(
-        {"http://h.test:1", "http://e.test", "https://endpoints.huggingface.co"}
+    # its own Endpoints API gets the token; huggingface.co's Catalog does not (another Hub)
+    assert settings.token_origins == frozenset({"http://h.test:1", "http://e.test"})
+    assert HubSettings().token_origins == frozenset(
+        {
+            "https://huggingface.co",
+            "https://api.endpoints.huggingface.cloud",
+            "https://endpoints.huggingface.co",
+            "https://datasets-server.huggingface.co",
+        }
     )
+
+
+async def test_a_client_of_another_hub_never_sends_its_token_to_huggingface_co() -> None:
+    """A private Hub's (or a mirror's) token is not huggingface.co's: the default Endpoints and
+    Catalog APIs and the hosts they deploy on never get it, and the Endpoints methods ask for
+    that Hub's own APIs before anything is sent."""
+    seen, transport = _recorder()
+    async with AsyncHubClient("http://hub.test", token="hf_secret", transport=transport) as c:
+        for url in (
+            "https://api.endpoints.huggingface.cloud/v2/endpoint/alice",
+            "https://endpoints.huggingface.co/api/v1/catalog/list",
+            "https://abc.us-east-1.aws.endpoints.huggingface.cloud/health",
+        ):
+            await c._http.request("GET", url)
+        assert [auth for _, auth in seen] == [None, None, None]
+        seen.clear()
+        with pytest.raises(HFValidationError, match="inference_endpoints_url="):
+            await c.list_inference_endpoints("alice")
+        with pytest.raises(HFValidationError, match="inference_catalog_url="):
+            await c.list_inference_catalog()
+        with pytest.raises(HFValidationError, match=r"huggingface\.co only"):
+            await c.get_inference_endpoint("demo", namespace="alice")
+    assert seen == []  # refused before any request

@@ -135,14 +135,8 @@ def test_which_settings_send_the_token_to_the_viewer() -> None:
     assert "https://datasets-server.huggingface.co" not in other_hub.token_origins
     named = HubSettings(endpoint="http://hub.test", datasets_server_url="http://viewer.test/")
     assert named.datasets_server_url == "http://viewer.test"
-    assert named.token_origins == frozenset(
-        {
-            "http://hub.test",
-            "https://api.endpoints.huggingface.cloud",
-            "https://endpoints.huggingface.co",
-            "http://viewer.test",
-        }
-    )
+    # huggingface.co's Endpoints and Catalog APIs serve huggingface.co only: not this Hub's
+    assert named.token_origins == frozenset({"http://hub.test", "http://viewer.test"})
     with pytest.raises(ValueError, match="http"):
         HubSettings(datasets_server_url="ftp://viewer.test")
 
