@@ -221,7 +221,7 @@ def test_ctrl_c_during_snapshot_download_leaves_no_half_written_snapshot_file(
     assert "finished" not in stdout
     # The strict 2 s bound is held by test_ctrl_c_during_a_slow_call (nox -s slow); the default
     # run may share the machine's 2 cores with other work.
-    assert elapsed < 5.0, f"took {elapsed:.2f}s to exit after SIGINT"
+    assert elapsed < 8.0, f"took {elapsed:.2f}s to exit after SIGINT"
     snapshots = list(cache.glob("models--alice--shards/snapshots/*"))
     seen = 0
     for snapshot in snapshots:

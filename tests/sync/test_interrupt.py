@@ -55,7 +55,7 @@ def interrupt_when_ready(process: subprocess.Popen[str]) -> tuple[float, str]:
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
     try:
-        _, stderr = process.communicate(timeout=10)
+        _, stderr = process.communicate(timeout=15)
     finally:
         if process.poll() is None:  # pragma: no cover - a hang: fail, don't leak
             process.kill()
@@ -77,7 +77,7 @@ def test_ctrl_c_cancels_a_long_call_promptly(tmp_path: Path) -> None:
     assert process.returncode != 0
     # Far below the 60 s nap: the call was cancelled. The 2 s bound of the issue is held by the
     # slow twins (nox -s slow), run on a quiet machine; here the default run may share 2 cores.
-    assert elapsed < 5.0, f"took {elapsed:.2f}s to exit after SIGINT"
+    assert elapsed < 8.0, f"took {elapsed:.2f}s to exit after SIGINT"
     # The coroutine was cancelled (its cleanup ran) and the client was closed at exit.
     assert (tmp_path / "script.py.nap").read_text() == "cleaned up"
     assert (tmp_path / "closed").read_text() == "script"
