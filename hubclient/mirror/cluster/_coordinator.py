@@ -184,6 +184,8 @@ class Coordinator:
 
     @property
     def bytes_in_use(self) -> int:
+        """LFS bytes held now; a holder silent for a whole lease holds nothing any more."""
+        self._reap()
         return self._in_use
 
     # ------------------------------------------------------------------ 429 pauses
