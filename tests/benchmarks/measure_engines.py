@@ -1,12 +1,13 @@
 """Measure one distributed engine on this machine (for the choice in docs/mirroring.md).
 
-Install each candidate in a scratch venv of its own, with psutil, and alternate the runs::
+Install each candidate in a scratch venv of its own (``SCRATCH``: any folder outside the
+repository), with psutil, and alternate the runs::
 
-    python -m venv /tmp/venv-ray && /tmp/venv-ray/bin/pip install ray psutil
-    python -m venv /tmp/venv-dask && /tmp/venv-dask/bin/pip install distributed psutil
+    python -m venv "$SCRATCH"/venv-ray && "$SCRATCH"/venv-ray/bin/pip install ray psutil
+    python -m venv "$SCRATCH"/venv-dask && "$SCRATCH"/venv-dask/bin/pip install distributed psutil
     for round in 1 2 3; do
-        /tmp/venv-ray/bin/python tests/benchmarks/measure_engines.py ray
-        /tmp/venv-dask/bin/python tests/benchmarks/measure_engines.py dask
+        "$SCRATCH"/venv-ray/bin/python tests/benchmarks/measure_engines.py ray
+        "$SCRATCH"/venv-dask/bin/python tests/benchmarks/measure_engines.py dask
     done
 
 Each run prints one ``RESULT {...}`` line: the import time, the start of a local cluster of
