@@ -137,7 +137,7 @@ class HubHttp:
         self._token_origins = settings.token_origins
         self._deployments = (
             _deployment_suffix(settings.inference_endpoints_url)
-            if settings.endpoints_api_serves_endpoint
+            if settings.serves_endpoint("inference_endpoints_url")
             else None
         )
         self._rng = random.Random()

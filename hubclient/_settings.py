@@ -21,7 +21,7 @@ import os
 import platform
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -83,6 +83,15 @@ def _clean_token(token: str | None) -> str | None:
 def default_user_agent() -> str:
     """``hubclient/<version>; python/<x.y.z>``: names the library on every Hub request."""
     return f"hubclient/{__version__}; python/{platform.python_version()}"
+
+
+#: The APIs beside the Hub that get its token (settings), each with huggingface.co's URL.
+CompanionApi = Literal["inference_endpoints_url", "inference_catalog_url", "datasets_server_url"]
+_COMPANION_DEFAULTS: dict[CompanionApi, str] = {
+    "inference_endpoints_url": DEFAULT_INFERENCE_ENDPOINTS_URL,
+    "inference_catalog_url": DEFAULT_INFERENCE_CATALOG_URL,
+    "datasets_server_url": DEFAULT_DATASETS_SERVER_URL,
+}
 
 
 class HubSettings(BaseModel):
@@ -300,31 +309,28 @@ class HubSettings(BaseModel):
         """``scheme://host[:port]`` of the endpoint (default ports left out)."""
         return origin_of(self.endpoint)
 
+    def serves_endpoint(self, api: CompanionApi) -> bool:
+        """Whether the API at setting ``api`` serves the endpoint's Hub: huggingface.co's
+        (the defaults) serve huggingface.co only, so a client of another Hub (a private Hub, a
+        mirror) names that Hub's."""
+        return self.endpoint == DEFAULT_ENDPOINT or getattr(self, api) != _COMPANION_DEFAULTS[api]
+
+    def url_for_this_hub(self, api: CompanionApi, what: str) -> str:
+        """The URL at setting ``api`` (``what`` names it in the error), once it serves the
+        endpoint's Hub; ``HFValidationError`` otherwise, raised before anything is sent."""
+        if not self.serves_endpoint(api):
+            raise HFValidationError(
+                f"huggingface.co's {what} serves huggingface.co only, and this client talks to "
+                f"{self.endpoint}: pass {api}= (that Hub's) to the client; huggingface.co never "
+                "gets another Hub's token"
+            )
+        url: str = getattr(self, api)
+        return url
+
     @property
     def viewer_serves_endpoint(self) -> bool:
-        """Whether `datasets_server_url` is the Dataset Viewer of the endpoint's Hub: the
-        default one serves huggingface.co only, so another Hub needs its own set."""
-        return (
-            self.endpoint == DEFAULT_ENDPOINT
-            or self.datasets_server_url != DEFAULT_DATASETS_SERVER_URL
-        )
-
-    @property
-    def endpoints_api_serves_endpoint(self) -> bool:
-        """Whether `inference_endpoints_url` is the Inference Endpoints API of the endpoint's
-        Hub: huggingface.cloud's serves huggingface.co only, so a client of another Hub (a
-        private Hub, a mirror) names its own."""
-        return self.endpoint == DEFAULT_ENDPOINT or (
-            self.inference_endpoints_url != DEFAULT_INFERENCE_ENDPOINTS_URL
-        )
-
-    @property
-    def catalog_serves_endpoint(self) -> bool:
-        """Whether `inference_catalog_url` is the Inference Catalog of the endpoint's Hub
-        (huggingface.co's serves huggingface.co only)."""
-        return self.endpoint == DEFAULT_ENDPOINT or (
-            self.inference_catalog_url != DEFAULT_INFERENCE_CATALOG_URL
-        )
+        """Whether `datasets_server_url` is the Dataset Viewer of the endpoint's Hub."""
+        return self.serves_endpoint("datasets_server_url")
 
     @property
     def token_origins(self) -> frozenset[str]:
@@ -333,12 +339,7 @@ class HubSettings(BaseModel):
         all of them, whatever the Hub). Nothing else gets it: huggingface.co's APIs never get
         the token of another Hub."""
         urls = [self.endpoint]
-        if self.endpoints_api_serves_endpoint:
-            urls.append(self.inference_endpoints_url)
-        if self.catalog_serves_endpoint:
-            urls.append(self.inference_catalog_url)
-        if self.viewer_serves_endpoint:
-            urls.append(self.datasets_server_url)
+        urls += [getattr(self, api) for api in _COMPANION_DEFAULTS if self.serves_endpoint(api)]
         return frozenset(origin_of(url) for url in urls)
 
 

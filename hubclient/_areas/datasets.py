@@ -6,7 +6,6 @@ from __future__ import annotations
 from hubclient import _urls
 from hubclient._answers import parse_json
 from hubclient._areas._base import Area, call_timeout
-from hubclient.errors import HFValidationError
 from hubclient.models.datasets import DatasetLeaderboardEntry, DatasetParquetEntry
 
 __all__ = ["NOTES", "DatasetsArea"]
@@ -78,19 +77,13 @@ class DatasetsArea(Area):
             for entry in await client.list_dataset_parquet_files("acme/corpus", config="en"):
                 print(entry.split, entry.url, entry.size)
         """
-        settings = self._settings
-        if not settings.viewer_serves_endpoint:
-            raise HFValidationError(
-                "the Dataset Viewer at https://datasets-server.huggingface.co serves "
-                f"huggingface.co only, and this client talks to {settings.endpoint}: pass "
-                "datasets_server_url= (the viewer of that Hub) to the client"
-            )
+        viewer = self._settings.url_for_this_hub("datasets_server_url", "Dataset Viewer")
         params = {"dataset": _urls.validate_repo_id(repo_id)}
         if config is not None:
             params["config"] = config
         response = await self._http.request(
             "GET",
-            f"{settings.datasets_server_url}/parquet",
+            f"{viewer}/parquet",
             params=params,
             token=token,
             timeout=call_timeout(timeout),

@@ -39,11 +39,6 @@ from hubclient.models.endpoints import (
 __all__ = ["EndpointsArea"]
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}\Z")
-_NOT_THIS_HUB = (
-    "huggingface.co's Inference {} serves huggingface.co only, and this client talks to {}: "
-    "pass inference_endpoints_url= and inference_catalog_url= (that Hub's) to the client; "
-    "huggingface.co never gets another Hub's token"
-)
 _FAILED = {
     InferenceEndpointStatus.FAILED: "failed to deploy",
     InferenceEndpointStatus.UPDATE_FAILED: "failed to update",
@@ -60,16 +55,12 @@ class EndpointsArea(Area):
     """Inference Endpoints (``create_inference_endpoint``, ``get_inference_endpoint``, …)."""
 
     def _api(self, path: str) -> str:
-        settings = self._settings
-        if not settings.endpoints_api_serves_endpoint:
-            raise HFValidationError(_NOT_THIS_HUB.format("Endpoints API", settings.endpoint))
-        return f"{settings.inference_endpoints_url}{path}"
+        api = self._settings.url_for_this_hub("inference_endpoints_url", "Inference Endpoints API")
+        return f"{api}{path}"
 
     def _catalog(self, path: str) -> str:
-        settings = self._settings
-        if not settings.catalog_serves_endpoint:
-            raise HFValidationError(_NOT_THIS_HUB.format("Catalog", settings.endpoint))
-        return f"{settings.inference_catalog_url}{path}"
+        catalog = self._settings.url_for_this_hub("inference_catalog_url", "Inference Catalog")
+        return f"{catalog}{path}"
 
     async def _namespace(self, namespace: str | None, token: bool | str | None) -> str:
         return _segment(namespace if namespace else await self._own_name(token), "namespace")
