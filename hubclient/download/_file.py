@@ -71,6 +71,9 @@ class FileMetadata:
     """The Xet file id (``X-Xet-Hash``) when the Hub stores the file in Xet."""
     xet_token_url: str | None = None
     """Where to get a Xet read token for it (the ``xet-auth`` link)."""
+    latency: float | None = None
+    """Seconds the metadata request took, redirects and retries included (a bound on the round
+    trip to the Hub: a far Hub's files are fetched in ranges sooner)."""
 
 
 async def get_file_metadata(
@@ -78,6 +81,7 @@ async def get_file_metadata(
 ) -> FileMetadata:
     """``HEAD`` the resolve URL, following only Hub-origin redirects (a renamed repo)."""
     s = http.settings
+    asked = anyio.current_time()
     response = await http.request(
         "HEAD",
         url,
@@ -87,6 +91,7 @@ async def get_file_metadata(
         retry=retry,
         timeout=httpx.Timeout(s.etag_timeout, connect=s.connect_timeout, pool=None),
     )
+    latency = anyio.current_time() - asked
     h = response.headers
     commit = h.get("x-repo-commit")
     linked = normalize_etag(h.get("x-linked-etag"))
@@ -111,7 +116,7 @@ async def get_file_metadata(
     xet_hash = (h.get("x-xet-hash") or "").strip().lower()
     xet_link = response.links.get("xet-auth", {}).get("url") or h.get("x-xet-refresh-route")
     if not _XET_HASH.match(xet_hash) or not xet_link:
-        return FileMetadata(commit, etag, size, location, lfs=linked is not None)
+        return FileMetadata(commit, etag, size, location, lfs=linked is not None, latency=latency)
     return FileMetadata(
         commit,
         etag,
@@ -120,6 +125,7 @@ async def get_file_metadata(
         lfs=linked is not None,
         xet_hash=xet_hash,
         xet_token_url=str(response.url.join(xet_link)),
+        latency=latency,
     )
 
 
@@ -279,7 +285,15 @@ def _job_from_meta(
     # out a fresh presigned URL, so a long transfer outlives one.
     url = resolve_path(rtype, repo_id, filename, meta.commit_hash)
     located = meta.location if origin_of(meta.location) != http.hub_origin else None
-    source = Source(url, token, meta.etag, meta.xet_hash, meta.xet_token_url, located=located)
+    source = Source(
+        url,
+        token,
+        meta.etag,
+        meta.xet_hash,
+        meta.xet_token_url,
+        located=located,
+        latency=meta.latency,
+    )
     return BlobJob(meta.etag, meta.size, expected, source, [filename], [])
 
 

@@ -41,8 +41,17 @@ class DownloadOptions:
     connection is capped, as CDN connections often are; on loopback one stream is cheaper)."""
     part_size: int = 64 * 2**20
     """Size of one byte range of a parallel download."""
-    max_parts_per_file: int = 4
-    """Byte ranges of one file in flight at once."""
+    max_parts_per_file: int = 8
+    """Byte ranges of one file in flight at most. A big file starts with two and adds more
+    while each addition still raises its rate (capped or far connections), so loopback, where
+    the client's CPU is the bound, keeps few."""
+    far_latency: float = 0.02
+    """Seconds: a Hub whose metadata request took this long or more is far; there, a file of
+    at least ``2 × far_part_size`` is fetched as up to ``max_parts_per_file`` parallel ranges
+    (one fresh connection moves about a window per round trip; ranges save the round trips
+    one stream would wait). ``float("inf")`` turns it off."""
+    far_part_size: int = 4 * 2**20
+    """The smallest byte range of a file fetched in ranges because the Hub is far."""
     chunk_size: int = 2 * 2**20
     """Bytes per read from the network and per write to disk."""
     buffer_chunks: int = 4
@@ -66,10 +75,13 @@ class DownloadOptions:
             "max_connections",
             "part_size",
             "max_parts_per_file",
+            "far_part_size",
             "chunk_size",
             "buffer_chunks",
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"DownloadOptions.{name} must be >= 1")
+        if not self.far_latency >= 0:  # also refuses NaN
+            raise ValueError("DownloadOptions.far_latency must be >= 0")
         if self.resume_attempts < 0 or self.small_file_size < 0 or self.parallel_threshold < 1:
             raise ValueError("DownloadOptions: negative sizes or attempts")

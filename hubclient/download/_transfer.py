@@ -41,6 +41,7 @@ from hubclient.download._groups import unwrap_groups
 from hubclient.download._hashing import Expected, Hasher, file_mismatch
 from hubclient.download._options import DownloadIntegrityError, DownloadOptions
 from hubclient.download._pace import Pace
+from hubclient.download._ramp import Ramp
 from hubclient.errors import HfHubHTTPError
 
 __all__ = ["Location", "Source", "Transfer"]
@@ -48,6 +49,8 @@ __all__ = ["Location", "Source", "Transfer"]
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d{1,20})-(\d{1,20})/(\d{1,20}|\*)\s*$")
 _HASH_LIKE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_HASH_READ = 2**20  # bytes per read of the file's complete prefix, hashed behind the parts
+_IOV_MAX = 1024  # iovecs per pwritev (the POSIX minimum most systems have)
 OnBytes = Callable[[int], None]
 logger = logging.getLogger("hubclient")
 
@@ -82,6 +85,9 @@ class Source:
     """A storage URL already received for this content (the redirect the metadata request got):
     the first GET goes straight there, one round trip fewer. Any failure of it (an expired URL,
     a broken stream) goes back to ``url``, which resolves afresh."""
+
+    latency: float | None = None
+    """Seconds the metadata request took (a bound on the round trip to the Hub), if known."""
 
     def first_url(self, attempt: int) -> str:
         return self.located if (self.located and attempt == 0) else self.url
@@ -139,6 +145,9 @@ class Transfer:
         self.limiter = limiter or anyio.CapacityLimiter(options.max_connections)
         self.pace: Pace | None = None
         """Told how long each small file took (a snapshot sizes its files in flight by it)."""
+        self.latency: float | None = None
+        """The quickest time to an answer's headers seen by this engine (about a round trip),
+        for files whose :class:`Source` brings no latency of its own."""
         s = http.settings
         self.timeout = httpx.Timeout(s.download_timeout, connect=s.connect_timeout, pool=None)
         self.etag_timeout = httpx.Timeout(s.etag_timeout, connect=s.connect_timeout, pool=None)
@@ -148,6 +157,11 @@ class Transfer:
     def _observe(self, started: float) -> None:
         if self.pace is not None:
             self.pace.observe(anyio.current_time() - started)
+
+    def _saw_headers(self, asked: float) -> None:
+        took = anyio.current_time() - asked
+        if self.latency is None or took < self.latency:
+            self.latency = took
 
     async def _pause(self, attempt: int) -> None:
         await anyio.sleep(min(2.0, 0.1 * (2 ** max(0, attempt - 1))))
@@ -198,6 +212,7 @@ class Transfer:
                     ) as response,
                 ):
                     started = slot.at if attempt == 0 else started
+                    self._saw_headers(slot.at)
                     if start:
                         conflict = _etag_conflict(response, source.etag)
                         if response.status_code == 200 and not conflict:
@@ -274,10 +289,11 @@ class Transfer:
         with disk_errors(tmp):
             if offset == 0 and await self._through_xet(source, tmp, expected, on_bytes):
                 return
-            if size is not None and size - offset >= self.options.parallel_threshold:
+            plan = self._ranges_plan(source, size, offset)
+            if plan is not None:
                 try:
                     await self._parallel(
-                        source, tmp, offset=offset, expected=expected, on_bytes=on_bytes
+                        source, tmp, offset=offset, expected=expected, on_bytes=on_bytes, plan=plan
                     )
                     return
                 except _RangesUnsupported:
@@ -332,7 +348,7 @@ class Transfer:
         hasher = Hasher(expected if self.options.verify else Expected(expected.size))
         f: BinaryIO = await anyio.to_thread.run_sync(open, tmp, "r+b" if offset else "wb")
         try:
-            send, recv = anyio.create_memory_object_stream[bytes | _Restart](
+            send, recv = anyio.create_memory_object_stream[list[bytes] | _Restart](
                 self.options.buffer_chunks
             )
             with unwrap_groups():
@@ -352,7 +368,7 @@ class Transfer:
 
     async def _writer(
         self,
-        recv: MemoryObjectReceiveStream[bytes | _Restart],
+        recv: MemoryObjectReceiveStream[list[bytes] | _Restart],
         f: BinaryIO,
         hasher: Hasher,
         offset: int,
@@ -370,15 +386,16 @@ class Transfer:
             f.seek(offset)
             f.truncate()
 
-        def write(items: list[bytes | _Restart]) -> None:
+        def write(items: list[list[bytes] | _Restart]) -> None:
             for item in items:
                 if isinstance(item, _Restart):
                     f.seek(0)
                     f.truncate()
                     hasher.reset()
-                else:
-                    f.write(item)
-                    hasher.update(item)
+                    continue
+                for piece in item:
+                    f.write(piece)
+                    hasher.update(piece)
             f.flush()
 
         await anyio.to_thread.run_sync(prepare)
@@ -393,7 +410,7 @@ class Transfer:
     async def _produce(
         self,
         source: Source,
-        send: MemoryObjectSendStream[bytes | _Restart],
+        send: MemoryObjectSendStream[list[bytes] | _Restart],
         offset: int,
         expected: Expected,
         on_bytes: OnBytes,
@@ -403,17 +420,16 @@ class Transfer:
         failures = 0
         best = offset  # the furthest any round got: only going past it is progress
         # Pieces are gathered here (not in httpx's chunker) so that bytes received before a
-        # cut are written and resumed after, never fetched twice.
-        pending = bytearray()
+        # cut are written and resumed after, never fetched twice; as they came (no copy).
+        pending = _Pieces()
 
         async def flush() -> int:
-            if not pending:
+            if not pending.size:
                 return 0
-            data = bytes(pending)
-            pending.clear()
-            await send.send(data)
-            on_bytes(len(data))
-            return len(data)
+            pieces, n = pending.take()
+            await send.send(pieces)
+            on_bytes(n)
+            return n
 
         attempt = -1
         while size is None or pos < size:
@@ -451,12 +467,12 @@ class Transfer:
                     else:
                         self._check_full_answer(response, expected)
                     async for piece in response.aiter_bytes():
-                        if size is not None and pos + len(pending) + len(piece) > size:
+                        if size is not None and pos + pending.size + len(piece) > size:
                             raise DownloadIntegrityError(
                                 f"{source.url}: received more than the expected {size} bytes"
                             )
-                        pending += piece
-                        if len(pending) >= self.options.chunk_size:
+                        pending.add(piece)
+                        if pending.size >= self.options.chunk_size:
                             pos += await flush()
             except HfHubHTTPError:
                 if url == source.url:
@@ -496,8 +512,36 @@ class Transfer:
             return str(response.url.join(location))
         return str(response.url)
 
+    def _ranges_plan(self, source: Source, size: int | None, offset: int) -> _Plan | None:
+        """How to fetch the rest of a file in parallel byte ranges, or None for one stream.
+
+        A big file (``parallel_threshold``) in ``part_size`` ranges, starting with two in flight
+        and growing while they pay (:class:`Ramp`). A file of a few windows from a far Hub (its
+        metadata request took ``far_latency`` or more) in up to ``max_parts_per_file`` ranges of
+        at least ``far_part_size``, all at once: one fresh connection moves about a window per
+        round trip, so the ranges save round trips where one stream would wait for them.
+        """
+        opts = self.options
+        if size is None:
+            return None
+        rest = size - offset
+        if rest >= opts.parallel_threshold:
+            return _Plan(opts.part_size, min(2, opts.max_parts_per_file))
+        latency = source.latency if source.latency is not None else self.latency
+        if latency is None or latency < opts.far_latency or rest < 2 * opts.far_part_size:
+            return None
+        part = max(opts.far_part_size, -(-rest // opts.max_parts_per_file))
+        return _Plan(part, opts.max_parts_per_file)
+
     async def _parallel(
-        self, source: Source, tmp: Path, *, offset: int, expected: Expected, on_bytes: OnBytes
+        self,
+        source: Source,
+        tmp: Path,
+        *,
+        offset: int,
+        expected: Expected,
+        on_bytes: OnBytes,
+        plan: _Plan,
     ) -> None:
         size = expected.size
         assert size is not None
@@ -512,21 +556,31 @@ class Transfer:
             return fd
 
         fd = await anyio.to_thread.run_sync(prepare)
-        starts = list(range(offset, size, opts.part_size))
+        part_size = plan.part_size
+        starts = list(range(offset, size, part_size))
         done: set[int] = set()
-        state = {"contiguous": offset}
+        state = {"contiguous": offset, "started": 0}
         advanced = anyio.Event()
-        parts_sem = anyio.Semaphore(opts.max_parts_per_file)
+        ramp = Ramp(
+            start=plan.start,
+            ceiling=opts.max_parts_per_file,
+            waiting=lambda: len(starts) - state["started"],
+        )
         finished = False
 
+        def counted(n: int) -> None:
+            ramp.count(n)
+            on_bytes(n)
+
         async def part(start: int) -> None:
-            end = min(size, start + opts.part_size)
-            async with parts_sem:
-                await self._fetch_range(source, where, fd, start, end, size, on_bytes)
+            end = min(size, start + part_size)
+            async with ramp.limiter:
+                state["started"] += 1
+                await self._fetch_range(source, where, fd, start, end, size, counted)
             done.add(start)
             moved = False
             while state["contiguous"] < size and state["contiguous"] in done:
-                state["contiguous"] = min(size, state["contiguous"] + opts.part_size)
+                state["contiguous"] = min(size, state["contiguous"] + part_size)
                 moved = True
             if moved:
                 nonlocal advanced
@@ -536,14 +590,16 @@ class Transfer:
 
         async def hash_prefix() -> None:
             hashed = 0
+            buffer = bytearray(_HASH_READ)  # one buffer for the whole file: no fresh pages
+            view = memoryview(buffer)
 
             def feed(a: int, b: int) -> None:
                 while a < b:
-                    block = os.pread(fd, min(8 * 2**20, b - a), a)
-                    if not block:
+                    n = os.preadv(fd, [view[: min(_HASH_READ, b - a)]], a)
+                    if not n:
                         raise DownloadIntegrityError(f"{tmp}: short read while hashing")
-                    hasher.update(block)
-                    a += len(block)
+                    hasher.update(view[:n])
+                    a += n
 
             while hashed < size:
                 target = state["contiguous"]
@@ -558,8 +614,12 @@ class Transfer:
                 async with anyio.create_task_group() as tg:
                     if hasher.active:
                         tg.start_soon(hash_prefix)
-                    for start in starts:
-                        tg.start_soon(part, start)
+                    sizing = anyio.CancelScope()
+                    tg.start_soon(_within, sizing, ramp.run)
+                    async with anyio.create_task_group() as parts:
+                        for start in starts:
+                            parts.start_soon(part, start)
+                    sizing.cancel()  # the ranges are done: nothing left to size
             finished = True
         finally:
             with anyio.CancelScope(shield=True):
@@ -590,24 +650,23 @@ class Transfer:
         on_bytes: OnBytes,
     ) -> None:
         pos = start
-        pending = bytearray()
+        pending = _Pieces()
 
         async def flush(at: int) -> int:
-            if not pending:
+            if not pending.size:
                 return 0
-            data = bytes(pending)
-            pending.clear()
-            await anyio.to_thread.run_sync(_pwrite_all, fd, [data], at)
-            on_bytes(len(data))
-            return len(data)
+            pieces, n = pending.take()
+            await anyio.to_thread.run_sync(_pwrite_all, fd, pieces, at)
+            on_bytes(n)
+            return n
 
         try:
             async with contextlib.aclosing(
                 self.stream_range(source, where, start, end, size)
             ) as pieces:
                 async for piece in pieces:
-                    pending += piece
-                    if len(pending) >= self.options.chunk_size:
+                    pending.add(piece)
+                    if pending.size >= self.options.chunk_size:
                         pos += await flush(pos)
         except httpx.TransportError:
             await flush(pos)  # keep what arrived before the cut
@@ -716,13 +775,54 @@ class Location:
                 self.url = await locate()
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Parallel ranges of one file: their size, and how many are in flight at first."""
+
+    part_size: int
+    start: int
+
+
+async def _within(scope: anyio.CancelScope, run: Callable[[], Awaitable[None]]) -> None:
+    with scope:
+        await run()
+
+
+class _Pieces:
+    """Received pieces gathered for one write, kept as they came (joining them would copy every
+    byte once more and touch fresh pages)."""
+
+    __slots__ = ("pieces", "size")
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+        self.size = 0
+
+    def add(self, piece: bytes) -> None:
+        self.pieces.append(piece)
+        self.size += len(piece)
+
+    def take(self) -> tuple[list[bytes], int]:
+        pieces, size = self.pieces, self.size
+        self.pieces, self.size = [], 0
+        return pieces, size
+
+
 def _pwrite_all(fd: int, chunks: list[bytes], offset: int) -> None:
-    for chunk in chunks:
-        view = memoryview(chunk)
-        while view:
-            written = os.pwrite(fd, view, offset)
-            offset += written
-            view = view[written:]
+    """Write ``chunks`` at ``offset`` with as few system calls as the kernel allows."""
+    views = [memoryview(c) for c in chunks if c]
+    while views:
+        batch = views[:_IOV_MAX]
+        written = os.pwritev(fd, batch, offset)
+        offset += written
+        while written and views:  # drop what was written, keep the rest of a cut piece
+            first = len(views[0])
+            if written >= first:
+                written -= first
+                views.pop(0)
+            else:
+                views[0] = views[0][written:]
+                written = 0
 
 
 def _unlink(path: Path) -> None:

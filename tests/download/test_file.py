@@ -193,3 +193,41 @@ async def test_a_failed_handed_over_url_is_resolved_afresh(
     assert hub_requests[0][0] == "HEAD"
     assert hub_requests[1] == ("GET", f"/{repo_id}/resolve/{commit}/model.safetensors")
     assert [r.status for r in local_hub.log.filter(origin="storage")] == [403, 200]
+
+
+async def test_a_far_hub_gets_a_mid_size_lfs_file_in_ranges(
+    client: AsyncHubClient, local_hub: LocalHub
+) -> None:
+    from hubclient.download import DownloadOptions
+
+    data = payload(3 * 2**20 + 11, 5)
+    local_hub.seed_repo("alice/far", {"w.bin": data})
+    # the metadata request takes 60 ms: a far Hub, where one stream waits round trips
+    local_hub.faults.add(FaultRule(action="delay", delay=0.06, origin="hub", method="HEAD"))
+    local_hub.log.clear()
+    opts = DownloadOptions(far_latency=0.05, far_part_size=2**20)
+    path = await client.hf_hub_download("alice/far", "w.bin", options=opts)
+    assert read(path) == data
+    gets = local_hub.log.filter(origin="storage", method="GET")
+    assert sorted(r.headers.get("range", "") for r in gets) == [
+        "bytes=0-1048575",
+        "bytes=1048576-2097151",
+        "bytes=2097152-3145727",
+        f"bytes=3145728-{len(data) - 1}",
+    ]
+    assert local_hub.log.count(origin="hub") == 1  # the HEAD's redirect was used, no resolve
+
+
+async def test_a_near_hub_gets_a_mid_size_lfs_file_in_one_stream(
+    client: AsyncHubClient, local_hub: LocalHub
+) -> None:
+    from hubclient.download import DownloadOptions
+
+    data = payload(3 * 2**20 + 11, 6)
+    local_hub.seed_repo("alice/near", {"w.bin": data})
+    local_hub.log.clear()
+    opts = DownloadOptions(far_latency=30.0, far_part_size=2**20)
+    path = await client.hf_hub_download("alice/near", "w.bin", options=opts)
+    assert read(path) == data
+    gets = local_hub.log.filter(origin="storage", method="GET")
+    assert [r.headers.get("range") for r in gets] == [None]
