@@ -621,6 +621,7 @@ class Transfer:
                             parts.start_soon(part, start)
                     sizing.cancel()  # the ranges are done: nothing left to size
             finished = True
+            logger.debug("%s: ranges in flight and bytes/s: %s", redact_url(where.url), ramp.rates)
         finally:
             with anyio.CancelScope(shield=True):
                 keep = state["contiguous"]
