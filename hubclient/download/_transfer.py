@@ -41,6 +41,7 @@ from hubclient.download._groups import unwrap_groups
 from hubclient.download._hashing import Expected, Hasher, file_mismatch
 from hubclient.download._options import DownloadIntegrityError, DownloadOptions
 from hubclient.download._pace import Pace
+from hubclient.download._pieces import Pieces, pwrite_all
 from hubclient.download._ramp import Ramp
 from hubclient.errors import HfHubHTTPError
 
@@ -50,7 +51,6 @@ _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d{1,20})-(\d{1,20})/(\d{1,20}|\*)\s*
 _HASH_LIKE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _HASH_READ = 2**20  # bytes per read of the file's complete prefix, hashed behind the parts
-_IOV_MAX = 1024  # iovecs per pwritev (the POSIX minimum most systems have)
 OnBytes = Callable[[int], None]
 logger = logging.getLogger("hubclient")
 
@@ -421,7 +421,7 @@ class Transfer:
         best = offset  # the furthest any round got: only going past it is progress
         # Pieces are gathered here (not in httpx's chunker) so that bytes received before a
         # cut are written and resumed after, never fetched twice; as they came (no copy).
-        pending = _Pieces()
+        pending = Pieces()
 
         async def flush() -> int:
             if not pending.size:
@@ -651,13 +651,13 @@ class Transfer:
         on_bytes: OnBytes,
     ) -> None:
         pos = start
-        pending = _Pieces()
+        pending = Pieces()
 
         async def flush(at: int) -> int:
             if not pending.size:
                 return 0
             pieces, n = pending.take()
-            await anyio.to_thread.run_sync(_pwrite_all, fd, pieces, at)
+            await anyio.to_thread.run_sync(pwrite_all, fd, pieces, at)
             on_bytes(n)
             return n
 
@@ -787,43 +787,6 @@ class _Plan:
 async def _within(scope: anyio.CancelScope, run: Callable[[], Awaitable[None]]) -> None:
     with scope:
         await run()
-
-
-class _Pieces:
-    """Received pieces gathered for one write, kept as they came (joining them would copy every
-    byte once more and touch fresh pages)."""
-
-    __slots__ = ("pieces", "size")
-
-    def __init__(self) -> None:
-        self.pieces: list[bytes] = []
-        self.size = 0
-
-    def add(self, piece: bytes) -> None:
-        self.pieces.append(piece)
-        self.size += len(piece)
-
-    def take(self) -> tuple[list[bytes], int]:
-        pieces, size = self.pieces, self.size
-        self.pieces, self.size = [], 0
-        return pieces, size
-
-
-def _pwrite_all(fd: int, chunks: list[bytes], offset: int) -> None:
-    """Write ``chunks`` at ``offset`` with as few system calls as the kernel allows."""
-    views = [memoryview(c) for c in chunks if c]
-    while views:
-        batch = views[:_IOV_MAX]
-        written = os.pwritev(fd, batch, offset)
-        offset += written
-        while written and views:  # drop what was written, keep the rest of a cut piece
-            first = len(views[0])
-            if written >= first:
-                written -= first
-                views.pop(0)
-            else:
-                views[0] = views[0][written:]
-                written = 0
 
 
 def _unlink(path: Path) -> None:
