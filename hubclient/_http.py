@@ -577,12 +577,10 @@ class HubHttp:
             if sent_body is not None and content_type and "content-type" not in sent:
                 sent["content-type"] = content_type
             response = await backend.send(current_method, current_url, sent, sent_body, timeout)
+            if not follow_redirects or response.status_code not in REDIRECT_STATUSES:
+                break
             location = response.headers.get("location")
-            if (
-                not follow_redirects
-                or response.status_code not in REDIRECT_STATUSES
-                or not location
-            ):
+            if not location:
                 break
             next_url = str(response.url.join(location))
             current_origin = origin_of(next_url)
@@ -621,8 +619,9 @@ class HubHttp:
             try:
                 await read_body(response, self._settings.max_response_bytes)
             finally:
-                with anyio.CancelScope(shield=True):
-                    await response.aclose()
+                if not response.is_closed:  # a body read to its end has closed it already
+                    with anyio.CancelScope(shield=True):
+                        await response.aclose()
         return response
 
     def _backoff(self, attempt: int) -> float:

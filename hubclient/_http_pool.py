@@ -4,6 +4,7 @@ event loop (see :mod:`hubclient._backends`), the slots that bound buffered reque
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -44,7 +45,7 @@ class Pool:
         """No client or transport was given: requests leave through hubclient's own stack."""
         return self._client is None and self._transport is None
 
-    def slots(self, backend: Backend) -> anyio.Semaphore | None:
+    def slots(self, backend: Backend, loop: object | None = None) -> anyio.Semaphore | None:
         """At most ``max_connections`` buffered requests inside the backend at once.
 
         Waiting here is cheap; waiting inside httpcore's pool is not (its bookkeeping is
@@ -55,7 +56,8 @@ class Pool:
         size = self._settings.max_connections
         if not size:
             return None
-        loop = _current_loop_token()
+        if loop is None:
+            loop = _current_loop_token()
         if self._slots is None or loop is not self._slots_loop:
             self._slots = anyio.Semaphore(size)
             self._slots_loop = loop
@@ -63,11 +65,20 @@ class Pool:
 
     async def take_slot(self, backend: Backend, origin: str) -> anyio.Semaphore | None:
         """Wait for a slot (see :meth:`slots`) and for ``origin``'s gate to be open; the
-        semaphore to release afterwards (None when unbounded)."""
-        slots = self.slots(backend)
+        semaphore to release afterwards (None when unbounded).
+
+        A free slot is taken without a trip through the event loop (the request's own await
+        on the network comes next and is where it can be cancelled); a full pool queues."""
+        slots = self.slots(backend, self._loop_token)
         if slots is None:
             return None
-        await slots.acquire()
+        if slots.value > 0:
+            try:
+                slots.acquire_nowait()
+            except anyio.WouldBlock:
+                await slots.acquire()
+        else:
+            await slots.acquire()
         for _ in range(100):  # a 429 closed the gate while we queued for a slot
             if self.gates.get(origin, 0.0) <= time.monotonic():
                 break
@@ -135,6 +146,11 @@ class Pool:
 
 
 def _current_loop_token() -> object | None:
+    """The running event loop (what anyio's token names natively), or None if unknown."""
+    try:
+        return asyncio.get_running_loop()  # asyncio: anyio's native token is the loop itself
+    except RuntimeError:
+        pass  # trio (or no loop)
     current_token = getattr(anyio.lowlevel, "current_token", None)
     if current_token is None:  # anyio < 4.11
         return None

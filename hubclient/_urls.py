@@ -232,8 +232,31 @@ def hf_hub_url(
     )
 
 
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+"""``scheme://host[:port]`` at the start of a URL: all that its origin depends on."""
+_ORIGINS: dict[str, str] = {}
+_ORIGINS_KEPT = 512
+
+
 def origin_of(url: str) -> str:
-    """Normalised origin of an absolute URL: lower-case scheme and host, default port dropped."""
+    """Normalised origin of an absolute URL: lower-case scheme and host, default port dropped.
+
+    Remembered per ``scheme://authority`` (a client talks to a handful of origins, and every
+    request asks)."""
+    head = _AUTHORITY.match(url)
+    if head is None:
+        return _origin(url)
+    key = head.group()
+    origin = _ORIGINS.get(key)
+    if origin is None:
+        origin = _origin(key)
+        if len(_ORIGINS) >= _ORIGINS_KEPT:
+            _ORIGINS.clear()
+        _ORIGINS[key] = origin
+    return origin
+
+
+def _origin(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
