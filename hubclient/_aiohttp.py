@@ -41,6 +41,8 @@ __all__ = ["AiohttpBackend", "LocalConnectorSource"]
 _READ = 256 * 1024
 _BIG_BYTES = 1024 * 1024  # bytes bodies at least this long are streamed (the write timeout)
 _HTTP11 = {"http_version": b"HTTP/1.1"}
+_POST_METHODS = frozenset(aiohttp.ClientRequest.POST_METHODS)
+_SKIP_CONTENT_TYPE = ("Content-Type",)
 # A URL made only of these characters is already percent-encoded the way httpx sends it.
 _ENCODED_URL = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*")
 
@@ -176,6 +178,24 @@ class _Response(httpx.Response):
     def request(self, value: httpx.Request) -> None:
         self._request = value
 
+    async def read_raw(self, limit: int | None) -> bytes | None:
+        """The whole raw body straight from aiohttp (what ``aiter_raw`` would give, joined),
+        the response closed after it; None as soon as more than ``limit`` bytes came (the
+        rest unread, the response left to be closed)."""
+        if self.is_stream_consumed:
+            raise httpx.StreamConsumed()
+        if self.is_closed:
+            raise httpx.StreamClosed()
+        stream = self.stream
+        assert isinstance(stream, _Stream)
+        self.is_stream_consumed = True
+        body = await stream.read(limit)
+        self._num_bytes_downloaded = stream.size
+        if body is not None:
+            self.is_closed = True
+            await stream.aclose()
+        return body
+
 
 class _Stream(httpx.AsyncByteStream):
     """The answer's raw body, read from aiohttp, with httpx's exceptions."""
@@ -183,6 +203,7 @@ class _Stream(httpx.AsyncByteStream):
     def __init__(self, response: aiohttp.ClientResponse, request: _LazyRequest) -> None:
         self._response = response
         self._request = request
+        self.size = 0  # bytes read by read()
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         content = self._response.content
@@ -194,6 +215,22 @@ class _Stream(httpx.AsyncByteStream):
             if not chunk:
                 return
             yield chunk
+
+    async def read(self, limit: int | None) -> bytes | None:
+        """All of it, joined (one loop, no iterator between); None past ``limit`` bytes."""
+        content = self._response.content
+        chunks: list[bytes] = []
+        while True:
+            try:
+                chunk = await content.readany()
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                raise _translate(exc, self._request) from exc
+            if not chunk:
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            self.size += len(chunk)
+            if limit is not None and self.size > limit:
+                return None
+            chunks.append(chunk)
 
     async def aclose(self) -> None:
         self._response.release()  # back to the pool when read to the end, else closed
@@ -245,7 +282,9 @@ class AiohttpBackend:
         self._session: aiohttp.ClientSession | None = None
         self._stop_local: Callable[[], Awaitable[None]] | None = None
         self._opening = asyncio.Lock()
-        self._proxies: dict[str, str | None] = {}  # origin -> proxy URL from the environment
+        self._proxies: dict[tuple[str, str | None, int | None], str | None] = {}
+        """(scheme, host, port) -> the proxy URL from the environment."""
+        self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
 
     async def _open(self) -> aiohttp.ClientSession:
         async with self._opening:
@@ -290,10 +329,19 @@ class AiohttpBackend:
             data = watched.chunks()
             if isinstance(body, bytes) and "content-length" not in headers:
                 headers = {**headers, "content-length": str(len(body))}
-        skip = () if "content-type" in headers else ("Content-Type",)
-        client_timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=timeout.connect, sock_read=timeout.read
+        # aiohttp adds a Content-Type of its own to a body, and to a POST/PUT/PATCH without one
+        skip = (
+            None
+            if "content-type" in headers or (data is None and method not in _POST_METHODS)
+            else _SKIP_CONTENT_TYPE
         )
+        client_timeout = self._timeouts.get((timeout.connect, timeout.read))
+        if client_timeout is None:
+            client_timeout = aiohttp.ClientTimeout(
+                total=None, sock_connect=timeout.connect, sock_read=timeout.read
+            )
+            if len(self._timeouts) < 64:
+                self._timeouts[(timeout.connect, timeout.read)] = client_timeout
         target = _yarl(url)
         sending = session.request(
             method,
@@ -339,10 +387,12 @@ class AiohttpBackend:
         """The proxy httpx would use for ``url`` from ``HTTP(S)_PROXY``/``ALL_PROXY``/``NO_PROXY``
         (read once per origin; aiohttp's own ``trust_env`` would also send netrc credentials,
         and costs two worker-thread trips per request)."""
-        origin = f"{url.scheme}://{url.host}:{url.port}"
-        if origin not in self._proxies:
-            self._proxies[origin] = _env_proxy(url.scheme, url.host or "")
-        return self._proxies[origin]
+        origin = (url.scheme, url.host, url.port)
+        try:
+            return self._proxies[origin]
+        except KeyError:
+            proxy = self._proxies[origin] = _env_proxy(url.scheme, url.host or "")
+            return proxy
 
     async def aclose(self) -> None:
         session, self._session = self._session, None

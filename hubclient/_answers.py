@@ -43,6 +43,7 @@ __all__ = [
     "list_of",
     "network_error",
     "parse_json",
+    "parse_model",
     "read_body",
     "redact_url",
     "too_large",
@@ -210,6 +211,15 @@ class _Undecodable(Exception):
     pass
 
 
+def _encodings(header: str) -> list[str]:
+    """The content codings of a ``Content-Encoding`` value, ``identity`` left out."""
+    return [
+        e.strip().lower()
+        for e in header.split(",")
+        if e.strip() and e.strip().lower() != "identity"
+    ]
+
+
 async def _body_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
     """The body of a streamed ``response``, decompressed in pieces of at most ``_PIECE`` bytes
     for gzip and deflate (the encodings the Hub uses); other encodings through httpx."""
@@ -221,11 +231,7 @@ async def _body_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
         if already:
             yield already
         return
-    encodings = [
-        e.strip().lower()
-        for e in response.headers.get("content-encoding", "").split(",")
-        if e.strip() and e.strip().lower() != "identity"
-    ]
+    encodings = _encodings(response.headers.get("content-encoding", ""))
     if not encodings:
         async for raw in response.aiter_raw():
             yield raw
@@ -288,10 +294,12 @@ async def read_body(response: httpx.Response, limit: int | None) -> None:
     Past the bound :class:`ResponseTooLargeError` is raised; memory never holds more than the
     bound and one decompressed piece (1 MiB).
     """
-    declared = response.headers.get("content-length", "")
+    headers = response.headers
+    declared = headers.get("content-length", "")
+    encoding = headers.get("content-encoding")
     if (
         limit is not None
-        and response.headers.get("content-encoding", "identity").strip() == "identity"
+        and (encoding or "identity").strip() == "identity"
         and declared.isdigit()
         and len(declared) < 20
         and int(declared) > limit
@@ -299,6 +307,17 @@ async def read_body(response: httpx.Response, limit: int | None) -> None:
         raise too_large(
             response, f"The answer announces {declared} bytes", "max_response_bytes", limit
         )
+    read_raw = getattr(response, "read_raw", None)  # a backend reading its raw body in one go
+    if read_raw is not None and not (encoding and _encodings(encoding)):
+        body: bytes | None = await read_raw(limit)
+        if body is None:  # only past a bound
+            assert limit is not None
+            raise too_large(
+                response, "The answer is larger than allowed once decompressed",
+                "max_response_bytes", limit,
+            )  # fmt: skip
+        response._content = body
+        return
     chunks: list[bytes] = []
     try:
         async for chunk in _bounded_pieces(response, limit, "The answer"):
@@ -346,6 +365,20 @@ def parse_json(
     if convert is None:
         return payload  # type: ignore[no-any-return]
     return convert_value(response, convert, payload, expected=expected)
+
+
+def parse_model(response: httpx.Response, cls: type[M], *, expected: str) -> M:
+    """``parse_json(response, cls.model_validate, expected=expected)``, in one pass over the
+    bytes by pydantic's own JSON parser (no dict built in between).
+
+    Whatever that pass does not accept (invalid JSON, another shape, a BOM or UTF-16, a lone
+    surrogate escape...) goes the :func:`parse_json` way, so the answer or the typed error
+    is the one :func:`parse_json` gives."""
+    try:
+        return cls.model_validate_json(response.content)
+    except Exception:  # the way below tells what is wrong, typed
+        pass
+    return parse_json(response, cls.model_validate, expected=expected)
 
 
 def list_of(cls: type[M]) -> Callable[[Any], list[M]]:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import anyio
 
 from hubclient import _urls
-from hubclient._answers import parse_json
+from hubclient._answers import parse_json, parse_model
 from hubclient._http import USE_DEFAULT, HubHttp, TimeoutArg, error_from_response
 from hubclient.errors import (
     GatedRepoError,
@@ -106,12 +106,7 @@ async def repo_info(
         )
     )
     response = await http.request("GET", path, params=params, token=token, timeout=timeout)
-    cls = _INFO_CLASSES[kind]
-
-    def convert(payload: Any) -> ModelInfo | DatasetInfo | SpaceInfo | KernelInfo:
-        return cls.model_validate(payload)
-
-    return parse_json(response, convert, expected=f"a {kind} info object")
+    return parse_model(response, _INFO_CLASSES[kind], expected=f"a {kind} info object")
 
 
 async def repo_exists(
