@@ -36,6 +36,8 @@ import anyio
 import httpx
 from yarl import URL
 
+from hubclient._answers import DirectAnswer
+
 __all__ = ["AiohttpBackend", "LocalConnectorSource"]
 
 _READ = 256 * 1024
@@ -162,11 +164,33 @@ class _LazyRequest:
         )
 
 
-class _Response(httpx.Response):
-    """An ``httpx.Response`` whose ``request`` (and so ``url``) is built on first use: parsing
-    the URL into an ``httpx.Request`` costs more than the rest of an answer."""
+class _Response(DirectAnswer):
+    """An ``httpx.Response`` whose ``request`` (and so ``url``) and ``headers`` are built on
+    first use: parsing the URL into an ``httpx.Request`` costs more than the rest of an
+    answer, and a buffered answer read to its end never needs httpx's headers."""
 
     _lazy_request: _LazyRequest | None = None
+    _answer: aiohttp.ClientResponse | None = None  # whose headers these are, until built
+    _headers: httpx.Headers | None = None
+
+    @property
+    def headers(self) -> httpx.Headers:
+        if self._headers is None:
+            answer = self._answer
+            self._headers = httpx.Headers(None if answer is None else answer.raw_headers)
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: httpx.Headers) -> None:
+        self._headers = value
+
+    def header(self, name: str) -> str | None:
+        answer = self._answer
+        if self._headers is None and answer is not None:  # aiohttp's, as httpx would join them
+            values = answer.headers.getall(name, ())
+            return (values[0] if len(values) == 1 else ", ".join(values)) if values else None
+        value: str | None = self.headers.get(name)
+        return value
 
     @property
     def request(self) -> httpx.Request:
@@ -374,12 +398,9 @@ class AiohttpBackend:
         if watched is not None and watched.error is not None:
             response.close()
             raise watched.error
-        answer = _Response(
-            response.status,
-            headers=response.raw_headers,
-            stream=_Stream(response, request),
-            extensions=_HTTP11,
-        )
+        answer = _Response(response.status, stream=_Stream(response, request), extensions=_HTTP11)
+        answer._headers = None  # httpx's, from these, on first use
+        answer._answer = response
         answer._lazy_request = request
         return answer
 

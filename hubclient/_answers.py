@@ -38,6 +38,7 @@ from hubclient.errors import (
 
 __all__ = [
     "BadValue",
+    "DirectAnswer",
     "answer_error",
     "json_items",
     "list_of",
@@ -56,6 +57,22 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 _SECRET_PARAM = re.compile(r"sig|credential|token|policy|key-pair|secret|auth", re.IGNORECASE)
 _WS = re.compile(r"[ \t\r\n]*")
 _SHAPE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
+class DirectAnswer(httpx.Response):
+    """An answer whose backend can give a header and the whole raw body without going
+    through httpx's layers (the aiohttp backend's): :func:`read_body` then takes the short
+    way for a body with no ``Content-Encoding``."""
+
+    def header(self, name: str) -> str | None:
+        """``self.headers.get(name)``."""
+        value: str | None = self.headers.get(name)
+        return value
+
+    async def read_raw(self, limit: int | None) -> bytes | None:
+        """The whole raw body (the response closed after it), or None once more than
+        ``limit`` bytes came (the rest unread)."""
+        raise NotImplementedError
 
 
 def redact_url(url: str) -> str:
@@ -294,9 +311,13 @@ async def read_body(response: httpx.Response, limit: int | None) -> None:
     Past the bound :class:`ResponseTooLargeError` is raised; memory never holds more than the
     bound and one decompressed piece (1 MiB).
     """
-    headers = response.headers
-    declared = headers.get("content-length", "")
-    encoding = headers.get("content-encoding")
+    direct = response if isinstance(response, DirectAnswer) else None
+    if direct is not None:
+        declared = direct.header("content-length") or ""
+        encoding = direct.header("content-encoding")
+    else:
+        declared = response.headers.get("content-length", "")
+        encoding = response.headers.get("content-encoding")
     if (
         limit is not None
         and (encoding or "identity").strip() == "identity"
@@ -307,9 +328,8 @@ async def read_body(response: httpx.Response, limit: int | None) -> None:
         raise too_large(
             response, f"The answer announces {declared} bytes", "max_response_bytes", limit
         )
-    read_raw = getattr(response, "read_raw", None)  # a backend reading its raw body in one go
-    if read_raw is not None and not (encoding and _encodings(encoding)):
-        body: bytes | None = await read_raw(limit)
+    if direct is not None and not (encoding and _encodings(encoding)):
+        body = await direct.read_raw(limit)
         if body is None:  # only past a bound
             assert limit is not None
             raise too_large(
