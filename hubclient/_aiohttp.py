@@ -270,13 +270,12 @@ class _Connector(aiohttp.TCPConnector):
 
     def _release(self, key: Any, protocol: Any, *, should_close: bool = False) -> None:
         if self._max_idle is not None and not should_close:
-            idle = sum(len(conns) for conns in self._conns.values())
-            should_close = idle >= self._max_idle
+            should_close = sum(map(len, self._conns.values())) >= self._max_idle
         super()._release(key, protocol, should_close=should_close)
 
     def counts(self) -> tuple[int, int]:
         """(connections in use, idle connections)."""
-        return len(self._acquired), sum(len(conns) for conns in self._conns.values())
+        return len(self._acquired), sum(map(len, self._conns.values()))
 
 
 class AiohttpBackend:

@@ -446,11 +446,13 @@ class HubHttp:
         full_url = with_query(full_url, params)
         origin = origin_of(full_url)
 
-        backend = self._pool.get()
+        pool = self._pool
+        backend = pool.get()
         attempt = 0
         while True:
-            await self._pool.wait_gate(origin)
-            slots = None if stream else await self._pool.take_slot(backend, origin)
+            if pool.gates:  # a 429 was seen once: look at the gate (else there is none)
+                await pool.wait_gate(origin)
+            slots = None if stream else await pool.take_slot(backend, origin)
             try:
                 response = await self._attempt(
                     backend,

@@ -80,7 +80,7 @@ class Pool:
         else:
             await slots.acquire()
         for _ in range(100):  # a 429 closed the gate while we queued for a slot
-            if self.gates.get(origin, 0.0) <= time.monotonic():
+            if not self.gates or self.gates.get(origin, 0.0) <= time.monotonic():
                 break
             slots.release()
             await self.wait_gate(origin)

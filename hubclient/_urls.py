@@ -73,8 +73,14 @@ def normalize_repo_type(repo_type: str | None) -> RepoType:
     raise HFValidationError(f"Invalid repo type {repo_type!r}: must be one of {REPO_TYPES}")
 
 
+_VALID_REPO_IDS: set[str] = set()  # ids already checked (a client asks about a few, often)
+_VALID_REPO_IDS_KEPT = 1024
+
+
 def validate_repo_id(repo_id: str) -> str:
     """Check ``repo_id`` is ``name`` or ``namespace/name`` (huggingface_hub's rules)."""
+    if type(repo_id) is str and repo_id in _VALID_REPO_IDS:
+        return repo_id
     if not isinstance(repo_id, str):
         raise HFValidationError(f"Repo id must be a string, not {type(repo_id).__name__}")
     if repo_id.count("/") > 1:
@@ -91,6 +97,10 @@ def validate_repo_id(repo_id: str) -> str:
         raise HFValidationError(f"Cannot have -- or .. in repo_id: {repo_id!r}")
     if repo_id.endswith(".git"):
         raise HFValidationError(f"Repo id cannot end with '.git': {repo_id!r}")
+    if type(repo_id) is str:  # not a str subclass, whose == could say anything
+        if len(_VALID_REPO_IDS) >= _VALID_REPO_IDS_KEPT:
+            _VALID_REPO_IDS.clear()
+        _VALID_REPO_IDS.add(repo_id)
     return repo_id
 
 
