@@ -102,6 +102,20 @@ async def test_small_limit_is_honoured(hub: FakeHub, area: Path) -> None:
             await c.model_info("acme/m")
 
 
+async def test_small_limit_is_honoured_without_a_length(hub: FakeHub, area: Path) -> None:
+    """No Content-Length to refuse it by: the body is read up to the bound, then refused (the
+    aiohttp backend reads such a body in one loop of its own)."""
+    settings = HubSettings(endpoint=hub.server.url, max_response_bytes=1000)
+    body = json.dumps({**hub.info(), "pad": "x" * 5000}).encode()
+    headers = [("content-type", "application/json")]
+    hub.server.on("GET", r"/api/models/acme/m", lambda r: Reply(200, headers, chunks_of(body, 700)))
+    async with AsyncHubClient(settings=settings) as c:
+        with anyio.fail_after(10), pytest.raises(ResponseTooLargeError) as caught:
+            await c.model_info("acme/m")
+    assert caught.value.setting == "max_response_bytes"
+    assert "larger than allowed" in str(caught.value)
+
+
 async def test_large_listing_is_parsed_as_it_arrives(client: AsyncHubClient, hub: FakeHub) -> None:
     """A 200 MB listing peaked at 1.8 GiB: a listing's memory is what the caller keeps (here
     a small entry per file), not the text of the answer nor the JSON objects of a page."""
