@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hubclient.testing._direct import hash_range, open_direct
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 __all__ = ["ObjectStore", "ObjectWriter", "UploadSession", "atomic_write_json", "read_json"]
@@ -128,6 +130,7 @@ class _Follower:
         """Hash every complete part from ``next`` on (call from a worker thread)."""
         with self.hashing:
             own = fd is None
+            direct: int | None = None
             try:
                 while True:
                     with self.state:
@@ -136,14 +139,11 @@ class _Follower:
                         return
                     if fd is None:
                         fd = os.open(path, os.O_RDONLY)
+                        direct = open_direct(path, os.O_RDONLY)
                     start = (self.next - 1) * self.session.chunk_size
                     end = start + self.session.part_size(self.next)
-                    while start < end:
-                        chunk = os.pread(fd, min(_HASH_READ, end - start), start)
-                        if not chunk:
-                            return  # shorter than its parts: completion will say so
-                        self.sha256.update(chunk)
-                        start += len(chunk)
+                    if not hash_range(fd, direct, start, end, self.sha256):
+                        return  # shorter than its parts: completion will say so
                     with self.state:
                         self.hashed[self.next] = etag
                         self.next += 1
@@ -152,6 +152,8 @@ class _Follower:
             finally:
                 if own and fd is not None:
                     os.close(fd)
+                if direct is not None:
+                    os.close(direct)
 
 
 class ObjectStore:
@@ -225,9 +227,13 @@ class ObjectStore:
         """The file the parts are written into, each at its own offset (no join step)."""
         return self.uploads_dir / session.id / "data"
 
-    def open_data(self, session: UploadSession) -> int:
-        """A file descriptor on the upload's data file, for `os.pwrite` (close it after use)."""
-        return os.open(self.data_path(session), os.O_RDWR | os.O_CREAT, 0o644)
+    def open_data(self, session: UploadSession) -> tuple[int, int | None]:
+        """Descriptors on the upload's data file, for `os.pwrite`: an ordinary one and, where
+        the platform and file system allow, one with ``O_DIRECT`` (see ``_direct``); close
+        them after use."""
+        path = self.data_path(session)
+        plain = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        return plain, open_direct(path, os.O_RDWR)
 
     def set_part_etag(self, session: UploadSession, number: int, etag: str | None) -> None:
         """Record a complete part (or, with ``None``, forget it while it is rewritten).

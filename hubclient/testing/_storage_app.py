@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from hubclient.testing._direct import PartWriter
 from hubclient.testing._errors import HubError
 from hubclient.testing._hub_app import lifespan
 from hubclient.testing._web import HubState, file_response, json_response, serve_plain
@@ -111,24 +112,27 @@ class StorageApp:
             )
         size = 0
         objects.set_part_etag(session, number, None)  # a rewrite in progress is no part
+        plain, direct = objects.open_data(session)
+        writer = PartWriter(plain, direct, offset)
 
         def write(chunks: Sequence[bytes]) -> None:
             nonlocal size
             length = sum(len(c) for c in chunks)
             if size + length > expected:
                 raise HubError(400, f"IncompleteBody: part {number} is longer than {expected}")
-            if len(chunks) > 64:  # tiny chunks: one copy beats a long iovec (IOV_MAX is 1024)
-                chunks = [b"".join(chunks)]
-            done = 0
-            while done < length:  # one vectored write, no joined copy (short writes go on)
-                done += os.pwritev(fd, _after(chunks, done), offset + size + done)
+            writer.write(chunks)
             size += length
 
-        fd = objects.open_data(session)
         try:
-            await _stream_in(request, write)
+            try:
+                await _stream_in(request, write)
+            finally:
+                with anyio.CancelScope(shield=True):  # the buffer goes back to the pool
+                    await anyio.to_thread.run_sync(writer.close)
         finally:
-            os.close(fd)
+            os.close(plain)
+            if direct is not None:
+                os.close(direct)
         if size != expected:
             raise HubError(
                 400, f"IncompleteBody: part {number} has {size} bytes, expected {expected}"
@@ -139,20 +143,6 @@ class StorageApp:
         etag = f'"{uuid.uuid4().hex}"'
         objects.set_part_etag(session, number, etag)
         return json_response({}, headers={"ETag": etag})
-
-
-def _after(chunks: Sequence[bytes], skip: int) -> list[bytes | memoryview]:
-    """``chunks`` without their first ``skip`` bytes (after a short write)."""
-    if skip == 0:
-        return list(chunks)
-    out: list[bytes | memoryview] = []
-    for chunk in chunks:
-        if skip >= len(chunk):
-            skip -= len(chunk)
-            continue
-        out.append(memoryview(chunk)[skip:] if skip else chunk)
-        skip = 0
-    return out
 
 
 async def _stream_in(request: Request, sink: Callable[[Sequence[bytes]], None]) -> None:
