@@ -16,7 +16,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 
-from hubclient.upload._source import ContentSource, Reader, SourceChangedError
+from hubclient.upload._source import ContentSource, Reader, SourceChangedError, _PathReader
 
 __all__ = ["Digests", "git_blob_sha1", "hash_source"]
 
@@ -43,7 +43,7 @@ class _Hashers:
         self.sha256: Any = hashlib.sha256() if sha256 else None
         self.sha1: Any = hashlib.sha1(b"blob %d\0" % size, usedforsecurity=False) if sha1 else None
 
-    def update(self, data: bytes) -> None:
+    def update(self, data: bytes | memoryview) -> None:
         if self.sha256 is not None:
             self.sha256.update(data)
         if self.sha1 is not None:
@@ -57,13 +57,25 @@ class _Hashers:
 
 
 def _hash_step(
-    source: ContentSource, reader: Reader, hashers: _Hashers, offset: int, length: int
+    source: ContentSource,
+    reader: Reader,
+    hashers: _Hashers,
+    offset: int,
+    length: int,
+    buffer: memoryview | None = None,
 ) -> int:
-    data = reader.read_at(offset, length)
-    if len(data) != length:
+    data: bytes | memoryview
+    if buffer is not None and isinstance(reader, _PathReader):
+        view = buffer[:length]
+        got = reader.read_into(offset, view)
+        data = view
+    else:
+        data = reader.read_at(offset, length)
+        got = len(data)
+    if got != length:
         raise SourceChangedError(f"{source.description} got shorter while it was being hashed")
     hashers.update(data)
-    return len(data)
+    return got
 
 
 def _hash_small(source: ContentSource, hashers: _Hashers) -> Digests:
@@ -97,12 +109,14 @@ async def hash_source(
             on_progress(source.size)
         return digests
     reader = await anyio.to_thread.run_sync(source.open, limiter=limiter)
+    # a file is read into one reused buffer: no fresh memory to fault in per chunk
+    buffer = memoryview(bytearray(chunk_size)) if isinstance(reader, _PathReader) else None
     try:
         done = 0
         while done < source.size:
             length = min(chunk_size, source.size - done)
             done += await anyio.to_thread.run_sync(
-                _hash_step, source, reader, hashers, done, length, limiter=limiter
+                _hash_step, source, reader, hashers, done, length, buffer, limiter=limiter
             )
             if on_progress is not None:
                 on_progress(done)

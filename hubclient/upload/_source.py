@@ -102,6 +102,22 @@ class _PathReader:
             os.lseek(self.fd, offset, os.SEEK_SET)
             return _read_exactly(lambda n: os.read(self.fd, n), length)
 
+    def read_into(self, offset: int, buffer: memoryview) -> int:
+        """Fill ``buffer`` with the bytes at ``offset`` (fewer only at the end of the file);
+        returns how many. No new allocation: a caller reusing one buffer touches no fresh
+        memory per chunk."""
+        if self._lock is not None:  # pragma: no cover - platforms without pread
+            data = self.read_at(offset, len(buffer))
+            buffer[: len(data)] = data
+            return len(data)
+        done = 0
+        while done < len(buffer):
+            n = os.preadv(self.fd, [buffer[done:]], offset + done)
+            if not n:
+                break
+            done += n
+        return done
+
     def close(self) -> None:
         os.close(self.fd)
 
