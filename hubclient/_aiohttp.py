@@ -62,10 +62,21 @@ class LocalConnectorSource(Protocol):
     ) -> tuple[aiohttp.BaseConnector, Callable[[], Awaitable[None]]]: ...
 
 
+_URLS: dict[str, URL] = {}  # the last URLs sent, parsed (yarl's are immutable)
+_URLS_KEPT = 256
+
+
 def _yarl(url: str) -> URL:
-    if _ENCODED_URL.fullmatch(url) is None:
-        url = str(httpx.URL(url))  # httpx's percent-encoding of what needs it
-    return URL(url, encoded=True)
+    parsed = _URLS.get(url)
+    if parsed is None:
+        text = url
+        if _ENCODED_URL.fullmatch(text) is None:
+            text = str(httpx.URL(text))  # httpx's percent-encoding of what needs it
+        parsed = URL(text, encoded=True)
+        if len(_URLS) >= _URLS_KEPT:
+            _URLS.clear()
+        _URLS[url] = parsed
+    return parsed
 
 
 def _translate(exc: BaseException, lazy: _LazyRequest) -> httpx.TransportError:

@@ -436,14 +436,18 @@ class HubHttp:
                 f"Cannot reach {full_url}: offline mode is enabled (HF_HUB_OFFLINE=1)."
             )
         token_value = self.resolve_token(token)
-        body, content_type = encode_body(json, content, data)
+        if json is None and content is None and data is None:
+            body, content_type = None, None
+        else:
+            body, content_type = encode_body(json, content, data)
         resendable = body is None or isinstance(body, bytes) or callable(body)
         may_retry = retry if retry is not None else method in IDEMPOTENT_METHODS
         max_retries = self._settings.max_retries if (may_retry and resendable) else 0
         trace_id = f"{self._rng.getrandbits(128):032x}"  # no syscall, unlike uuid4
         request_timeout = as_timeout(timeout, self._timeout)
         shown_url = full_url  # what the log names (the query can hold long or private values)
-        full_url = with_query(full_url, params)
+        if params:
+            full_url = with_query(full_url, params)
         origin = origin_of(full_url)
 
         pool = self._pool
