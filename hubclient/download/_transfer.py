@@ -34,7 +34,6 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from hubclient import xet
 from hubclient._answers import network_error, redact_url
 from hubclient._http import HubHttp
-from hubclient._ramp import Ramp
 from hubclient._urls import origin_of
 from hubclient.cache import clear_progress, normalize_etag, write_progress
 from hubclient.download._disk import disk_errors
@@ -43,6 +42,7 @@ from hubclient.download._hashing import Expected, Hasher, file_mismatch
 from hubclient.download._options import DownloadIntegrityError, DownloadOptions
 from hubclient.download._pace import Pace
 from hubclient.download._pieces import Pieces, pwrite_all
+from hubclient.download._ramp import Ramp
 from hubclient.errors import HfHubHTTPError
 
 __all__ = ["Location", "Source", "Transfer"]

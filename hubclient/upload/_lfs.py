@@ -22,7 +22,6 @@ import anyio.to_thread
 
 from hubclient import xet
 from hubclient._answers import parse_json
-from hubclient._ramp import Ramp
 from hubclient._urls import lfs_batch_path
 from hubclient.models.commits import (
     LfsAction,
@@ -167,15 +166,11 @@ class _FileUpload:
         self.addition = addition
         self.reader = reader
         self.done = 0
-        self.ramp: Ramp | None = None
-        """Told every byte sent (a multipart upload sizes its parts in flight by the rate)."""
 
     def _sender(self, counter: list[int]) -> Callable[[int], None]:
         def on_sent(n: int) -> None:
             counter[0] += n
             self.done += n
-            if self.ramp is not None:
-                self.ramp.count(n)
             self.ctx.reporter.add_bytes(n)
             self.ctx.reporter.file(
                 self.addition.path, FileState.UPLOADING, self.done, self.addition.size
@@ -331,28 +326,13 @@ async def _upload_object(ctx: UploadContext, addition: Addition, obj: LfsBatchOb
                 raise LfsUploadError(f"chunk_size {chunk_value!r} must be positive")
             urls = _part_urls(upload, addition.size, chunk_size)
             etags: list[str] = [""] * len(urls)
-            # parts in flight: two at first, more while they raise the rate (a capped or far
-            # connection), as many as paid on loopback, where the CPU is the bound
-            state = {"started": 0, "left": len(urls)}
-            ceiling = ctx.options.max_parts_per_file
-            transfer.ramp = ramp = Ramp(
-                start=min(2, ceiling), ceiling=ceiling, waiting=lambda: len(urls) - state["started"]
-            )
-            sizing = anyio.CancelScope()
-
-            async def size_parts() -> None:
-                with sizing:
-                    await ramp.run()
+            per_file = anyio.Semaphore(ctx.options.max_parts_per_file)
 
             async def part(index: int, url: str) -> None:
-                async with ramp.limiter, ctx.parts_limiter:
-                    state["started"] += 1
+                async with per_file, ctx.parts_limiter:
                     offset = index * chunk_size
                     length = min(chunk_size, addition.size - offset)
                     etag = await transfer.put_range(_fix_url(url, endpoint), offset, length)
-                state["left"] -= 1
-                if not state["left"]:
-                    sizing.cancel()  # every part is sent: nothing left to size
                 if not etag:
                     raise LfsUploadError(
                         f"The storage answered part {index + 1} of {addition.path!r} without an "
@@ -360,9 +340,7 @@ async def _upload_object(ctx: UploadContext, addition: Addition, obj: LfsBatchOb
                     )
                 etags[index] = etag
 
-            await run_concurrently(
-                [size_parts, *(partial(part, i, url) for i, url in enumerate(urls))]
-            )
+            await run_concurrently(partial(part, i, url) for i, url in enumerate(urls))
             completion = LfsCompletionRequest(
                 oid=obj.oid,
                 parts=[

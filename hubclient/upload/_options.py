@@ -14,8 +14,7 @@ class UploadOptions:
     Attributes:
         max_concurrent_files: LFS files transferred at once (``num_threads`` in HfApi's terms).
         max_concurrent_parts: multipart parts in flight at once, over all files.
-        max_parts_per_file: parts of one file in flight at most (two at first, more while each
-            addition still raises the file's rate: a capped or far connection wants many).
+        max_parts_per_file: parts of one file in flight at once.
         memory_budget: bytes of file content held in memory at once, whatever the file sizes.
         read_chunk_size: bytes read from disk per step while streaming a PUT body.
         hash_workers: worker threads hashing at once.

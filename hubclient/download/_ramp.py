@@ -1,5 +1,4 @@
-"""How many byte ranges (downloads) or parts (multipart uploads) of one big file are in flight:
-as many as still raise its rate.
+"""How many byte ranges of one big file are in flight: as many as still raise its rate.
 
 One connection moves about a window per round trip, and a CDN often caps each connection: then
 every range added adds its share, and the file wants many. On loopback the client's CPU is the

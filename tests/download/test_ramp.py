@@ -9,7 +9,7 @@ from collections.abc import Callable
 import anyio
 import pytest
 
-from hubclient._ramp import Ramp
+from hubclient.download._ramp import Ramp
 
 pytestmark = pytest.mark.anyio
 
