@@ -42,9 +42,9 @@ class DownloadOptions:
     part_size: int = 64 * 2**20
     """Size of one byte range of a parallel download."""
     max_parts_per_file: int = 8
-    """Byte ranges of one file in flight at most. A big file starts with two and adds more
+    """Byte ranges of one file in flight at most. A big file starts with four and adds more
     while each addition still raises its rate (capped or far connections), so loopback, where
-    the client's CPU is the bound, keeps few."""
+    the client's CPU is the bound, keeps four or fewer."""
     far_latency: float = 0.02
     """Seconds: a Hub whose metadata request took this long or more is far; there, a file of
     at least ``2 × far_part_size`` is fetched as up to ``max_parts_per_file`` parallel ranges

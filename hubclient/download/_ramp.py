@@ -5,11 +5,12 @@ every range added adds its share, and the file wants many. On loopback the clien
 bound and every range added costs more than it brings. Neither is known before the bytes flow,
 so :class:`Ramp` measures: it starts at ``start`` ranges and, after each addition, looks at the
 file's rate over a short window (once the new ranges had time to connect and start); it adds
-half as many again (2, 3, 4, 6, 8, ...) while the last addition raised the rate by at least half
-of the new ranges' share (from ``k0`` to ``k`` ranges: ``rate >= rate0 × (1 + 0.5 × (k - k0) /
-k0)``), and steps back to ``k0`` when the last addition did not pay. It never grows past
-``ceiling`` nor while no range waits to start, and stops for good after its first step back (a
-window that shrinks and grows again costs more than it saves).
+half as many again (4, 6, 8, 12, ...) while the last addition raised the rate by at least a
+quarter of the new ranges' share (from ``k0`` to ``k`` ranges, ``rate >= rate0 × (1 + 0.25 ×
+(k - k0) / k0)``: where the machine is part of the bound, an addition brings less than its
+share and still pays), and steps back to ``k0`` when the last addition did not pay. It never
+grows past ``ceiling`` nor while no range waits to start, and stops for good after its first
+step back (a window that shrinks and grows again costs more than it saves).
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import anyio
 
 __all__ = ["Ramp"]
 
+_GAIN = 0.25  # the part of its share an addition must bring to be kept
+
 
 class Ramp:
     """The ranges-in-flight limiter of one file and the task that sizes it.
 
     Example::
 
-        ramp = Ramp(start=2, ceiling=8, waiting=lambda: parts_left)
+        ramp = Ramp(start=4, ceiling=8, waiting=lambda: parts_left)
         async with anyio.create_task_group() as tg:
             tg.start_soon(ramp.run)  # cancel it when the parts are done
             ...  # each part: async with ramp.limiter: ...; ramp.count(n) for every n bytes
@@ -77,7 +80,7 @@ class Ramp:
             self.rates.append((k, rate))
             if last is not None:
                 k0, rate0 = last
-                if rate < rate0 * (1 + 0.5 * (k - k0) / k0):
+                if rate < rate0 * (1 + _GAIN * (k - k0) / k0):
                     self.limiter.total_tokens = k0  # the last addition did not pay
                     return
             if not self._may_grow():

@@ -515,7 +515,7 @@ class Transfer:
     def _ranges_plan(self, source: Source, size: int | None, offset: int) -> _Plan | None:
         """How to fetch the rest of a file in parallel byte ranges, or None for one stream.
 
-        A big file (``parallel_threshold``) in ``part_size`` ranges, starting with two in flight
+        A big file (``parallel_threshold``) in ``part_size`` ranges, starting with four in flight
         and growing while they pay (:class:`Ramp`). A file of a few windows from a far Hub (its
         metadata request took ``far_latency`` or more) in up to ``max_parts_per_file`` ranges of
         at least ``far_part_size``, all at once: one fresh connection moves about a window per
@@ -526,7 +526,7 @@ class Transfer:
             return None
         rest = size - offset
         if rest >= opts.parallel_threshold:
-            return _Plan(opts.part_size, min(2, opts.max_parts_per_file))
+            return _Plan(opts.part_size, min(4, opts.max_parts_per_file))
         latency = source.latency if source.latency is not None else self.latency
         if latency is None or latency < opts.far_latency or rest < 2 * opts.far_part_size:
             return None

@@ -42,6 +42,12 @@ async def test_capped_connections_grow_to_the_ceiling() -> None:
     assert [k for k, _ in ramp.rates] == [2, 3, 4, 6, 8]
 
 
+async def test_additions_that_bring_less_than_their_share_still_pay() -> None:
+    # the machine is part of the bound: each range adds less than the one before, but adds
+    ramp = await _settled(lambda k: k**0.4 * RANGE_RATE)
+    assert ramp.in_flight == 8
+
+
 async def test_a_bound_that_is_not_the_connection_steps_back() -> None:
     # loopback: the client's CPU is the bound, more ranges bring nothing
     ramp = await _settled(lambda k: 300e6)
