@@ -32,7 +32,7 @@ def test_short_writes_and_many_pieces_land_at_their_offsets(
         return min(n, 5) if n > 5 else n
 
     calls: list[int] = []
-    monkeypatch.setattr(_pieces.os, "pwritev", stingy)
+    monkeypatch.setattr(os, "pwritev", stingy)
     monkeypatch.setattr(_pieces, "_IOV_MAX", 4)
     pieces = [bytes([65 + i]) * (i + 1) for i in range(10)]
     path = tmp_path / "f"
