@@ -111,12 +111,14 @@ def _run(script: str, server: Server, *args: str) -> Figures:
 def _interleaved(
     ours: Callable[[int], Figures], theirs: Callable[[int], Figures], what: str
 ) -> tuple[list[Figures], list[Figures]]:
-    """``ROUNDS`` runs of each (called with the round's number), alternating A B, B A, ..."""
+    """``ROUNDS`` runs of each (called with the round's number), alternating A B, B A, ...;
+    each after ``os.sync()``, so that no run pays the write-back of the one before it."""
     a: list[Figures] = []
     b: list[Figures] = []
     for i in range(ROUNDS):
         order = [(a, ours, "hubclient"), (b, theirs, "huggingface_hub")]
         for runs, run, name in order if i % 2 == 0 else order[::-1]:
+            os.sync()  # every run starts with the earlier runs' writes on disk, none in flight
             runs.append(run(i))
             print(f"[bench] {what} round {i + 1}: {name} {runs[-1]['seconds']:.3f}s", flush=True)
     return a, b
