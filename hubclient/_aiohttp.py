@@ -240,15 +240,16 @@ class _Stream(httpx.AsyncByteStream):
         self._request = request
         self.size = 0  # bytes read by read()
 
+    async def _readany(self, content: aiohttp.StreamReader) -> bytes:
+        """The next bytes of the answer (b"" at its end), with httpx's exceptions."""
+        try:
+            return await content.readany()
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise _translate(exc, self._request) from exc
+
     async def __aiter__(self) -> AsyncIterator[bytes]:
         content = self._response.content
-        while True:
-            try:
-                chunk = await content.readany()
-            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                raise _translate(exc, self._request) from exc
-            if not chunk:
-                return
+        while chunk := await self._readany(content):
             yield chunk
 
     async def read(self, limit: int | None) -> bytes | None:
@@ -256,10 +257,7 @@ class _Stream(httpx.AsyncByteStream):
         content = self._response.content
         chunks: list[bytes] = []
         while True:
-            try:
-                chunk = await content.readany()
-            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                raise _translate(exc, self._request) from exc
+            chunk = await self._readany(content)
             if not chunk:
                 return chunks[0] if len(chunks) == 1 else b"".join(chunks)
             self.size += len(chunk)
