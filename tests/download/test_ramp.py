@@ -27,10 +27,10 @@ async def _drive(ramp: Ramp, rate_of: Callable[[int], float], seconds: float) ->
 
 
 async def _settled(rate_of: Callable[[int], float], *, ceiling: int = 8, waiting: int = 99) -> Ramp:
-    ramp = Ramp(start=2, ceiling=ceiling, waiting=lambda: waiting, settle=0.02, window=0.08)
+    ramp = Ramp(start=2, ceiling=ceiling, waiting=lambda: waiting, settle=0.05, window=0.25)
     async with anyio.create_task_group() as tg:
-        tg.start_soon(_drive, ramp, rate_of, 5.0)
-        with anyio.fail_after(10):
+        tg.start_soon(_drive, ramp, rate_of, 20.0)
+        with anyio.fail_after(20):
             await ramp.run()
         tg.cancel_scope.cancel()
     return ramp
@@ -43,8 +43,9 @@ async def test_capped_connections_grow_to_the_ceiling() -> None:
 
 
 async def test_additions_that_bring_less_than_their_share_still_pay() -> None:
-    # the machine is part of the bound: each range adds less than the one before, but adds
-    ramp = await _settled(lambda k: k**0.4 * RANGE_RATE)
+    # the machine is part of the bound: each range adds less than its share, but at least
+    # 10 % more than the quarter share the ramp asks for (the margin covers scheduling jitter)
+    ramp = await _settled(lambda k: k**0.6 * RANGE_RATE)
     assert ramp.in_flight == 8
 
 
